@@ -1,0 +1,131 @@
+using Bulwark.Core.Accounts;
+using Bulwark.Core.Audit;
+using Bulwark.Core.Downloads;
+using Bulwark.Core.Packaging;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Bulwark.Core.Data;
+
+/// <summary>The one EF Core model, shared by the SQLite and PostgreSQL providers.</summary>
+public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Project> Projects => Set<Project>();
+    public DbSet<ProjectRole> ProjectRoles => Set<ProjectRole>();
+    public DbSet<Release> Releases => Set<Release>();
+    public DbSet<ReleaseFile> Files => Set<ReleaseFile>();
+    public DbSet<FilenameRegistration> FilenameRegistrations => Set<FilenameRegistration>();
+    public DbSet<JournalEntry> Journal => Set<JournalEntry>();
+    public DbSet<DownloadCount> DownloadCounts => Set<DownloadCount>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no date-time type and cannot order or compare DateTimeOffset stored as text; store
+        // UTC ticks there. PostgreSQL keeps timestamptz. Either way every stored time is UTC.
+        if (IsSqlite)
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<User>(e =>
+        {
+            e.ToTable("users");
+            e.HasIndex(u => u.NormalizedUsername).IsUnique();
+            e.HasIndex(u => u.Email);
+            e.Property(u => u.Username).HasMaxLength(50);
+            e.Property(u => u.NormalizedUsername).HasMaxLength(50);
+            e.Property(u => u.Email).HasMaxLength(254);
+            e.HasIndex(u => u.WebAuthnUserHandle).IsUnique();
+        });
+
+        b.Entity<ApiToken>(e =>
+        {
+            e.ToTable("api_tokens");
+            e.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(t => t.UserId);
+            e.Property(t => t.Name).HasMaxLength(100);
+        });
+
+        b.Entity<Project>(e =>
+        {
+            e.ToTable("projects");
+            e.HasIndex(p => p.NormalizedName).IsUnique();
+            e.Property(p => p.Name).HasMaxLength(200);
+            e.Property(p => p.NormalizedName).HasMaxLength(200);
+            e.HasIndex(p => p.LastSerial);
+        });
+
+        b.Entity<ProjectRole>(e =>
+        {
+            e.ToTable("project_roles");
+            e.HasKey(r => new { r.ProjectId, r.UserId });
+            e.HasOne(r => r.Project).WithMany(p => p.Roles).HasForeignKey(r => r.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(r => r.User).WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(r => r.UserId);
+        });
+
+        b.Entity<Release>(e =>
+        {
+            e.ToTable("releases");
+            e.HasOne(r => r.Project).WithMany(p => p.Releases).HasForeignKey(r => r.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(r => new { r.ProjectId, r.CanonicalVersion }).IsUnique();
+            e.Property(r => r.Version).HasMaxLength(100);
+            e.Property(r => r.CanonicalVersion).HasMaxLength(100);
+            e.Property(r => r.Summary).HasMaxLength(512);
+        });
+
+        b.Entity<ReleaseFile>(e =>
+        {
+            e.ToTable("files");
+            e.HasOne(f => f.Release).WithMany(r => r.Files).HasForeignKey(f => f.ReleaseId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(f => f.Filename).IsUnique();
+            e.HasIndex(f => f.Blake2b256Digest).IsUnique();
+            e.HasIndex(f => f.Sha256Digest);
+            e.HasIndex(f => f.ProjectId);
+            e.Property(f => f.Filename).HasMaxLength(255);
+            e.Property(f => f.Md5Digest).HasMaxLength(32);
+            e.Property(f => f.Sha256Digest).HasMaxLength(64);
+            e.Property(f => f.Blake2b256Digest).HasMaxLength(64);
+        });
+
+        b.Entity<FilenameRegistration>(e =>
+        {
+            e.ToTable("filename_registry");
+            e.HasKey(f => f.Filename);
+            e.Property(f => f.Filename).HasMaxLength(255);
+        });
+
+        b.Entity<JournalEntry>(e =>
+        {
+            e.ToTable("journal");
+            e.HasIndex(j => j.ProjectName);
+        });
+
+        b.Entity<DownloadCount>(e =>
+        {
+            e.ToTable("download_counts");
+            e.HasKey(d => new { d.FileId, d.Day });
+            e.HasIndex(d => new { d.Day, d.ProjectId });
+        });
+
+        b.Entity<AuditEvent>(e =>
+        {
+            e.ToTable("audit_events");
+            e.HasIndex(a => new { a.UserId, a.OccurredAt });
+            e.HasIndex(a => new { a.ProjectId, a.OccurredAt });
+            e.Property(a => a.Type).HasConversion<int>();
+        });
+    }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks,
+        v => new DateTimeOffset(v, TimeSpan.Zero));
+}

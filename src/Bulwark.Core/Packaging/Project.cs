@@ -1,0 +1,56 @@
+namespace Bulwark.Core.Packaging;
+
+/// <summary>A project (a PEP 503 name) and everything published under it.</summary>
+public sealed class Project
+{
+    public long Id { get; set; }
+
+    /// <summary>The name as first uploaded (display form).</summary>
+    public required string Name { get; set; }
+
+    /// <summary>PEP 503 normalized name; unique. All lookups go through this.</summary>
+    public required string NormalizedName { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Journal id of the last change to this project (PEP 691 <c>_last-serial</c>).</summary>
+    public long LastSerial { get; set; }
+
+    public ProjectLifecycle Lifecycle { get; set; } = ProjectLifecycle.Active;
+
+    /// <summary>Sum of the sizes of all live files, for the per-project size limit.</summary>
+    public long TotalSize { get; set; }
+
+    /// <summary>Set when the project entered the critical cohort (never cleared automatically).</summary>
+    public DateTimeOffset? CriticalSince { get; set; }
+
+    /// <summary>Owners opted into requiring WebAuthn/passkey sessions for management.</summary>
+    public bool RequirePhishingResistant { get; set; }
+
+    public List<Release> Releases { get; set; } = [];
+    public List<ProjectRole> Roles { get; set; } = [];
+}
+
+public enum ProjectLifecycle
+{
+    Active = 0,
+    /// <summary>Hidden from the index while a malware report is reviewed.</summary>
+    Quarantined = 1,
+}
+
+public enum ProjectRoleKind
+{
+    Owner = 0,
+    Maintainer = 1,
+}
+
+/// <summary>A user's role on a project.</summary>
+public sealed class ProjectRole
+{
+    public long ProjectId { get; set; }
+    public Project Project { get; set; } = null!;
+    public long UserId { get; set; }
+    public Accounts.User User { get; set; } = null!;
+    public ProjectRoleKind Role { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Bulwark.Hosting;
+
+public enum DatabaseKind
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>The <c>Bulwark</c> configuration section.</summary>
+public sealed class BulwarkOptions
+{
+    public const string Section = "Bulwark";
+
+    /// <summary>Where the SQLite database, blobs and mail pickup live. Created on first start.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>External base URL; null means the first listen URL with <c>localhost</c> as host.</summary>
+    public string? PublicUrl { get; set; }
+
+    public DatabaseKind Database { get; set; } = DatabaseKind.Sqlite;
+
+    /// <summary>Proxies whose X-Forwarded-* headers are believed. Empty: none are.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    public UploadOptions Uploads { get; set; } = new();
+}
+
+public sealed class UploadOptions
+{
+    /// <summary>Largest accepted distribution file (Warehouse: 100 MiB).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxFileSize { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>Largest total size of one project's files (Warehouse: 10 GiB).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxProjectSize { get; set; } = 10L * 1024 * 1024 * 1024;
+}
