@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs Bulwark's whole test suite on a fresh Debian 12 machine: installs what the tests need,
+# starts PostgreSQL on loopback, then runs every test project.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  postgresql
+  twine python3-pip python3-venv python3-build python3-setuptools python3-wheel
+  python3-setuptools-whl python3-wheel-whl python3-hatchling python3-poetry flit
+  python3-trove-classifiers oathtool python3-aiosmtpd chromium chromium-driver
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+echo "== starting PostgreSQL"
+scripts/postgres-start.sh
+export BULWARK_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=bulwark;Password=bulwark;Database=postgres"
+
+echo "== building"
+dotnet build Bulwark.slnx -c Release -nologo -v q
+
+status=0
+for project in tests/Bulwark.Core.Tests tests/Bulwark.Tests tests/Bulwark.EndToEnd.Tests; do
+  echo "== $project"
+  dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" || status=1
+done
+exit $status

@@ -1,0 +1,109 @@
+using System.Net.Mail;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Bulwark.Core.Accounts.Passwords;
+using Bulwark.Core.Audit;
+using Bulwark.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bulwark.Core.Accounts;
+
+public enum CreateUserError
+{
+    None,
+    InvalidUsername,
+    InvalidEmail,
+    UsernameTaken,
+    WeakPassword,
+}
+
+public sealed record CreateUserResult(User? User, CreateUserError Error, string? Message)
+{
+    public bool Succeeded => Error == CreateUserError.None;
+}
+
+/// <summary>Creates accounts. Web sign-up (with e-mail verification) builds on this.</summary>
+public sealed partial class UserService(BulwarkDbContext db, AuditLog audit, PasswordHasher hasher, TimeProvider time)
+{
+    public const int MinPasswordLength = 12;
+
+    public async Task<CreateUserResult> CreateAsync(string username, string email, string? password, bool isAdmin, bool emailVerified, Actor actor, CancellationToken ct = default)
+    {
+        if (!IsValidUsername(username))
+        {
+            return Fail(CreateUserError.InvalidUsername,
+                "The username is invalid. Usernames can only contain letters, numbers, periods, hyphens and underscores, must start and end with a letter or number, and be at most 50 characters.");
+        }
+        if (!IsValidEmail(email))
+        {
+            return Fail(CreateUserError.InvalidEmail, $"'{email}' is not a valid e-mail address.");
+        }
+        if (password is not null && PasswordProblem(password) is { } problem)
+        {
+            return Fail(CreateUserError.WeakPassword, problem);
+        }
+        var normalized = username.ToLowerInvariant();
+        if (await db.Users.AnyAsync(u => u.NormalizedUsername == normalized, ct))
+        {
+            return Fail(CreateUserError.UsernameTaken, $"The username '{username}' is already taken.");
+        }
+
+        var user = new User
+        {
+            Username = username,
+            NormalizedUsername = normalized,
+            Email = email.Trim(),
+            EmailVerified = emailVerified,
+            PasswordHash = password is null ? null : hasher.Hash(password),
+            PasswordChangedAt = password is null ? null : time.GetUtcNow(),
+            IsAdmin = isAdmin,
+            CreatedAt = time.GetUtcNow(),
+            WebAuthnUserHandle = RandomNumberGenerator.GetBytes(64),
+        };
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Lost a race with a concurrent sign-up for the same name: the unique index decided.
+            db.Entry(user).State = EntityState.Detached;
+            if (await db.Users.AsNoTracking().AnyAsync(u => u.NormalizedUsername == normalized, ct))
+            {
+                return Fail(CreateUserError.UsernameTaken, $"The username '{username}' is already taken.");
+            }
+            throw;
+        }
+        audit.Record(AuditEventType.UserCreated, actor, user.Id, details: isAdmin ? "{\"admin\":true}" : null);
+        await db.SaveChangesAsync(ct);
+        return new CreateUserResult(user, CreateUserError.None, null);
+    }
+
+    public Task<User?> FindByUsernameAsync(string username, CancellationToken ct = default)
+    {
+        var normalized = username.ToLowerInvariant();
+        return db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == normalized, ct);
+    }
+
+    public static bool IsValidUsername(string username) => username.Length <= 50 && UsernamePattern().IsMatch(username);
+
+    public static bool IsValidEmail(string email)
+    {
+        if (string.IsNullOrWhiteSpace(email) || email.Length > 254) return false;
+        return MailAddress.TryCreate(email.Trim(), out var parsed) && parsed.Address == email.Trim() && parsed.Host.Contains('.');
+    }
+
+    /// <summary>Length rules only here; the breached-password list is checked by the web sign-up flow.</summary>
+    public static string? PasswordProblem(string password)
+    {
+        if (password.Length < MinPasswordLength) return $"Passwords must be at least {MinPasswordLength} characters long.";
+        if (System.Text.Encoding.UTF8.GetByteCount(password) > PasswordHasher.MaxPasswordBytes) return $"Passwords must be at most {PasswordHasher.MaxPasswordBytes} bytes long.";
+        return null;
+    }
+
+    private static CreateUserResult Fail(CreateUserError error, string message) => new(null, error, message);
+
+    [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?\\z")]
+    private static partial Regex UsernamePattern();
+}

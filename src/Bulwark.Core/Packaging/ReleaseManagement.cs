@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Bulwark.Core.Audit;
+using Bulwark.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bulwark.Core.Packaging;
+
+public enum YankOutcome
+{
+    Done,
+    AlreadyInState,
+    ProjectNotFound,
+    ReleaseNotFound,
+}
+
+/// <summary>Yank and unyank (PEP 592). Both are journaled so cached index pages change at once.</summary>
+public sealed class ReleaseManagement(BulwarkDbContext db, IndexJournal journal, AuditLog audit)
+{
+    public async Task<YankOutcome> SetYankedAsync(string projectName, string version, bool yanked, string? reason, Actor actor, CancellationToken ct = default)
+    {
+        var normalized = ProjectName.Normalize(projectName);
+        var project = await db.Projects.FirstOrDefaultAsync(p => p.NormalizedName == normalized, ct);
+        if (project is null) return YankOutcome.ProjectNotFound;
+        var release = await FindReleaseAsync(project, version, ct);
+        if (release is null) return YankOutcome.ReleaseNotFound;
+        if (release.Yanked == yanked && (!yanked || release.YankedReason == NullIfEmpty(reason))) return YankOutcome.AlreadyInState;
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        release.Yanked = yanked;
+        release.YankedReason = yanked ? NullIfEmpty(reason) : null;
+        await journal.AppendAsync(project, yanked ? "yank release" : "unyank release", release.Version, userId: actor.UserId, ct: ct);
+        audit.Record(yanked ? AuditEventType.ReleaseYanked : AuditEventType.ReleaseUnyanked, actor, projectId: project.Id,
+            details: JsonSerializer.Serialize(new { version = release.Version, reason = release.YankedReason }));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return YankOutcome.Done;
+    }
+
+    /// <summary>Finds a release by any spelling of its version (PEP 440 canonical form), falling back to the literal text.</summary>
+    public async Task<Release?> FindReleaseAsync(Project project, string version, CancellationToken ct = default)
+    {
+        var canonical = Pep440Version.TryParse(version, out var parsed) ? parsed!.CanonicalForm : version;
+        return await db.Releases.FirstOrDefaultAsync(r => r.ProjectId == project.Id && (r.CanonicalVersion == canonical || r.Version == version), ct);
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}

@@ -1,0 +1,382 @@
+﻿using System;
+using System.Collections.Generic;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Bulwark.Data.PostgreSql.Migrations
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "audit_events",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OccurredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Type = table.Column<int>(type: "integer", nullable: false),
+                    UserId = table.Column<long>(type: "bigint", nullable: true),
+                    ActorUserId = table.Column<long>(type: "bigint", nullable: true),
+                    ProjectId = table.Column<long>(type: "bigint", nullable: true),
+                    IpAddress = table.Column<string>(type: "text", nullable: true),
+                    UserAgent = table.Column<string>(type: "text", nullable: true),
+                    TokenId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Details = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_events", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "download_counts",
+                columns: table => new
+                {
+                    FileId = table.Column<long>(type: "bigint", nullable: false),
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    ProjectId = table.Column<long>(type: "bigint", nullable: false),
+                    Count = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_download_counts", x => new { x.FileId, x.Day });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "filename_registry",
+                columns: table => new
+                {
+                    Filename = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    RegisteredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_filename_registry", x => x.Filename);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "journal",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProjectName = table.Column<string>(type: "text", nullable: false),
+                    Version = table.Column<string>(type: "text", nullable: true),
+                    Filename = table.Column<string>(type: "text", nullable: true),
+                    Action = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UserId = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_journal", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "projects",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    NormalizedName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastSerial = table.Column<long>(type: "bigint", nullable: false),
+                    Lifecycle = table.Column<int>(type: "integer", nullable: false),
+                    TotalSize = table.Column<long>(type: "bigint", nullable: false),
+                    CriticalSince = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RequirePhishingResistant = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_projects", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "users",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Username = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    NormalizedUsername = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    EmailVerified = table.Column<bool>(type: "boolean", nullable: false),
+                    PasswordHash = table.Column<string>(type: "text", nullable: true),
+                    PasswordChangedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    IsAdmin = table.Column<bool>(type: "boolean", nullable: false),
+                    IsFrozen = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    WebAuthnUserHandle = table.Column<byte[]>(type: "bytea", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_users", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "releases",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProjectId = table.Column<long>(type: "bigint", nullable: false),
+                    Version = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CanonicalVersion = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    IsPrerelease = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Yanked = table.Column<bool>(type: "boolean", nullable: false),
+                    YankedReason = table.Column<string>(type: "text", nullable: true),
+                    Lifecycle = table.Column<int>(type: "integer", nullable: false),
+                    MetadataVersion = table.Column<string>(type: "text", nullable: false),
+                    Summary = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    Description = table.Column<string>(type: "text", nullable: true),
+                    DescriptionContentType = table.Column<string>(type: "text", nullable: true),
+                    Keywords = table.Column<string>(type: "text", nullable: true),
+                    HomePage = table.Column<string>(type: "text", nullable: true),
+                    DownloadUrl = table.Column<string>(type: "text", nullable: true),
+                    Author = table.Column<string>(type: "text", nullable: true),
+                    AuthorEmail = table.Column<string>(type: "text", nullable: true),
+                    Maintainer = table.Column<string>(type: "text", nullable: true),
+                    MaintainerEmail = table.Column<string>(type: "text", nullable: true),
+                    License = table.Column<string>(type: "text", nullable: true),
+                    LicenseExpression = table.Column<string>(type: "text", nullable: true),
+                    RequiresPython = table.Column<string>(type: "text", nullable: true),
+                    Platform = table.Column<string>(type: "text", nullable: true),
+                    Classifiers = table.Column<List<string>>(type: "text[]", nullable: false),
+                    RequiresDist = table.Column<List<string>>(type: "text[]", nullable: false),
+                    ProvidesExtra = table.Column<List<string>>(type: "text[]", nullable: false),
+                    ProjectUrls = table.Column<List<string>>(type: "text[]", nullable: false),
+                    RequiresExternal = table.Column<List<string>>(type: "text[]", nullable: false),
+                    Dynamic = table.Column<List<string>>(type: "text[]", nullable: false),
+                    UploaderId = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_releases", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_releases_projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "api_tokens",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<long>(type: "bigint", nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    SecretHash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ProjectScopes = table.Column<List<string>>(type: "text[]", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_api_tokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_api_tokens_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "project_roles",
+                columns: table => new
+                {
+                    ProjectId = table.Column<long>(type: "bigint", nullable: false),
+                    UserId = table.Column<long>(type: "bigint", nullable: false),
+                    Role = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_project_roles", x => new { x.ProjectId, x.UserId });
+                    table.ForeignKey(
+                        name: "FK_project_roles_projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_project_roles_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "files",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ReleaseId = table.Column<long>(type: "bigint", nullable: false),
+                    ProjectId = table.Column<long>(type: "bigint", nullable: false),
+                    Filename = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    PackageType = table.Column<int>(type: "integer", nullable: false),
+                    PythonVersion = table.Column<string>(type: "text", nullable: false),
+                    RequiresPython = table.Column<string>(type: "text", nullable: true),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    Md5Digest = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Sha256Digest = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Blake2b256Digest = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    BlobPath = table.Column<string>(type: "text", nullable: false),
+                    MetadataSha256Digest = table.Column<string>(type: "text", nullable: true),
+                    MetadataBlake2b256Digest = table.Column<string>(type: "text", nullable: true),
+                    UploadedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UploaderId = table.Column<long>(type: "bigint", nullable: true),
+                    UploadedWithTokenId = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_files", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_files_releases_ReleaseId",
+                        column: x => x.ReleaseId,
+                        principalTable: "releases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_api_tokens_UserId",
+                table: "api_tokens",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_events_ProjectId_OccurredAt",
+                table: "audit_events",
+                columns: new[] { "ProjectId", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_events_UserId_OccurredAt",
+                table: "audit_events",
+                columns: new[] { "UserId", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_download_counts_Day_ProjectId",
+                table: "download_counts",
+                columns: new[] { "Day", "ProjectId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_files_Blake2b256Digest",
+                table: "files",
+                column: "Blake2b256Digest",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_files_Filename",
+                table: "files",
+                column: "Filename",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_files_ProjectId",
+                table: "files",
+                column: "ProjectId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_files_ReleaseId",
+                table: "files",
+                column: "ReleaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_files_Sha256Digest",
+                table: "files",
+                column: "Sha256Digest");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_journal_ProjectName",
+                table: "journal",
+                column: "ProjectName");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_project_roles_UserId",
+                table: "project_roles",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_projects_LastSerial",
+                table: "projects",
+                column: "LastSerial");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_projects_NormalizedName",
+                table: "projects",
+                column: "NormalizedName",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_releases_ProjectId_CanonicalVersion",
+                table: "releases",
+                columns: new[] { "ProjectId", "CanonicalVersion" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_users_Email",
+                table: "users",
+                column: "Email");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_users_NormalizedUsername",
+                table: "users",
+                column: "NormalizedUsername",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_users_WebAuthnUserHandle",
+                table: "users",
+                column: "WebAuthnUserHandle",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "api_tokens");
+
+            migrationBuilder.DropTable(
+                name: "audit_events");
+
+            migrationBuilder.DropTable(
+                name: "download_counts");
+
+            migrationBuilder.DropTable(
+                name: "filename_registry");
+
+            migrationBuilder.DropTable(
+                name: "files");
+
+            migrationBuilder.DropTable(
+                name: "journal");
+
+            migrationBuilder.DropTable(
+                name: "project_roles");
+
+            migrationBuilder.DropTable(
+                name: "releases");
+
+            migrationBuilder.DropTable(
+                name: "users");
+
+            migrationBuilder.DropTable(
+                name: "projects");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Bulwark.Core.Audit;
+using Bulwark.Core.Packaging;
+
+namespace Bulwark.Cli;
+
+internal static class ProjectCommands
+{
+    public static Command Build(TextWriter stdout, TextWriter stderr)
+    {
+        var project = new Command("project", "Manage projects.");
+        project.Subcommands.Add(YankCommand("yank", true, stdout, stderr));
+        project.Subcommands.Add(YankCommand("unyank", false, stdout, stderr));
+        return project;
+    }
+
+    private static Command YankCommand(string verb, bool yank, TextWriter stdout, TextWriter stderr)
+    {
+        var command = new Command(verb, yank
+            ? "Yank a release (PEP 592): installers skip it unless it is pinned exactly."
+            : "Undo a yank.");
+        var projectArg = new Argument<string>("PROJECT");
+        var versionArg = new Argument<string>("VERSION");
+        command.Arguments.Add(projectArg);
+        command.Arguments.Add(versionArg);
+        var reason = new Option<string?>("--reason") { Description = "Why the release is yanked (shown to installers)." };
+        if (yank) command.Options.Add(reason);
+        command.SetAction(async (parse, ct) => await CommandLine.WithServicesAsync(async sp =>
+        {
+            var name = parse.GetValue(projectArg)!;
+            var version = parse.GetValue(versionArg)!;
+            var outcome = await sp.GetRequiredService<ReleaseManagement>().SetYankedAsync(name, version, yank, yank ? parse.GetValue(reason) : null, Actor.Cli($"project {verb}"), ct);
+            switch (outcome)
+            {
+                case YankOutcome.ProjectNotFound:
+                    await stderr.WriteLineAsync($"error: there is no project '{name}'.");
+                    return 1;
+                case YankOutcome.ReleaseNotFound:
+                    await stderr.WriteLineAsync($"error: project '{name}' has no release '{version}'.");
+                    return 1;
+                case YankOutcome.AlreadyInState:
+                    await stdout.WriteLineAsync($"{name} {version} is already {(yank ? "yanked" : "not yanked")}.");
+                    return 0;
+                default:
+                    await stdout.WriteLineAsync($"{(yank ? "Yanked" : "Unyanked")} {name} {version}.");
+                    return 0;
+            }
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Bulwark.Core.Accounts;
+using Bulwark.Core.Accounts.ApiTokens;
+using Bulwark.Core.Audit;
+using Bulwark.Core.Packaging;
+
+namespace Bulwark.Cli;
+
+internal static class TokenCommands
+{
+    public static Command Build(TextWriter stdout, TextWriter stderr)
+    {
+        var token = new Command("token", "Manage API tokens.");
+        var create = new Command("create", "Mint an API token for a user and print it alone on standard output.");
+        var name = new Argument<string>("NAME") { Description = "The username the token belongs to." };
+        var projects = new Option<string[]>("--project") { Description = "Limit the token to this project (repeatable). Without it the token is user-wide.", AllowMultipleArgumentsPerToken = false };
+        var expires = new Option<string?>("--expires") { Description = "Lifetime, e.g. 30d, 12h, 90m, 2w." };
+        var description = new Option<string?>("--name") { Description = "A label for the token (default: 'cli')." };
+        create.Arguments.Add(name);
+        create.Options.Add(projects);
+        create.Options.Add(expires);
+        create.Options.Add(description);
+        create.SetAction(async (parse, ct) =>
+        {
+            DateTimeOffset? expiresAt = null;
+            var scopes = parse.GetValue(projects) ?? [];
+            foreach (var p in scopes)
+            {
+                if (!ProjectName.IsValid(p))
+                {
+                    await stderr.WriteLineAsync($"error: '{p}' is not a valid project name.");
+                    return 1;
+                }
+            }
+            return await CommandLine.WithServicesAsync(async sp =>
+            {
+                if (parse.GetValue(expires) is { } text)
+                {
+                    if (!CommandLine.TryParseDuration(text, out var lifetime))
+                    {
+                        await stderr.WriteLineAsync($"error: --expires '{text}' is not a duration; use e.g. 30d, 12h or 90m.");
+                        return 1;
+                    }
+                    expiresAt = sp.GetRequiredService<TimeProvider>().GetUtcNow() + lifetime;
+                }
+                var username = parse.GetValue(name)!;
+                var user = await sp.GetRequiredService<UserService>().FindByUsernameAsync(username, ct);
+                if (user is null)
+                {
+                    await stderr.WriteLineAsync($"error: there is no user '{username}'.");
+                    return 1;
+                }
+                var created = await sp.GetRequiredService<ApiTokenService>().CreateAsync(user, parse.GetValue(description) ?? "cli", scopes, expiresAt, Actor.Cli("token create"), ct);
+                await stdout.WriteLineAsync(created.Token);
+                return 0;
+            });
+        });
+        token.Subcommands.Add(create);
+        return token;
+    }
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Bulwark.Core.Accounts;
+using Bulwark.Core.Audit;
+
+namespace Bulwark.Cli;
+
+internal static class UserCommands
+{
+    public static Command Build(TextWriter stdout, TextWriter stderr, TextReader stdin)
+    {
+        var user = new Command("user", "Manage accounts.");
+        var add = new Command("add", "Create an account. Without --password-stdin it is an automation account: it cannot sign in on the web, and its tokens are minted by an operator with 'token create'.");
+        var name = new Argument<string>("NAME") { Description = "The username." };
+        var email = new Option<string>("--email") { Description = "The account's e-mail address (treated as verified).", Required = true };
+        var admin = new Option<bool>("--admin") { Description = "Give the account access to the admin area." };
+        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input." };
+        add.Arguments.Add(name);
+        add.Options.Add(email);
+        add.Options.Add(admin);
+        add.Options.Add(passwordStdin);
+        add.SetAction(async (parse, ct) =>
+        {
+            string? password = null;
+            if (parse.GetValue(passwordStdin))
+            {
+                password = (await stdin.ReadLineAsync(ct))?.TrimEnd('\r');
+                if (string.IsNullOrEmpty(password))
+                {
+                    await stderr.WriteLineAsync("error: --password-stdin was given but standard input held no password.");
+                    return 1;
+                }
+            }
+            return await CommandLine.WithServicesAsync(async sp =>
+            {
+                var users = sp.GetRequiredService<UserService>();
+                var result = await users.CreateAsync(parse.GetValue(name)!, parse.GetValue(email)!, password, parse.GetValue(admin),
+                    emailVerified: true, Actor.Cli("user add"), ct);
+                if (!result.Succeeded)
+                {
+                    await stderr.WriteLineAsync($"error: {result.Message}");
+                    return 1;
+                }
+                var kind = result.User!.IsAutomation ? "automation account (no password)" : "account";
+                await stdout.WriteLineAsync($"Created {kind} '{result.User.Username}'{(result.User.IsAdmin ? " with admin rights" : "")}.");
+                return 0;
+            });
+        });
+        user.Subcommands.Add(add);
+        return user;
+    }
+}

@@ -1,0 +1,70 @@
+using Bulwark.Core.Data;
+using Bulwark.Core.Storage;
+using Bulwark.Data.PostgreSql;
+using Bulwark.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Hosting;
+
+/// <summary>Registers options, the database and the blob store; shared by the web host and the admin verbs.</summary>
+public static class DataServices
+{
+    public static IServiceCollection AddBulwarkData(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BulwarkOptions>()
+            .Bind(configuration.GetSection(BulwarkOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Database != DatabaseKind.Postgres || !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Bulwark")),
+                "Bulwark:Database is Postgres but ConnectionStrings:Bulwark is empty.")
+            .ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddDbContext<BulwarkDbContext>((sp, builder) =>
+        {
+            var options = sp.GetRequiredService<IOptions<BulwarkOptions>>().Value;
+            ConfigureDatabase(builder, options, configuration);
+        });
+        services.AddSingleton<IBlobStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<BulwarkOptions>>().Value;
+            return new FileSystemBlobStore(Path.Combine(DataDirectory(options), "files"));
+        });
+        return services;
+    }
+
+    public static string DataDirectory(BulwarkOptions options) => Path.GetFullPath(options.DataDirectory);
+
+    private static void ConfigureDatabase(DbContextOptionsBuilder builder, BulwarkOptions options, IConfiguration configuration)
+    {
+        switch (options.Database)
+        {
+            case DatabaseKind.Postgres:
+                PostgresDatabase.Configure(builder, configuration.GetConnectionString("Bulwark")!);
+                break;
+            default:
+                var dir = DataDirectory(options);
+                Directory.CreateDirectory(dir);
+                var cs = configuration.GetConnectionString("Bulwark");
+                SqliteDatabase.Configure(builder, string.IsNullOrWhiteSpace(cs)
+                    ? $"Data Source={Path.Combine(dir, "bulwark.db")};Cache=Shared;Default Timeout=30"
+                    : cs);
+                break;
+        }
+    }
+
+    /// <summary>Creates the data directory and applies pending migrations.</summary>
+    public static async Task InitializeDatabaseAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        var options = services.GetRequiredService<IOptions<BulwarkOptions>>().Value;
+        Directory.CreateDirectory(DataDirectory(options));
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BulwarkDbContext>();
+        await db.Database.MigrateAsync(ct);
+        if (db.IsSqlite)
+        {
+            // WAL lets readers (the simple API) proceed while an upload commits.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using Bulwark.Core.Accounts;
+using Bulwark.Core.Accounts.ApiTokens;
+using Bulwark.Core.Audit;
+using Bulwark.Core.Data;
+using Bulwark.Hosting;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bulwark.Tests.Infrastructure;
+
+/// <summary>
+/// A Bulwark server on a temporary data directory and a database of its own, shared by the tests of one
+/// class (tests use unique project names). Subclasses pick the database.
+/// </summary>
+public abstract class BulwarkServer : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private string? _postgres;
+
+    protected BulwarkServer(DatabaseKind database) => Database = database;
+
+    public DatabaseKind Database { get; }
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "bulwark-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Extra configuration for a subclass (limits, flags).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> Settings => [];
+
+    public async Task InitializeAsync()
+    {
+        if (Database == DatabaseKind.Postgres) _postgres = await TestDatabases.CreatePostgresDatabaseAsync();
+        _ = Services; // start the host now, so migrations run before the first test
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Bulwark:DataDirectory", DataDirectory);
+        builder.UseSetting("Bulwark:Database", Database.ToString());
+        builder.UseSetting("Bulwark:PublicUrl", "http://localhost");
+        if (_postgres is not null) builder.UseSetting("ConnectionStrings:Bulwark", _postgres);
+        foreach (var (k, v) in Settings) builder.UseSetting(k, v);
+    }
+
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> body)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await body(scope.ServiceProvider);
+    }
+
+    public Task<T> WithDbAsync<T>(Func<BulwarkDbContext, Task<T>> body) =>
+        WithScopeAsync(sp => body(sp.GetRequiredService<BulwarkDbContext>()));
+
+    /// <summary>Creates an automation user (or returns it) and mints a token for it.</summary>
+    public Task<string> CreateTokenAsync(string username, IReadOnlyCollection<string>? projects = null, DateTimeOffset? expires = null) =>
+        WithScopeAsync(async sp =>
+        {
+            var users = sp.GetRequiredService<UserService>();
+            var user = await users.FindByUsernameAsync(username)
+                ?? (await users.CreateAsync(username, $"{username}@example.com", null, false, true, new Actor("test", "test"))).User!;
+            var created = await sp.GetRequiredService<ApiTokenService>().CreateAsync(user, "test", projects ?? [], expires, new Actor("test", "test"));
+            return created.Token;
+        });
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_postgres is not null) await TestDatabases.DropPostgresDatabaseAsync(_postgres);
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (DirectoryNotFoundException) { }
+    }
+}
+
+public sealed class SqliteServer() : BulwarkServer(DatabaseKind.Sqlite);
+
+public sealed class PostgresServer() : BulwarkServer(DatabaseKind.Postgres);

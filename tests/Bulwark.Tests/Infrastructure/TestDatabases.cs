@@ -1,0 +1,43 @@
+using Npgsql;
+
+namespace Bulwark.Tests.Infrastructure;
+
+/// <summary>
+/// PostgreSQL for tests. The README's test command starts a local server and sets
+/// <c>BULWARK_TEST_POSTGRES</c> to an admin connection string; each fixture gets a database of its own.
+/// A missing server is a failure, never a skip: a suite that silently skipped PostgreSQL would prove nothing.
+/// </summary>
+public static class TestDatabases
+{
+    public const string EnvironmentVariable = "BULWARK_TEST_POSTGRES";
+
+    public static string AdminConnectionString =>
+        Environment.GetEnvironmentVariable(EnvironmentVariable)
+        ?? "Host=127.0.0.1;Port=5432;Username=bulwark;Password=bulwark;Database=postgres";
+
+    public static async Task<string> CreatePostgresDatabaseAsync()
+    {
+        var name = "bulwark_test_" + Guid.NewGuid().ToString("N")[..16];
+        await using var conn = new NpgsqlConnection(AdminConnectionString);
+        try
+        {
+            await conn.OpenAsync();
+        }
+        catch (Exception e)
+        {
+            throw new InvalidOperationException(
+                $"PostgreSQL is not reachable with {EnvironmentVariable}='{AdminConnectionString}'. Run the tests through scripts/test.sh, which starts it.", e);
+        }
+        await using (var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn)) await cmd.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = false }.ConnectionString;
+    }
+
+    public static async Task DropPostgresDatabaseAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        await using var conn = new NpgsqlConnection(AdminConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,84 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+
+namespace Bulwark.Tests.Infrastructure;
+
+/// <summary>Builds small but valid wheels and sdists in memory, the way build backends lay them out.</summary>
+public static class TestDistributions
+{
+    public sealed record Spec(string Name, string Version)
+    {
+        public string? Summary { get; init; } = "A test package";
+        public string? RequiresPython { get; init; }
+        public IReadOnlyList<string> RequiresDist { get; init; } = [];
+        public string MetadataVersion { get; init; } = "2.1";
+        public string? Description { get; init; } = "# Hello\n\nA test package.";
+        public string DescriptionContentType { get; init; } = "text/markdown";
+        public string PythonTag { get; init; } = "py3";
+        public string AbiTag { get; init; } = "none";
+        public string PlatformTag { get; init; } = "any";
+        public string? ExtraMetadata { get; init; }
+
+        public string Prefix => Escape(Name) + "-" + Version;
+        public string WheelFilename => $"{Prefix}-{PythonTag}-{AbiTag}-{PlatformTag}.whl";
+        public string SdistFilename => $"{Prefix}.tar.gz";
+    }
+
+    public static string Escape(string name) => Bulwark.Core.Packaging.ProjectName.Normalize(name).Replace('-', '_');
+
+    public static string Metadata(Spec s)
+    {
+        var sb = new StringBuilder();
+        sb.Append($"Metadata-Version: {s.MetadataVersion}\nName: {s.Name}\nVersion: {s.Version}\n");
+        if (s.Summary is not null) sb.Append($"Summary: {s.Summary}\n");
+        if (s.RequiresPython is not null) sb.Append($"Requires-Python: {s.RequiresPython}\n");
+        foreach (var r in s.RequiresDist) sb.Append($"Requires-Dist: {r}\n");
+        if (s.ExtraMetadata is not null) sb.Append(s.ExtraMetadata);
+        sb.Append($"Description-Content-Type: {s.DescriptionContentType}\n\n");
+        sb.Append(s.Description ?? "");
+        return sb.ToString();
+    }
+
+    public static byte[] Wheel(Spec s)
+    {
+        using var ms = new MemoryStream();
+        using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            var pkg = Escape(s.Name);
+            var distInfo = $"{s.Prefix}.dist-info";
+            Add(zip, $"{pkg}/__init__.py", $"__version__ = \"{s.Version}\"\n");
+            Add(zip, $"{distInfo}/METADATA", Metadata(s));
+            Add(zip, $"{distInfo}/WHEEL", $"Wheel-Version: 1.0\nGenerator: bulwark-tests\nRoot-Is-Purelib: true\nTag: {s.PythonTag}-{s.AbiTag}-{s.PlatformTag}\n");
+            Add(zip, $"{distInfo}/RECORD", $"{pkg}/__init__.py,,\n{distInfo}/METADATA,,\n{distInfo}/WHEEL,,\n{distInfo}/RECORD,,\n");
+        }
+        return ms.ToArray();
+    }
+
+    public static byte[] Sdist(Spec s)
+    {
+        using var ms = new MemoryStream();
+        using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true))
+        using (var tar = new TarWriter(gz, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            var root = s.Prefix;
+            AddTar(tar, $"{root}/PKG-INFO", Metadata(s));
+            AddTar(tar, $"{root}/pyproject.toml", $"[project]\nname = \"{s.Name}\"\nversion = \"{s.Version}\"\n");
+            AddTar(tar, $"{root}/{Escape(s.Name)}/__init__.py", "\n");
+        }
+        return ms.ToArray();
+    }
+
+    private static void Add(ZipArchive zip, string name, string content)
+    {
+        var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+        using var w = new StreamWriter(entry.Open(), new UTF8Encoding(false));
+        w.Write(content);
+    }
+
+    private static void AddTar(TarWriter tar, string name, string content)
+    {
+        var entry = new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) };
+        tar.WriteEntry(entry);
+    }
+}
