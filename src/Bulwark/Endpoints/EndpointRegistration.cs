@@ -1,4 +1,7 @@
+using Bulwark.Core.Downloads;
+using Bulwark.Core.Index;
 using Bulwark.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Bulwark.Endpoints;
 
@@ -7,11 +10,28 @@ public static class EndpointRegistration
     public static IServiceCollection AddIndexServices(this IServiceCollection services)
     {
         services.AddBulwarkCore();
+        services.AddReadPath();
         return services;
     }
 
     public static void MapBulwarkEndpoints(this WebApplication app)
     {
         app.MapGet("/_health", () => TypedResults.Text("ok"));
+        app.MapSimpleApi();
+        app.MapJsonApi();
+        app.MapFiles();
+    }
+
+    /// <summary>The simple and JSON APIs' page cache, file serving and download counting.</summary>
+    private static IServiceCollection AddReadPath(this IServiceCollection services)
+    {
+        services.AddOptions<IndexOptions>().BindConfiguration(IndexOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DownloadCountOptions>().BindConfiguration(DownloadCountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new PageCache(sp.GetRequiredService<IOptions<IndexOptions>>().Value.PageCacheMegabytes * 1024L * 1024L));
+        services.AddSingleton<DownloadCounter>();
+        services.AddScoped<DownloadCountWriter>();
+        services.AddSingleton<DownloadCountFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<DownloadCountFlusher>());
+        return services;
     }
 }
