@@ -11,15 +11,15 @@ namespace Bulwark.Core.Index;
 /// </summary>
 public static class IndexQueries
 {
-    private static readonly Func<BulwarkDbContext, string, Task<ProjectHead?>> FindHead =
+    private static readonly PerModelCompiledQuery<Func<BulwarkDbContext, string, Task<ProjectHead?>>> FindHead = new(() =>
         EF.CompileAsyncQuery((BulwarkDbContext db, string normalized) =>
             db.Projects.AsNoTracking()
                 .Where(p => p.NormalizedName == normalized)
                 .Select(p => new ProjectHead(p.Id, p.Name, p.NormalizedName, p.LastSerial, p.Lifecycle))
-                .FirstOrDefault());
+                .FirstOrDefault()));
 
     /// <summary>The per-request check: one lookup on the unique index of normalized names.</summary>
-    public static Task<ProjectHead?> FindProjectAsync(BulwarkDbContext db, string normalizedName) => FindHead(db, normalizedName);
+    public static Task<ProjectHead?> FindProjectAsync(BulwarkDbContext db, string normalizedName) => FindHead.For(db)(db, normalizedName);
 
     /// <summary>
     /// The simple-API view of a project. A quarantined project lists nothing (PEP 792 says an index must not

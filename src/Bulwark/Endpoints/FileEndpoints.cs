@@ -29,13 +29,13 @@ internal static class FileEndpoints
     private sealed record FileRow(long Id, long ProjectId, string Filename, string BlobPath, string Sha256, string? MetadataSha256,
         DateTimeOffset UploadedAt, ReleaseLifecycle ReleaseLifecycle, ProjectLifecycle ProjectLifecycle);
 
-    private static readonly Func<BulwarkDbContext, string, Task<FileRow?>> FindByBlake2 =
+    private static readonly PerModelCompiledQuery<Func<BulwarkDbContext, string, Task<FileRow?>>> FindByBlake2 = new(() =>
         EF.CompileAsyncQuery((BulwarkDbContext db, string blake2) =>
             db.Files.AsNoTracking()
                 .Where(f => f.Blake2b256Digest == blake2)
                 .Select(f => new FileRow(f.Id, f.ProjectId, f.Filename, f.BlobPath, f.Sha256Digest, f.MetadataSha256Digest,
                     f.UploadedAt, f.Release.Lifecycle, f.Release.Project.Lifecycle))
-                .FirstOrDefault());
+                .FirstOrDefault()));
 
     public static void MapFiles(this IEndpointRouteBuilder app)
     {
@@ -48,7 +48,7 @@ internal static class FileEndpoints
         var blake2 = a + b + rest;
         if (a.Length != 2 || b.Length != 2 || blake2.Length != 64 || !IsLowerHex(blake2)) return Results.NotFound();
 
-        var file = await FindByBlake2(db, blake2);
+        var file = await FindByBlake2.For(db)(db, blake2);
         if (file is null || file.ProjectLifecycle == ProjectLifecycle.Quarantined || file.ReleaseLifecycle == ReleaseLifecycle.Quarantined)
         {
             return Results.NotFound();
