@@ -77,6 +77,7 @@ public sealed class VersionSpecifier
     /// </summary>
     public static bool TryParse(string text, [NotNullWhen(true)] out VersionSpecifier? specifier, [NotNullWhen(false)] out string? error)
     {
+        ArgumentNullException.ThrowIfNull(text);
         specifier = Read(PythonText.Trim(text).ToString());
         error = specifier is null ? $"Invalid specifier: {PythonText.Repr(text)}" : null;
         return specifier is not null;

@@ -19,17 +19,11 @@ public sealed class VersionSpecifierSet
     /// <paramref name="error"/> names the first invalid item, e.g. <c>Invalid specifier: '&gt;=3.x'</c>.
     /// </summary>
     public static bool TryParse(
-        string? text,
+        string text,
         [NotNullWhen(true)] out VersionSpecifierSet? specifiers,
         [NotNullWhen(false)] out string? error)
     {
-        specifiers = null;
-        if (text is null)
-        {
-            error = "Invalid specifier: None";
-            return false;
-        }
-
+        ArgumentNullException.ThrowIfNull(text);
         var parsed = new List<VersionSpecifier>();
         foreach (var item in text.Split(','))
         {
@@ -41,6 +35,7 @@ public sealed class VersionSpecifierSet
 
             if (!VersionSpecifier.TryParse(trimmed, out var specifier, out error))
             {
+                specifiers = null;
                 return false;
             }
 
