@@ -28,6 +28,11 @@ public static class EndpointRegistration
         services.AddOptions<IndexOptions>().BindConfiguration(IndexOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DownloadCountOptions>().BindConfiguration(DownloadCountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new PageCache(sp.GetRequiredService<IOptions<IndexOptions>>().Value.PageCacheMegabytes * 1024L * 1024L));
+        services.AddSingleton(sp =>
+        {
+            using var scope = sp.CreateScope();
+            return IndexLookups.FromContext(scope.ServiceProvider.GetRequiredService<Bulwark.Core.Data.BulwarkDbContext>());
+        });
         services.AddSingleton<DownloadCounter>();
         services.AddScoped<DownloadCountWriter>();
         services.AddSingleton<DownloadCountFlusher>();

@@ -1,8 +1,7 @@
-using Bulwark.Core.Data;
 using Bulwark.Core.Downloads;
+using Bulwark.Core.Index;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 
 namespace Bulwark.Endpoints;
@@ -26,29 +25,18 @@ internal static class FileEndpoints
 
     private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
 
-    private sealed record FileRow(long Id, long ProjectId, string Filename, string BlobPath, string Sha256, string? MetadataSha256,
-        DateTimeOffset UploadedAt, ReleaseLifecycle ReleaseLifecycle, ProjectLifecycle ProjectLifecycle);
-
-    private static readonly PerModelCompiledQuery<Func<BulwarkDbContext, string, Task<FileRow?>>> FindByBlake2 = new(() =>
-        EF.CompileAsyncQuery((BulwarkDbContext db, string blake2) =>
-            db.Files.AsNoTracking()
-                .Where(f => f.Blake2b256Digest == blake2)
-                .Select(f => new FileRow(f.Id, f.ProjectId, f.Filename, f.BlobPath, f.Sha256Digest, f.MetadataSha256Digest,
-                    f.UploadedAt, f.Release.Lifecycle, f.Release.Project.Lifecycle))
-                .FirstOrDefault()));
-
     public static void MapFiles(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/files/{a}/{b}/{rest}/{filename}", GetAndHead, ServeAsync);
     }
 
     private static async Task<IResult> ServeAsync(string a, string b, string rest, string filename, HttpContext context,
-        BulwarkDbContext db, IBlobStore blobs, DownloadCounter counter, ILoggerFactory loggers)
+        IndexLookups lookups, IBlobStore blobs, DownloadCounter counter, ILoggerFactory loggers)
     {
         var blake2 = a + b + rest;
         if (a.Length != 2 || b.Length != 2 || blake2.Length != 64 || !IsLowerHex(blake2)) return Results.NotFound();
 
-        var file = await FindByBlake2.For(db)(db, blake2);
+        var file = await lookups.FindFileAsync(blake2, context.RequestAborted);
         if (file is null || file.ProjectLifecycle == ProjectLifecycle.Quarantined || file.ReleaseLifecycle == ReleaseLifecycle.Quarantined)
         {
             return Results.NotFound();

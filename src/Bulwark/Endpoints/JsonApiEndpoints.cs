@@ -24,16 +24,16 @@ internal static class JsonApiEndpoints
         app.MapMethods("/pypi/{name}/{version}/json", GetAndHead, ReleaseAsync);
     }
 
-    private static Task<IResult> ProjectAsync(string name, HttpContext context, BulwarkDbContext db, PageCache cache, PublicUrl publicUrl) =>
-        ServeAsync(name, version: null, context, db, cache, publicUrl);
+    private static Task<IResult> ProjectAsync(string name, HttpContext context, IndexLookups lookups, PageCache cache, PublicUrl publicUrl) =>
+        ServeAsync(name, version: null, context, lookups, cache, publicUrl);
 
-    private static Task<IResult> ReleaseAsync(string name, string version, HttpContext context, BulwarkDbContext db, PageCache cache, PublicUrl publicUrl) =>
-        ServeAsync(name, version, context, db, cache, publicUrl);
+    private static Task<IResult> ReleaseAsync(string name, string version, HttpContext context, IndexLookups lookups, PageCache cache, PublicUrl publicUrl) =>
+        ServeAsync(name, version, context, lookups, cache, publicUrl);
 
-    private static async Task<IResult> ServeAsync(string name, string? version, HttpContext context, BulwarkDbContext db, PageCache cache, PublicUrl publicUrl)
+    private static async Task<IResult> ServeAsync(string name, string? version, HttpContext context, IndexLookups lookups, PageCache cache, PublicUrl publicUrl)
     {
         var normalized = ProjectName.Normalize(name);
-        var head = await IndexQueries.FindProjectAsync(db, normalized);
+        var head = await lookups.FindProjectAsync(normalized, context.RequestAborted);
         if (head is null || head.Status == ProjectStatus.Quarantined) return IndexResponses.NotFound(context);
         if (name != normalized)
         {
@@ -46,7 +46,7 @@ internal static class JsonApiEndpoints
 
         var key = version is null ? "pypi:" + normalized : $"pypi:{normalized}:{version}";
         var baseUrl = publicUrl.Value;
-        var page = await cache.GetAsync(key, new PageVersion(head.LastSerial), () => RenderAsync(db, head, version, baseUrl));
+        var page = await cache.GetAsync(key, new PageVersion(head.LastSerial), () => RenderAsync(SimpleEndpoints.Db(context), head, version, baseUrl));
         // An empty body is how a cached "no such release" looks; a rendered response is never empty.
         if (page.Body.Length == 0) return IndexResponses.NotFound(context);
         await IndexResponses.WritePageAsync(context, page, ContentType, page.ETag, CacheControl, varyOnAccept: false);

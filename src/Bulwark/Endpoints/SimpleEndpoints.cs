@@ -26,7 +26,7 @@ internal static class SimpleEndpoints
         app.MapMethods("/simple/{name}", GetAndHead, DetailAsync);
     }
 
-    private static async Task<IResult> RootAsync(HttpContext context, BulwarkDbContext db, PageCache cache)
+    private static async Task<IResult> RootAsync(HttpContext context, IndexLookups lookups, PageCache cache)
     {
         if (!context.Request.Path.Value!.EndsWith('/')) return IndexResponses.MovedPermanently(context, "/simple/");
 
@@ -36,27 +36,27 @@ internal static class SimpleEndpoints
 
         var floor = cache.TryPeek(key, out var cached)
             ? cached.Version.Floor
-            : Math.Max(0, await IndexQueries.ReadGlobalSerialAsync(db, CancellationToken.None) - RootMarkWindow);
-        var mark = await IndexQueries.ReadJournalMarkAsync(db, floor, context.RequestAborted);
+            : Math.Max(0, await lookups.ReadGlobalSerialAsync(context.RequestAborted) - RootMarkWindow);
+        var mark = await lookups.ReadJournalMarkAsync(floor, context.RequestAborted);
         if (mark.Count > 4 * RootMarkWindow)
         {
             // The fingerprint query scans every entry above the floor; move the floor up once it has fallen far behind.
-            mark = await IndexQueries.ReadJournalMarkAsync(db, Math.Max(0, mark.Max - RootMarkWindow), context.RequestAborted);
+            mark = await lookups.ReadJournalMarkAsync(Math.Max(0, mark.Max - RootMarkWindow), context.RequestAborted);
         }
 
         var page = await cache.GetAsync(key, PageVersion.Of(mark), async () =>
         {
-            var root = new SimpleRoot(mark.Max, await IndexQueries.LoadRootAsync(db, CancellationToken.None));
+            var root = new SimpleRoot(mark.Max, await IndexQueries.LoadRootAsync(Db(context), CancellationToken.None));
             return format == SimpleFormat.Json ? SimpleJsonRenderer.RenderRoot(root) : SimpleHtmlRenderer.RenderRoot(root);
         });
         await IndexResponses.WritePageAsync(context, page, ContentTypeHeader(mediaType), page.ETagFor(mediaType), CacheControl, varyOnAccept: true);
         return Results.Empty;
     }
 
-    private static async Task<IResult> DetailAsync(string name, HttpContext context, BulwarkDbContext db, PageCache cache)
+    private static async Task<IResult> DetailAsync(string name, HttpContext context, IndexLookups lookups, PageCache cache)
     {
         var normalized = ProjectName.Normalize(name);
-        var head = await IndexQueries.FindProjectAsync(db, normalized);
+        var head = await lookups.FindProjectAsync(normalized, context.RequestAborted);
         if (head is null) return IndexResponses.NotFound(context);
         if (name != normalized || !context.Request.Path.Value!.EndsWith('/'))
         {
@@ -69,12 +69,15 @@ internal static class SimpleEndpoints
         var page = await cache.GetAsync(key, new PageVersion(head.LastSerial), async () =>
         {
             // Not the request's token: other requests may be waiting on this same render.
-            var detail = await IndexQueries.LoadDetailAsync(db, head, CancellationToken.None);
+            var detail = await IndexQueries.LoadDetailAsync(Db(context), head, CancellationToken.None);
             return format == SimpleFormat.Json ? SimpleJsonRenderer.RenderDetail(detail) : SimpleHtmlRenderer.RenderDetail(detail);
         });
         await IndexResponses.WritePageAsync(context, page, ContentTypeHeader(mediaType), page.ETagFor(mediaType), CacheControl, varyOnAccept: true);
         return Results.Empty;
     }
+
+    /// <summary>A DbContext only for renders: a cache hit should not pay for creating one.</summary>
+    internal static BulwarkDbContext Db(HttpContext context) => context.RequestServices.GetRequiredService<BulwarkDbContext>();
 
     private static string ContentTypeHeader(string mediaType) =>
         mediaType == SimpleApi.TextHtml ? "text/html; charset=utf-8" : mediaType;
