@@ -45,7 +45,14 @@ internal static class ZipCentralDirectory
         }
 
         var end = tail.AsSpan(p);
-        if (end.Length < EndRecordSize || p + EndRecordSize + BinaryPrimitives.ReadUInt16LittleEndian(end[20..]) != tailLength)
+        var recordEnd = p + EndRecordSize + BinaryPrimitives.ReadUInt16LittleEndian(end[20..]);
+        if (recordEnd < tailLength)
+        {
+            // Concatenated archives or smuggled bytes after the end record.
+            throw new ZipFramingException("Trailing data");
+        }
+
+        if (recordEnd > tailLength)
         {
             throw new ZipFramingException("Malformed zip file");
         }
