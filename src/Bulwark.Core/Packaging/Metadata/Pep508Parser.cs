@@ -206,7 +206,7 @@ internal sealed class Pep508Parser(string text)
             var end = text.IndexOf(quote, _pos);
             if (end < 0)
             {
-                throw Error("closing quote in marker");
+                throw Error("closing quote in marker", _pos - 1);
             }
 
             var value = text[_pos..end];
