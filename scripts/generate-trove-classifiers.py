@@ -6,7 +6,7 @@ The data comes from Debian's python3-trove-classifiers package:
     apt-get install -y python3-trove-classifiers
     /usr/bin/python3 scripts/generate-trove-classifiers.py
 
-It writes two files under src/Bulwark.Core/Packaging/Metadata/Resources/:
+It writes two files under src/Bulwark.Core/Packaging/Metadata/Resources/ (embedded in Bulwark.Core):
 
   trove-classifiers.txt             one valid (non-deprecated) classifier per line
   trove-classifiers-deprecated.txt  one deprecated classifier per line, followed by

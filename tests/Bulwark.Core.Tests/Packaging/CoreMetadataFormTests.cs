@@ -28,7 +28,7 @@ public class CoreMetadataFormTests
         Assert.Equal("a@example.com", m.AuthorEmail);
         Assert.Equal(["Programming Language :: Python :: 3", "Typing :: Typed"], m.Classifiers);
         Assert.Equal(["requests>=2"], m.RequiresDist);
-        Assert.Equal([new ProjectUrl("Source", "https://example.org/src")], m.ProjectUrls);
+        Assert.Equal([new ProjectUrl("Source", "https://example.org/src")], m.ProjectUrlEntries);
         Assert.Equal(["cli"], m.ProvidesExtra);
         Assert.Equal(["LICENSE"], m.LicenseFiles);
         Assert.Empty(m.Problems);
@@ -39,7 +39,7 @@ public class CoreMetadataFormTests
     {
         var m = CoreMetadata.FromForm(Form(("name", "a"), ("name", "b"), ("version", "1")));
 
-        Assert.Null(m.Name);
+        Assert.Equal("", m.Name);
         Assert.Equal(MetadataProblemKind.DuplicateField, Assert.Single(m.Problems).Kind);
     }
 

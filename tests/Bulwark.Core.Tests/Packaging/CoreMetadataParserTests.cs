@@ -49,7 +49,8 @@ public class CoreMetadataParserTests
         Assert.Equal(["peppercorn", "check-manifest ; extra == 'dev'", "coverage ; extra == 'test'"], m.RequiresDist);
         Assert.Equal(["dev", "test"], m.ProvidesExtra);
         Assert.Equal(["LICENSE.txt"], m.LicenseFiles);
-        Assert.Equal([new ProjectUrl("Bug Reports", "https://example.org/sample/issues"), new ProjectUrl("Source", "https://example.org/sample/src")], m.ProjectUrls);
+        Assert.Equal(["Bug Reports, https://example.org/sample/issues", "Source, https://example.org/sample/src"], m.ProjectUrls);
+        Assert.Equal([new ProjectUrl("Bug Reports", "https://example.org/sample/issues"), new ProjectUrl("Source", "https://example.org/sample/src")], m.ProjectUrlEntries);
         Assert.Equal("# A sample Python project\n\nA longer description.\n", m.Description);
         Assert.Empty(m.Problems);
     }
@@ -116,7 +117,7 @@ public class CoreMetadataParserTests
     {
         var m = CoreMetadata.Parse("Metadata-Version: 2.1\nName: good\nName: evil\nVersion: 1\n"u8);
 
-        Assert.Null(m.Name);
+        Assert.Equal("", m.Name);
         var problem = Assert.Single(m.Problems);
         Assert.Equal(new MetadataProblem("name", MetadataProblemKind.DuplicateField, "'name' has invalid data"), problem);
     }
@@ -154,7 +155,7 @@ public class CoreMetadataParserTests
     {
         var m = CoreMetadata.Parse("Metadata-Version: 2.1\nName: p\nVersion: 1\nProject-URL: Homepage\n"u8);
 
-        Assert.Equal(new ProjectUrl("Homepage", ""), Assert.Single(m.ProjectUrls));
+        Assert.Equal(new ProjectUrl("Homepage", ""), Assert.Single(m.ProjectUrlEntries));
     }
 
     [Fact]

@@ -18,6 +18,7 @@ internal sealed class TarScanner(Stream stream, ArchiveLimits limits, Func<strin
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
     private readonly byte[] _header = new byte[Block];
+    private readonly byte[] _skipBuffer = new byte[64 * 1024];
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private long _offset;
 
@@ -274,10 +275,9 @@ internal sealed class TarScanner(Stream stream, ArchiveLimits limits, Func<strin
 
     private void SkipExact(long count)
     {
-        var buffer = new byte[(int)Math.Min(64 * 1024, Math.Max(count, 1))];
         while (count > 0)
         {
-            var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, count));
+            var read = stream.Read(_skipBuffer, 0, (int)Math.Min(_skipBuffer.Length, count));
             if (read == 0)
             {
                 throw Reject("Truncated tar archive");
@@ -294,11 +294,10 @@ internal sealed class TarScanner(Stream stream, ArchiveLimits limits, Func<strin
     /// </summary>
     private void EnsureOnlyZerosRemain()
     {
-        var buffer = new byte[64 * 1024];
         int read;
-        while ((read = stream.Read(buffer)) > 0)
+        while ((read = stream.Read(_skipBuffer)) > 0)
         {
-            if (buffer.AsSpan(0, read).ContainsAnyExcept((byte)0))
+            if (_skipBuffer.AsSpan(0, read).ContainsAnyExcept((byte)0))
             {
                 throw Reject("Data after the end of the tar archive");
             }

@@ -7,6 +7,13 @@ public sealed record ProjectUrl(string Label, string Url)
 {
     /// <summary>The entry as written in metadata: <c>label, url</c>.</summary>
     public override string ToString() => $"{Label}, {Url}";
+
+    /// <summary>Splits <c>label, url</c> at the first comma.</summary>
+    public static ProjectUrl Parse(string entry)
+    {
+        var comma = entry.IndexOf(',');
+        return comma < 0 ? new(entry.Trim(), "") : new(entry[..comma].Trim(), entry[(comma + 1)..].Trim());
+    }
 }
 
 /// <summary>What kind of irregularity the parser found in a metadata source.</summary>
@@ -31,16 +38,17 @@ public sealed record MetadataProblem(string Field, MetadataProblemKind Kind, str
 /// <summary>
 /// Core metadata of a distribution (Core Metadata spec 1.0 to 2.5), from a wheel's <c>METADATA</c>, an sdist's
 /// <c>PKG-INFO</c>, or an upload form. Values are kept as written (no normalization); a field that is absent,
-/// empty, or was the placeholder <c>UNKNOWN</c> is null (or an empty list).
+/// empty, or was the placeholder <c>UNKNOWN</c> is null (or an empty list). The three required fields
+/// (<see cref="MetadataVersion"/>, <see cref="Name"/>, <see cref="Version"/>) are empty strings when absent.
 /// </summary>
 public sealed record CoreMetadata
 {
     /// <summary>The placeholder old setuptools and distutils wrote for absent fields; treated as absent.</summary>
     public const string UnknownPlaceholder = "UNKNOWN";
 
-    public string? MetadataVersion { get; init; }
-    public string? Name { get; init; }
-    public string? Version { get; init; }
+    public string MetadataVersion { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string Version { get; init; } = "";
     public string? Summary { get; init; }
     public string? Description { get; init; }
     public string? DescriptionContentType { get; init; }
@@ -58,7 +66,13 @@ public sealed record CoreMetadata
     public IReadOnlyList<string> Classifiers { get; init; } = [];
     public IReadOnlyList<string> RequiresDist { get; init; } = [];
     public IReadOnlyList<string> RequiresExternal { get; init; } = [];
-    public IReadOnlyList<ProjectUrl> ProjectUrls { get; init; } = [];
+
+    /// <summary><c>Project-URL</c> entries as written (<c>label, url</c>); see <see cref="ProjectUrlEntries"/>.</summary>
+    public IReadOnlyList<string> ProjectUrls { get; init; } = [];
+
+    /// <summary><see cref="ProjectUrls"/> split into label and URL (both trimmed; URL empty when there is no comma).</summary>
+    public IReadOnlyList<ProjectUrl> ProjectUrlEntries => ProjectUrls.Select(ProjectUrl.Parse).ToList();
+
     public IReadOnlyList<string> ProvidesExtra { get; init; } = [];
     public IReadOnlyList<string> ProvidesDist { get; init; } = [];
     public IReadOnlyList<string> ObsoletesDist { get; init; } = [];

@@ -60,9 +60,9 @@ internal sealed class CoreMetadataBuilder
 
         return new CoreMetadata
         {
-            MetadataVersion = Single("Metadata-Version"),
-            Name = Single("Name"),
-            Version = Single("Version"),
+            MetadataVersion = Single("Metadata-Version") ?? "",
+            Name = Single("Name") ?? "",
+            Version = Single("Version") ?? "",
             Summary = Single("Summary"),
             Description = description,
             DescriptionContentType = Single("Description-Content-Type"),
@@ -80,7 +80,7 @@ internal sealed class CoreMetadataBuilder
             Classifiers = Multiple("Classifier"),
             RequiresDist = Multiple("Requires-Dist"),
             RequiresExternal = Multiple("Requires-External"),
-            ProjectUrls = ProjectUrls(),
+            ProjectUrls = CheckedProjectUrls(),
             ProvidesExtra = Multiple("Provides-Extra"),
             ProvidesDist = Multiple("Provides-Dist"),
             ObsoletesDist = Multiple("Obsoletes-Dist"),
@@ -138,27 +138,17 @@ internal sealed class CoreMetadataBuilder
     private List<string> Multiple(string headerName) =>
         _values.TryGetValue(CoreMetadataField.FromHeader(headerName)!, out var list) ? list.ToList() : [];
 
-    private List<ProjectUrl> ProjectUrls()
+    private List<string> CheckedProjectUrls()
     {
-        var result = new List<ProjectUrl>();
-        var labels = new HashSet<string>(StringComparer.Ordinal);
-        var duplicate = false;
-        foreach (var entry in Multiple("Project-URL"))
-        {
-            var comma = entry.IndexOf(',');
-            var label = (comma < 0 ? entry : entry[..comma]).Trim();
-            var url = comma < 0 ? "" : entry[(comma + 1)..].Trim();
-            duplicate |= !labels.Add(label);
-            result.Add(new ProjectUrl(label, url));
-        }
-
-        if (duplicate)
+        var entries = Multiple("Project-URL");
+        var labels = entries.Select(e => ProjectUrl.Parse(e).Label).ToList();
+        if (labels.Distinct(StringComparer.Ordinal).Count() != labels.Count)
         {
             // Two URLs under one label: which one the project meant cannot be known.
             _problems.Add(InvalidData("project-url"));
         }
 
-        return result;
+        return entries;
     }
 
     private static MetadataProblem InvalidData(string key) =>

@@ -12,9 +12,10 @@ internal static class MetadataFieldRules
 
     public static void CheckFields(CoreMetadata m, MetadataErrorList errors)
     {
-        if (m.MetadataVersion is null || !MetadataValidator.SupportedMetadataVersions.Contains(m.MetadataVersion))
+        if (!MetadataValidator.SupportedMetadataVersions.Contains(m.MetadataVersion))
         {
-            errors.Add("metadata-version", $"{PyRepr.Str(m.MetadataVersion)} is not a valid metadata version");
+            var shown = m.MetadataVersion.Length == 0 ? "None" : PyRepr.Str(m.MetadataVersion);
+            errors.Add("metadata-version", $"{shown} is not a valid metadata version");
         }
 
         Required(m.Name, "name", ProjectName.IsValid, errors);

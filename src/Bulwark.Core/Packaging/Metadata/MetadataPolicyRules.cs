@@ -20,7 +20,7 @@ internal static class MetadataPolicyRules
     public static void CheckPolicy(CoreMetadata m, TroveClassifiers classifiers, MetadataErrorList errors)
     {
         // Local versions (1.0+ubuntu1) identify builds that were never meant to be published.
-        if (m.Version is not null && Pep440Version.TryParse(m.Version, out var version) && version.HasLocal)
+        if (Pep440Version.TryParse(m.Version, out var version) && version.HasLocal)
         {
             errors.Add("version", $"The use of local versions in '{version.Normalized}' is not allowed.");
         }
@@ -35,7 +35,7 @@ internal static class MetadataPolicyRules
         CheckClassifiers(m.Classifiers, classifiers, errors);
         CheckUrl(m.HomePage, "home-page", errors);
         CheckUrl(m.DownloadUrl, "download-url", errors);
-        CheckProjectUrls(m.ProjectUrls, errors);
+        CheckProjectUrls(m.ProjectUrlEntries, errors);
         CheckOtherDists(m.ProvidesDist, "provides-dist", errors);
         CheckOtherDists(m.ObsoletesDist, "obsoletes-dist", errors);
 

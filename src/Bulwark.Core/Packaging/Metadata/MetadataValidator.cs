@@ -61,24 +61,26 @@ public static class MetadataValidator
         ArgumentNullException.ThrowIfNull(fromForm);
         var mismatches = new List<FormMismatch>();
 
-        if (fromForm.Name is { } formName && fromFile.Name is { } fileName
-            && ProjectName.Normalize(formName.Trim()) != ProjectName.Normalize(fileName.Trim()))
+        if (Both(fromForm.Name, fromFile.Name)
+            && ProjectName.Normalize(fromForm.Name.Trim()) != ProjectName.Normalize(fromFile.Name.Trim()))
         {
-            mismatches.Add(Mismatch("Name", "name", formName, fileName));
+            mismatches.Add(Mismatch("Name", "name", fromForm.Name, fromFile.Name));
         }
 
-        if (fromForm.Version is { } formVersion && fromFile.Version is { } fileVersion && !SameVersion(formVersion, fileVersion))
+        if (Both(fromForm.Version, fromFile.Version) && !SameVersion(fromForm.Version, fromFile.Version))
         {
-            mismatches.Add(Mismatch("Version", "version", formVersion, fileVersion));
+            mismatches.Add(Mismatch("Version", "version", fromForm.Version, fromFile.Version));
         }
 
-        if (fromForm.MetadataVersion is { } formMv && fromFile.MetadataVersion is { } fileMv && formMv.Trim() != fileMv.Trim())
+        if (Both(fromForm.MetadataVersion, fromFile.MetadataVersion) && fromForm.MetadataVersion.Trim() != fromFile.MetadataVersion.Trim())
         {
-            mismatches.Add(Mismatch("Metadata-Version", "metadata_version", formMv, fileMv));
+            mismatches.Add(Mismatch("Metadata-Version", "metadata_version", fromForm.MetadataVersion, fromFile.MetadataVersion));
         }
 
         return mismatches;
     }
+
+    private static bool Both(string form, string file) => form.Length > 0 && file.Length > 0;
 
     private static bool SameVersion(string form, string file) =>
         Pep440Version.TryParse(form.Trim(), out var a) && Pep440Version.TryParse(file.Trim(), out var b)

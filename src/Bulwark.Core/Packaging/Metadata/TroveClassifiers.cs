@@ -49,8 +49,8 @@ public sealed class TroveClassifiers
 
     private static TroveClassifiers LoadEmbedded()
     {
-        var valid = ReadLines("Bulwark.TroveClassifiers.txt");
-        var deprecated = ReadLines("Bulwark.TroveClassifiers.Deprecated.txt")
+        var valid = ReadLines("Bulwark.Core.Packaging.Metadata.Resources.trove-classifiers.txt");
+        var deprecated = ReadLines("Bulwark.Core.Packaging.Metadata.Resources.trove-classifiers-deprecated.txt")
             .Select(line => line.Split('\t'))
             .ToDictionary(parts => parts[0], parts => (IReadOnlyList<string>)parts[1..], StringComparer.Ordinal);
         return new TroveClassifiers(valid, deprecated);
