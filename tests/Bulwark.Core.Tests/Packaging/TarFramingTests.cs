@@ -125,6 +125,39 @@ public class TarFramingTests
     }
 
     [Fact]
+    public void An_old_style_directory_marked_by_a_trailing_slash_is_a_directory()
+    {
+        byte[] tar = [.. Members(), .. TarHeader("pkg-1.0/docs/", '\0', 0), .. End()];
+
+        var result = InspectSdist(Gzip(tar));
+
+        Assert.True(result.IsValid, result.Error);
+        Assert.Equal(4, result.MemberCount);
+    }
+
+    [Fact]
+    public void A_regular_file_with_a_directory_name_is_refused()
+    {
+        byte[] tar = [.. Members(), .. TarHeader("pkg-1.0/docs/", '0', 0), .. End()];
+
+        AssertRejected(tar, "Invalid distribution file. Member 'pkg-1.0/docs/' is a file with a directory name");
+    }
+
+    [Fact]
+    public void A_gnu_long_link_does_not_hide_the_symlink_after_it()
+    {
+        var target = "/etc/passwd\0"u8.ToArray();
+        byte[] tar =
+        [
+            .. Members(),
+            .. TarHeader("././@LongLink", 'K', target.Length, gnuMagic: true), .. Padded(target),
+            .. TarHeader("pkg-1.0/link", '2', 0, gnuMagic: true), .. End(),
+        ];
+
+        AssertRejected(tar, "Invalid distribution file. Member 'pkg-1.0/link' is a symbolic link");
+    }
+
+    [Fact]
     public void A_directory_with_data_is_refused()
     {
         byte[] tar = [.. Members(), .. TarHeader("pkg-1.0/dir/", '5', 512), .. new byte[512], .. End()];

@@ -136,6 +136,32 @@ public class WheelInspectionTests
         AssertRejected(InspectWheel(bytes), "Invalid distribution file. Member 'pkg/__init__.py' is a symbolic link");
     }
 
+    [Theory]
+    [InlineData(0x2000u, "is a device file")]
+    [InlineData(0x6000u, "is a device file")]
+    [InlineData(0x1000u, "is a FIFO")]
+    [InlineData(0xC000u, "is a socket")]
+    public void Special_file_modes_are_refused(uint fileType, string reason)
+    {
+        var bytes = Zip(WheelMembers(), e =>
+        {
+            if (e.FullName == "pkg/__init__.py")
+            {
+                e.ExternalAttributes = unchecked((int)((fileType | 0x1A4u) << 16));
+            }
+        });
+
+        AssertRejected(InspectWheel(bytes), $"Invalid distribution file. Member 'pkg/__init__.py' {reason}");
+    }
+
+    [Fact]
+    public void A_non_seekable_stream_is_an_argument_error()
+    {
+        var stream = new System.IO.Compression.GZipStream(new MemoryStream(), CompressionMode.Decompress);
+
+        Assert.Throws<ArgumentException>(() => DistributionInspector.Inspect(stream, WheelName, PackageType.BdistWheel));
+    }
+
     [Fact]
     public void A_compression_method_other_than_stored_or_deflate_is_refused()
     {
