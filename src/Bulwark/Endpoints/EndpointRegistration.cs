@@ -1,5 +1,7 @@
 using Bulwark.Core.Downloads;
 using Bulwark.Core.Index;
+using Bulwark.Core.Uploads;
+using Bulwark.Endpoints.Upload;
 using Bulwark.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -10,6 +12,15 @@ public static class EndpointRegistration
     public static IServiceCollection AddIndexServices(this IServiceCollection services)
     {
         services.AddBulwarkCore();
+        services.AddScoped<ProjectNamePolicy>();
+        services.AddScoped<UploadCommitter>();
+        services.AddScoped<UploadService>();
+        services.AddSingleton(sp =>
+        {
+            var uploads = sp.GetRequiredService<IOptions<BulwarkOptions>>().Value.Uploads;
+            var classifiers = Bulwark.Core.Packaging.Metadata.TroveClassifiers.Default.WithAdditional(uploads.ExtraClassifiers);
+            return new DistributionChecks(new Bulwark.Core.Packaging.Metadata.MetadataValidationOptions { Classifiers = classifiers });
+        });
         services.AddReadPath();
         return services;
     }
@@ -17,6 +28,7 @@ public static class EndpointRegistration
     public static void MapBulwarkEndpoints(this WebApplication app)
     {
         app.MapGet("/_health", () => TypedResults.Text("ok"));
+        app.MapLegacyUpload();
         app.MapSimpleApi();
         app.MapJsonApi();
         app.MapFiles();

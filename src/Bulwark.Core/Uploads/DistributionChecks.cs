@@ -1,0 +1,51 @@
+using Bulwark.Core.Packaging;
+using Bulwark.Core.Packaging.Archives;
+using Bulwark.Core.Packaging.Metadata;
+
+namespace Bulwark.Core.Uploads;
+
+/// <summary>The metadata and file checks of an upload, over the packaging primitives.</summary>
+public sealed record InspectedDistribution(UploadFailure? Failure, CoreMetadata? Metadata, byte[]? MetadataBytes);
+
+public sealed class DistributionChecks(MetadataValidationOptions validation, ArchiveLimits? archiveLimits = null)
+{
+    /// <summary>Warehouse's step 3: the metadata in the form, before anything else is looked at.</summary>
+    public UploadFailure? CheckFormMetadata(UploadFields fields)
+    {
+        var error = MetadataValidator.Validate(CoreMetadata.FromForm(fields.AsDictionary()), validation);
+        return error is null ? null : UploadFailure.BadRequest(error.Message);
+    }
+
+    /// <summary>
+    /// The whole filename check (characters, extension for the file type, wheel tags, PEP 625 sdist name, name
+    /// and version matching the upload) runs before the file's bytes are read. Warehouse runs part of it after
+    /// reading the file; a refusal that needs no bytes should not cost the client an upload.
+    /// </summary>
+    public UploadFailure? CheckFilename(string filename, PackageType type, string projectName, Pep440Version version)
+    {
+        var filetype = type == PackageType.Sdist ? DistributionFilename.SdistFiletype : DistributionFilename.WheelFiletype;
+        var error = DistributionFilename.CheckUploadFilename(filename, filetype)
+            ?? DistributionFilename.Validate(filename, filetype, projectName, version).Error;
+        return error is null ? null : UploadFailure.BadRequest(error);
+    }
+
+    /// <summary>
+    /// Reads the metadata from the file itself (never trusting the form for what is stored), validates it with
+    /// the same rules, and requires the form to agree with it on name, version and metadata version.
+    /// </summary>
+    public InspectedDistribution Inspect(string path, UploadPlan plan)
+    {
+        var result = DistributionInspector.Inspect(path, plan.Filename, plan.PackageType, archiveLimits);
+        if (!result.IsValid) return new(UploadFailure.BadRequest(result.Error!), null, null);
+        var metadata = result.Metadata!;
+        if (MetadataValidator.Validate(metadata, validation) is { } invalid)
+        {
+            return new(UploadFailure.BadRequest($"Invalid metadata in {result.MetadataPath}: {invalid.Message}"), null, null);
+        }
+        var mismatch = MetadataValidator.CompareWithForm(metadata, CoreMetadata.FromForm(plan.Fields.AsDictionary())).FirstOrDefault();
+        if (mismatch is not null) return new(UploadFailure.BadRequest(mismatch.Message), null, null);
+
+        // Only a wheel's METADATA is served as the PEP 658 file: an sdist's PKG-INFO may leave fields dynamic.
+        return new(null, metadata, plan.PackageType == PackageType.BdistWheel ? result.MetadataBytes : null);
+    }
+}
