@@ -56,7 +56,6 @@ public abstract class UploadToIndexTests<TServer>(TServer server) where TServer 
         Assert.Contains("<a href=\"uploaded-read/\">Uploaded_Read</a>", html);
     }
 
-    private const System.Text.Json.JsonValueKind JsonValueKindObject = JsonValueKind.Object;
 }
 
 public sealed class UploadToIndexTestsSqlite(SqliteServer server) : UploadToIndexTests<SqliteServer>(server), IClassFixture<SqliteServer>;
