@@ -55,7 +55,6 @@ public abstract class UploadToIndexTests<TServer>(TServer server) where TServer 
         var html = await (await _client.GetWithAcceptAsync("/simple/", SimpleApi.TextHtml)).Content.ReadAsStringAsync();
         Assert.Contains("<a href=\"uploaded-read/\">Uploaded_Read</a>", html);
     }
-
 }
 
 public sealed class UploadToIndexTestsSqlite(SqliteServer server) : UploadToIndexTests<SqliteServer>(server), IClassFixture<SqliteServer>;
