@@ -49,6 +49,7 @@ internal static class IndexResponses
         return Results.NotFound();
     }
 
+    /// <summary>301 to an unescaped site path; <see cref="PathString"/> escapes it for the Location header.</summary>
     public static IResult MovedPermanently(HttpContext context, string path)
     {
         AddCors(context.Response);

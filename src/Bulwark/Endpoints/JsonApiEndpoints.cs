@@ -39,8 +39,8 @@ internal static class JsonApiEndpoints
         {
             var slash = context.Request.Path.Value!.EndsWith('/') ? "/" : "";
             var path = version is null
-                ? $"/pypi/{Uri.EscapeDataString(normalized)}/json{slash}"
-                : $"/pypi/{Uri.EscapeDataString(normalized)}/{Uri.EscapeDataString(version)}/json{slash}";
+                ? $"/pypi/{normalized}/json{slash}"
+                : $"/pypi/{normalized}/{version}/json{slash}";
             return IndexResponses.MovedPermanently(context, path);
         }
 

@@ -60,7 +60,7 @@ internal static class SimpleEndpoints
         if (head is null) return IndexResponses.NotFound(context);
         if (name != normalized || !context.Request.Path.Value!.EndsWith('/'))
         {
-            return IndexResponses.MovedPermanently(context, $"/simple/{Uri.EscapeDataString(normalized)}/");
+            return IndexResponses.MovedPermanently(context, $"/simple/{normalized}/");
         }
 
         var mediaType = SimpleContentNegotiation.Select(context.Request.Headers.Accept);
