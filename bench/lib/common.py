@@ -22,9 +22,10 @@ def log(message):
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def run(args, env=None, capture=False, check=True, quiet=False):
+def run(args, env=None, capture=False, check=True, quiet=False, secret=None):
     if not quiet:
-        log("$ " + " ".join(args))
+        shown = " ".join(args)
+        log("$ " + (shown.replace(secret, "***") if secret else shown))
     result = subprocess.run(args, env=env, check=check, text=True,
                             stdout=subprocess.PIPE if capture else None)
     return result.stdout if capture else result.returncode

@@ -15,11 +15,17 @@ from mirror import Nginx, Target
 def prepare(args):
     """A fresh SQLite data directory with the generated corpus, a user and a token."""
     data = os.path.join(OUT, "quick")
+    env = server_env(data)
+    manifest_path = os.path.join(data, "manifest.json")
+    if args.reuse and os.path.exists(manifest_path):
+        with open(manifest_path) as f, open(os.path.join(data, "token")) as t:
+            return data, env, t.read().strip(), json.load(f)
     shutil.rmtree(data, ignore_errors=True)
     os.makedirs(data)
-    env = server_env(data)
     admin(env, "user", "add", "bench", "--email", "bench@example.com")
     token = admin(env, "token", "create", "bench", "--expires", "7d").splitlines()[-1]
+    with open(os.path.join(data, "token"), "w") as f:
+        f.write(token)
     run(["dotnet", BENCH_DLL, "generate", "--db", "sqlite", "--data-dir", data, "--top", TOP_PACKAGES,
          "--manifest", os.path.join(data, "manifest.json"), "--projects", str(args.projects), "--owner", "bench"])
     with open(os.path.join(data, "manifest.json")) as f:
@@ -63,7 +69,7 @@ def upload_benchmark(server, token, data, repeats):
     os.makedirs(work, exist_ok=True)
     rounds = []
     for i in range(repeats):
-        version = f"1.0.{i}"
+        version = f"{int(time.time())}.{i}"  # unique, so a reused data directory accepts it
         wheel = run(["dotnet", BENCH_DLL, "big-wheel", "--out", work, "--mib", "100", "--version", version], capture=True).strip()
         size = os.path.getsize(wheel)
         copy = os.path.join(work, "copy.whl")
@@ -103,10 +109,11 @@ def upload_benchmark(server, token, data, repeats):
 
 
 def corpus_upload(server, token, projects):
-    """The second load path, through the upload API; also proves uploads land while the read path runs."""
+    """The second load path, through the upload API. Names come from a time-dependent slice of the synthetic
+    list, so a reused data directory gets new projects."""
     started = time.monotonic()
     run(["dotnet", BENCH_DLL, "upload", "--url", server.base + "/legacy/", "--token", token, "--top", TOP_PACKAGES,
-         "--projects", str(projects), "--offset", "20000", "--versions", "2"])
+         "--projects", str(projects), "--offset", str(20000 + int(time.time()) % 50000), "--versions", "2"], secret=token)
     files = projects * 4
     return {"projects": projects, "files": files, "seconds": time.monotonic() - started}
 

@@ -52,7 +52,8 @@ public static class Distributions
         var root = $"{Escape(normalizedName)}-{version}";
         using var ms = new MemoryStream(1024);
         using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true))
-        using (var tar = new TarWriter(gz, TarEntryFormat.Pax, leaveOpen: true))
+        // Ustar, not PAX: PAX headers carry access and change times of "now", and the bytes must be reproducible.
+        using (var tar = new TarWriter(gz, TarEntryFormat.Ustar, leaveOpen: true))
         {
             AddTar(tar, $"{root}/PKG-INFO", metadata);
             AddTar(tar, $"{root}/pyproject.toml", $"[project]\nname = \"{name}\"\nversion = \"{version}\"\n");
@@ -71,7 +72,7 @@ public static class Distributions
 
     private static void AddTar(TarWriter tar, string name, string content)
     {
-        var entry = new PaxTarEntry(TarEntryType.RegularFile, name)
+        var entry = new UstarTarEntry(TarEntryType.RegularFile, name)
         {
             DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
             ModificationTime = FixedTime,
