@@ -33,7 +33,7 @@ public static class Program
         Console.Error.WriteLine("""
             usage:
               generate --db sqlite|postgres (--data-dir DIR | --connection CS --data-dir DIR) --top FILE --manifest FILE
-                       [--projects N] [--mean-files F] [--big-files N] [--blob-projects N] [--filler-bytes N] [--owner USER]
+                       [--projects N] [--mean-files F | --total-files N] [--big-files N] [--blob-projects N] [--filler-bytes N] [--owner USER]
               upload   --url http://host:port/legacy/ --token TOKEN --top FILE [--projects N] [--offset N] [--versions N] [--parallel N]
               big-wheel --out DIR [--mib N] [--name NAME] [--version V]
             """);
@@ -70,6 +70,7 @@ public static class Program
             ManifestPath = o.Require("manifest"),
             Projects = o.Int("projects", 2000),
             MeanFiles = double.Parse(o.Get("mean-files", "10"), CultureInfo.InvariantCulture),
+            TotalFiles = o.Get("total-files", "") is { Length: > 0 } total ? long.Parse(total, CultureInfo.InvariantCulture) : null,
             BigFiles = o.Int("big-files", 520),
             BlobProjects = o.Int("blob-projects", -1),
             FillerBytes = o.Int("filler-bytes", 0),
@@ -94,7 +95,8 @@ public static class Program
     {
         var name = o.Get("name", "bench-big-upload");
         var version = o.Get("version", "1.0.0");
-        var size = (long)o.Int("mib", 100) * 1024 * 1024 - 64 * 1024;
+        // --mib 0 gives a minimal wheel (for visibility checks).
+        var size = Math.Max(0, (long)o.Int("mib", 100) * 1024 * 1024 - 64 * 1024);
         var pkg = Distributions.Escape(Bulwark.Core.Packaging.ProjectName.Normalize(name));
         var filename = $"{pkg}-{version}-py3-none-any.whl";
         var path = Path.Combine(Path.GetFullPath(o.Require("out")), filename);

@@ -18,22 +18,45 @@ public sealed class CorpusPlan
     private readonly double _scale;
     private readonly int _count;
     private readonly int _bigFiles;
+    private readonly Dictionary<int, int> _extraVersions = [];
 
-    public CorpusPlan(IReadOnlyList<NamedProject> projects, double meanFiles, int bigFiles)
+    /// <param name="totalFiles">When set, the exact number of files to reach (at least, by at most one release's files).</param>
+    public CorpusPlan(IReadOnlyList<NamedProject> projects, double meanFiles, int bigFiles, long? totalFiles = null)
     {
         _count = projects.Count;
         _bigFiles = bigFiles;
+        if (totalFiles is { } target) meanFiles = (double)target / projects.Count;
         double lo = 0.001, hi = 100;
         for (var i = 0; i < 60; i++)
         {
             var mid = Math.Sqrt(lo * hi);
             if (MeanFiles(projects, mid) < meanFiles) lo = mid; else hi = mid;
         }
-        _scale = Math.Sqrt(lo * hi);
+        // lo stays below the target mean, so a total can only need topping up.
+        _scale = totalFiles is null ? Math.Sqrt(lo * hi) : lo;
+        if (totalFiles is { } goal) TopUp(projects, goal);
     }
 
     /// <summary>Rank 0 is the big project with <c>bigFiles</c> files (two per release).</summary>
-    public ProjectShape ShapeOf(NamedProject p) => Shape(p, _scale);
+    public ProjectShape ShapeOf(NamedProject p)
+    {
+        var shape = Shape(p, _scale);
+        return _extraVersions.TryGetValue(p.Rank, out var extra) ? shape with { Versions = shape.Versions + extra } : shape;
+    }
+
+    /// <summary>Adds one release at a time to projects in rank order (skipping the big one) until the total is reached.</summary>
+    private void TopUp(IReadOnlyList<NamedProject> projects, long goal)
+    {
+        long total = 0;
+        foreach (var p in projects) total += Shape(p, _scale).Files;
+        for (var i = 1; total < goal && projects.Count > 1; i = i % (projects.Count - 1) + 1)
+        {
+            var shape = Shape(projects[i], _scale);
+            if (shape.Versions + _extraVersions.GetValueOrDefault(i) >= MaxVersions) continue;
+            _extraVersions[i] = _extraVersions.GetValueOrDefault(i) + 1;
+            total += shape.FilesPerVersion;
+        }
+    }
 
     private ProjectShape Shape(NamedProject p, double scale)
     {
@@ -54,7 +77,7 @@ public sealed class CorpusPlan
     private double MeanFiles(IReadOnlyList<NamedProject> projects, double scale)
     {
         long total = 0;
-        // A sample is enough to fit the scale; the full list can have 700k entries.
+        // A sample is enough to fit the scale (the full list can have 700k entries); TopUp makes totals exact.
         var step = Math.Max(1, projects.Count / 20000);
         var n = 0;
         for (var i = 0; i < projects.Count; i += step)

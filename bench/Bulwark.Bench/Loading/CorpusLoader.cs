@@ -11,6 +11,8 @@ public sealed record GenerateOptions
     public required string ManifestPath { get; init; }
     public int Projects { get; init; } = 2000;
     public double MeanFiles { get; init; } = 10;
+    /// <summary>An exact number of files to reach instead of a mean.</summary>
+    public long? TotalFiles { get; init; }
     public int BigFiles { get; init; } = 520;
     /// <summary>Blobs are written for projects ranked below this (and always for the big one); -1 means all.</summary>
     public int BlobProjects { get; init; } = -1;
@@ -32,7 +34,7 @@ public sealed class CorpusLoader(GenerateOptions options, IRowSink sink)
     {
         var clock = Stopwatch.StartNew();
         var names = ProjectNames.Load(options.TopPackagesJson, options.Projects, options.Seed);
-        var plan = new CorpusPlan(names, options.MeanFiles, options.BigFiles);
+        var plan = new CorpusPlan(names, options.MeanFiles, options.BigFiles, options.TotalFiles);
         Log($"{names.Count} names ready; loading");
         await sink.BeginAsync(ct);
 
@@ -117,7 +119,8 @@ public sealed class CorpusLoader(GenerateOptions options, IRowSink sink)
     /// <summary>The "small project" of the benchmark: a mid-ranked one with a handful of files, a wheel and blobs.</summary>
     private void Pick(Manifest manifest, ProjectRows p)
     {
-        if (manifest.Small is not null || p.Project.Rank < options.Projects / 10 || p.FileCount is < 4 or > 12) return;
+        var from = options.BlobProjects >= 0 ? Math.Min(options.Projects / 10, options.BlobProjects / 2) : options.Projects / 10;
+        if (manifest.Small is not null || p.Project.Rank < from || p.FileCount is < 4 or > 12) return;
         if (options.BlobProjects >= 0 && p.Project.Rank >= options.BlobProjects) return;
         var wheel = p.Releases[^1].Files.FirstOrDefault(f => f.Filename.EndsWith(".whl", StringComparison.Ordinal) && f.MetadataDigests is not null);
         if (wheel is null) return;
