@@ -12,8 +12,9 @@ import urllib.request
 BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(BENCH)
 OUT = os.path.join(BENCH, "out")
-SERVER_DLL = os.path.join(REPO, "src/Bulwark/bin/Release/net10.0/Bulwark.dll")
-BENCH_DLL = os.path.join(REPO, "bench/Bulwark.Bench/bin/Release/net10.0/Bulwark.Bench.dll")
+# Overridable to measure a saved build (say, before a change) with the current harness.
+SERVER_DLL = os.environ.get("BULWARK_BENCH_SERVER", os.path.join(REPO, "src/Bulwark/bin/Release/net10.0/Bulwark.dll"))
+BENCH_DLL = os.environ.get("BULWARK_BENCH_TOOL", os.path.join(REPO, "bench/Bulwark.Bench/bin/Release/net10.0/Bulwark.Bench.dll"))
 TOP_PACKAGES = os.path.normpath(os.path.join(REPO, "..", "shared", "data", "top-pypi-packages.json"))
 PIP_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01"
 
@@ -90,8 +91,8 @@ def http_get(url, accept=None, timeout=120):
 def server_env(data_dir, postgres=None):
     env = dict(os.environ)
     env["Bulwark__DataDirectory"] = data_dir
-    env["DOTNET_gcServer"] = env.get("DOTNET_gcServer", "1")
-    env["Logging__LogLevel__Default"] = "Warning"
+    # The server runs with its own defaults (logging, GC); only the upload limit is raised, so the
+    # "100 MiB" wheel may carry its zip overhead on top.
     env["Bulwark__Uploads__MaxFileSize"] = str(200 * 1024 * 1024)
     if postgres:
         env["Bulwark__Database"] = "Postgres"

@@ -24,6 +24,12 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
+    /// <summary>
+    /// Journal entries written through this context and not yet announced: <see cref="Index.IndexChangeInterceptor"/>
+    /// announces them once their transaction has committed.
+    /// </summary>
+    internal List<JournalEntry> PendingJournalEntries { get; } = [];
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no date-time type and cannot order or compare DateTimeOffset stored as text; store

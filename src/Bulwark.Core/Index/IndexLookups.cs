@@ -5,12 +5,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Core.Index;
 
-/// <summary>The columns of a file row that serving it needs.</summary>
+/// <summary>The columns of a file row that serving it needs, with its project's normalized name (the cache key of its validity).</summary>
 public sealed record FileLookup(long Id, long ProjectId, string Filename, string BlobPath, string Sha256, string? MetadataSha256,
-    DateTimeOffset UploadedAt, ReleaseLifecycle ReleaseLifecycle, ProjectLifecycle ProjectLifecycle);
+    DateTimeOffset UploadedAt, ReleaseLifecycle ReleaseLifecycle, ProjectLifecycle ProjectLifecycle, string ProjectNormalizedName);
+
+/// <summary>A project as the root listing needs it.</summary>
+public sealed record ProjectListing(string Name, string NormalizedName, long LastSerial, ProjectLifecycle Lifecycle);
 
 /// <summary>
-/// The few queries that run on every index or file request, as plain ADO.NET on pooled connections.
+/// The queries of the read path's caches (cache misses, the root listing, the journal poller), as plain
+/// ADO.NET on pooled connections.
 /// Measured here, creating a DbContext and letting EF open its connection cost about 0.7 ms per request on
 /// SQLite, against 25 µs for the same lookup on a pooled connection; a cache hit should cost the latter.
 /// Renders on a miss still go through EF. The SQL is the one dialect SQLite and PostgreSQL share
@@ -36,14 +40,55 @@ public sealed class IndexLookups(DbProviderFactory factory, string connectionStr
         return new ProjectHead(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), (ProjectLifecycle)reader.GetInt32(4));
     }
 
-    /// <summary>See <see cref="JournalMark"/>: the highest journal id above <paramref name="floor"/> and how many entries are there.</summary>
-    public async Task<JournalMark> ReadJournalMarkAsync(long floor, CancellationToken ct)
+    /// <summary>Journal entries above <paramref name="after"/>, in id order, at most <paramref name="limit"/>.</summary>
+    public async Task<List<IndexChange>> ReadJournalAfterAsync(long after, int limit, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        await using var command = Command(connection, "SELECT MAX(\"Id\"), COUNT(*) FROM journal WHERE \"Id\" > @f", ("@f", floor));
+        await using var command = Command(connection,
+            "SELECT \"Id\", \"ProjectName\" FROM journal WHERE \"Id\" > @a ORDER BY \"Id\" LIMIT @l", ("@a", after), ("@l", limit));
+        return await ReadChangesAsync(command, ct);
+    }
+
+    /// <summary>The journal entries among <paramref name="ids"/> that exist (have committed) by now.</summary>
+    public async Task<List<IndexChange>> ReadJournalEntriesAsync(IReadOnlyList<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        await using var connection = await OpenAsync(ct);
+        var names = ids.Select((_, i) => "@i" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        await using var command = Command(connection, $"SELECT \"Id\", \"ProjectName\" FROM journal WHERE \"Id\" IN ({string.Join(", ", names)})",
+            ids.Select((id, i) => (names[i], (object)id)).ToArray());
+        return await ReadChangesAsync(command, ct);
+    }
+
+    /// <summary>Every project the root listing shows (not quarantined), unsorted; streamed row by row.</summary>
+    public async IAsyncEnumerable<ProjectListing> ReadListedProjectsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = Command(connection,
+            "SELECT \"Name\", \"NormalizedName\", \"LastSerial\" FROM projects WHERE \"Lifecycle\" <> @q", ("@q", (int)ProjectLifecycle.Quarantined));
         await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return new JournalMark(floor, reader.IsDBNull(0) ? floor : reader.GetInt64(0), reader.GetInt64(1));
+        while (await reader.ReadAsync(ct))
+        {
+            yield return new ProjectListing(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), ProjectLifecycle.Active);
+        }
+    }
+
+    /// <summary>The current rows of the given projects (by normalized name); absent names are simply missing.</summary>
+    public async Task<List<ProjectListing>> ReadProjectsAsync(IReadOnlyList<string> normalizedNames, CancellationToken ct)
+    {
+        var result = new List<ProjectListing>(normalizedNames.Count);
+        if (normalizedNames.Count == 0) return result;
+        await using var connection = await OpenAsync(ct);
+        var names = normalizedNames.Select((_, i) => "@n" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        await using var command = Command(connection,
+            $"SELECT \"Name\", \"NormalizedName\", \"LastSerial\", \"Lifecycle\" FROM projects WHERE \"NormalizedName\" IN ({string.Join(", ", names)})",
+            normalizedNames.Select((n, i) => (names[i], (object)n)).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new ProjectListing(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), (ProjectLifecycle)reader.GetInt32(3)));
+        }
+        return result;
     }
 
     /// <summary>The highest journal id (the global serial), 0 for an empty index.</summary>
@@ -60,7 +105,7 @@ public sealed class IndexLookups(DbProviderFactory factory, string connectionStr
     {
         await using var connection = await OpenAsync(ct);
         await using var command = Command(connection,
-            "SELECT f.\"Id\", f.\"ProjectId\", f.\"Filename\", f.\"BlobPath\", f.\"Sha256Digest\", f.\"MetadataSha256Digest\", f.\"UploadedAt\", r.\"Lifecycle\", p.\"Lifecycle\" " +
+            "SELECT f.\"Id\", f.\"ProjectId\", f.\"Filename\", f.\"BlobPath\", f.\"Sha256Digest\", f.\"MetadataSha256Digest\", f.\"UploadedAt\", r.\"Lifecycle\", p.\"Lifecycle\", p.\"NormalizedName\" " +
             "FROM files AS f INNER JOIN releases AS r ON f.\"ReleaseId\" = r.\"Id\" INNER JOIN projects AS p ON r.\"ProjectId\" = p.\"Id\" " +
             "WHERE f.\"Blake2b256Digest\" = @b",
             ("@b", blake2b256));
@@ -68,7 +113,15 @@ public sealed class IndexLookups(DbProviderFactory factory, string connectionStr
         if (!await reader.ReadAsync(ct)) return null;
         return new FileLookup(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
             reader.IsDBNull(5) ? null : reader.GetString(5), ReadUtc(reader.GetValue(6)),
-            (ReleaseLifecycle)reader.GetInt32(7), (ProjectLifecycle)reader.GetInt32(8));
+            (ReleaseLifecycle)reader.GetInt32(7), (ProjectLifecycle)reader.GetInt32(8), reader.GetString(9));
+    }
+
+    private static async Task<List<IndexChange>> ReadChangesAsync(DbCommand command, CancellationToken ct)
+    {
+        var list = new List<IndexChange>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) list.Add(new IndexChange(reader.GetInt64(0), reader.GetString(1)));
+        return list;
     }
 
     /// <summary>PostgreSQL returns timestamptz; on SQLite the model stores UTC ticks (see BulwarkDbContext).</summary>

@@ -7,7 +7,7 @@ namespace Bulwark.Core.Index;
 /// <summary>
 /// The EF queries that render index pages on a cache miss. Each page is loaded with one SQL statement, so it
 /// is one consistent snapshot on both databases without holding a transaction (a SQLite transaction would
-/// take the write lock; see <c>README.md</c> next to this file). Per-request checks are in <see cref="IndexLookups"/>.
+/// take the write lock; see <c>README.md</c> next to this file). The root listing and cache validation are elsewhere (<see cref="RootIndex"/>, <see cref="IndexGenerations"/>).
 /// </summary>
 public static class IndexQueries
 {
@@ -44,19 +44,4 @@ public static class IndexQueries
         var sorted = IndexFormatting.SortByVersion(files, f => f.Version, f => f.Filename);
         return new SimpleDetail(head.NormalizedName, head.LastSerial, head.Status, versions, sorted);
     }
-
-    /// <summary>Every project that is not quarantined, by normalized name.</summary>
-    public static async Task<IReadOnlyList<IndexEntry>> LoadRootAsync(BulwarkDbContext db, CancellationToken ct) =>
-        await db.Projects.AsNoTracking()
-            .Where(p => p.Lifecycle != ProjectLifecycle.Quarantined)
-            .OrderBy(p => p.NormalizedName)
-            .Select(p => new IndexEntry(p.Name, p.NormalizedName, p.LastSerial))
-            .ToListAsync(ct);
 }
-
-/// <summary>
-/// A fingerprint of the journal tail: its highest id and how many entries lie above <see cref="Floor"/>.
-/// A pair that has not changed means no change committed since, even one whose id was handed out before a
-/// later, already visible id (PostgreSQL sequences do not commit in order).
-/// </summary>
-public readonly record struct JournalMark(long Floor, long Max, long Count);

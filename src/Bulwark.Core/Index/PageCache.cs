@@ -5,9 +5,10 @@ namespace Bulwark.Core.Index;
 
 /// <summary>
 /// Rendered index pages kept as bytes, bounded by total size (least recently used pages go first).
-/// An entry is served only when its <see cref="PageVersion"/> equals the version the caller just read from
-/// the database; otherwise the page is rendered again. Concurrent misses for the same key and version share
-/// one render, so an upload of a popular project costs one render, not one per waiting client.
+/// An entry is served only when its <see cref="PageVersion"/> equals the version the caller read just before
+/// (the project's <see cref="IndexGenerations"/> value); otherwise the page is rendered again. Concurrent misses
+/// for the same key and version share one render, so an upload of a popular project costs one render, not one
+/// per waiting client.
 /// </summary>
 public sealed class PageCache : IDisposable
 {
@@ -23,13 +24,24 @@ public sealed class PageCache : IDisposable
     public long RenderCount => Interlocked.Read(ref _renders);
     private long _renders;
 
+    /// <summary>The cached page if it was rendered at <paramref name="version"/>: the whole cost of a hit.</summary>
+    public bool TryGet(string key, PageVersion version, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RenderedPage? page)
+    {
+        if (_cache.TryGetValue(key, out page) && page!.Version == version) return true;
+        page = null;
+        return false;
+    }
+
+    public Task<RenderedPage> GetAsync(string key, PageVersion version, Func<Task<byte[]>> render) =>
+        GetOrRenderAsync(key, version, async () => new PageContent(await render(), 0));
+
     /// <summary>
     /// The page for <paramref name="key"/> at <paramref name="version"/>, rendering it when the cached one is
-    /// missing or was rendered from another version. The render is not cancelled by one waiting caller.
+    /// missing or was rendered at another version. The render is not cancelled by one waiting caller.
     /// </summary>
-    public async Task<RenderedPage> GetAsync(string key, PageVersion version, Func<Task<byte[]>> render)
+    public async Task<RenderedPage> GetOrRenderAsync(string key, PageVersion version, Func<Task<PageContent>> render)
     {
-        if (_cache.TryGetValue(key, out RenderedPage? cached) && cached!.Version == version) return cached;
+        if (TryGet(key, version, out var cached)) return cached;
 
         var flight = _inFlight.GetOrAdd((key, version), k => new Lazy<Task<RenderedPage>>(() => RenderAsync(k.Key, k.Version, render)));
         try
@@ -42,20 +54,16 @@ public sealed class PageCache : IDisposable
         }
     }
 
-    /// <summary>The cached page for <paramref name="key"/> whatever version it was rendered from.</summary>
-    public bool TryPeek(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RenderedPage? page) =>
-        _cache.TryGetValue(key, out page) && page is not null;
-
     /// <summary>Drops a page, e.g. when a write path in this process wants the memory back at once.</summary>
     public void Invalidate(string key) => _cache.Remove(key);
 
-    private async Task<RenderedPage> RenderAsync(string key, PageVersion version, Func<Task<byte[]>> render)
+    private async Task<RenderedPage> RenderAsync(string key, PageVersion version, Func<Task<PageContent>> render)
     {
         var page = new RenderedPage(await render(), version);
         Interlocked.Increment(ref _renders);
         // A slow render of an older version may overwrite a newer page; that costs one more render, never
         // a stale response, because every hit is checked against the version read for that request.
-        _cache.Set(key, page, new MemoryCacheEntryOptions { Size = page.Body.Length + key.Length * 2 + 256 });
+        _cache.Set(key, page, new MemoryCacheEntryOptions { Size = page.Footprint + key.Length * 2 });
         return page;
     }
 

@@ -1,32 +1,61 @@
+using System.Globalization;
+using System.IO.Compression;
 using System.Security.Cryptography;
 
 namespace Bulwark.Core.Index;
 
 /// <summary>
-/// What a cached page was rendered from: a project's serial, or for the root listing a
-/// <see cref="JournalMark"/>. A cached page is served only while the current version equals its own.
+/// What a cached page was rendered at: the <see cref="IndexGenerations"/> value of its project, read before
+/// the data. A cached page is served only while the generation is unchanged.
 /// </summary>
-public readonly record struct PageVersion(long Serial, long Floor = 0, long Count = 0)
+public readonly record struct PageVersion(long Generation);
+
+/// <summary>A render's result: the body, the serial to report, and whether the project exists at all.</summary>
+public sealed record PageContent(byte[] Body, long Serial, bool ProjectExists = true)
 {
-    public static PageVersion Of(JournalMark mark) => new(mark.Max, mark.Floor, mark.Count);
+    /// <summary>The project does not exist (or may not be shown); cached like a page so unknown names cost no query either.</summary>
+    public static PageContent Missing { get; } = new([], 0, ProjectExists: false);
 }
 
-/// <summary>An immutable rendered response body with its strong validators.</summary>
+/// <summary>An immutable rendered response body with its strong validators and pre-compressed variants.</summary>
 public sealed class RenderedPage
 {
-    public RenderedPage(byte[] body, PageVersion version)
+    /// <summary>Bodies smaller than this are not worth a Content-Encoding.</summary>
+    public const int CompressAbove = 1024;
+
+    public RenderedPage(byte[] body, PageVersion version) : this(new PageContent(body, 0), version)
     {
-        Body = body;
+    }
+
+    public RenderedPage(PageContent content, PageVersion version)
+    {
+        Body = content.Body;
         Version = version;
+        Serial = content.Serial;
+        SerialText = content.Serial.ToString(CultureInfo.InvariantCulture);
+        ProjectExists = content.ProjectExists;
         // A strong ETag must change whenever the bytes do; a content hash does that by construction and
         // is the same on every server instance, so a client can revalidate against any of them.
-        var hash = Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 16));
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Body).AsSpan(0, 16));
         ETag = $"\"{hash}\"";
         VendorHtmlETag = $"\"{hash}-v1\"";
+        if (Body.Length >= CompressAbove)
+        {
+            // Compressed once per render, served to every client that accepts it (pip sends gzip).
+            Gzip = Compress(Body, s => new GZipStream(s, CompressionLevel.Optimal, leaveOpen: true));
+            Brotli = Compress(Body, s => new BrotliStream(s, new BrotliCompressionOptions { Quality = 6 }, leaveOpen: true));
+        }
     }
 
     public byte[] Body { get; }
+    public byte[]? Gzip { get; }
+    public byte[]? Brotli { get; }
     public PageVersion Version { get; }
+    public bool ProjectExists { get; }
+
+    /// <summary>The serial to report in <c>X-PyPI-Last-Serial</c>, and its text.</summary>
+    public long Serial { get; }
+    public string SerialText { get; }
 
     /// <summary>The ETag of this body served as <c>text/html</c> or as JSON.</summary>
     public string ETag { get; }
@@ -37,8 +66,15 @@ public sealed class RenderedPage
     /// </summary>
     public string VendorHtmlETag { get; }
 
-    /// <summary>The serial to report in <c>X-PyPI-Last-Serial</c>.</summary>
-    public long Serial => Version.Serial;
+    /// <summary>Bytes held, for the cache's size accounting.</summary>
+    public long Footprint => Body.Length + (Gzip?.Length ?? 0) + (Brotli?.Length ?? 0) + 256;
 
     public string ETagFor(string mediaType) => mediaType == SimpleApi.V1Html ? VendorHtmlETag : ETag;
+
+    private static byte[] Compress(byte[] body, Func<Stream, Stream> wrap)
+    {
+        using var ms = new MemoryStream(body.Length / 4 + 64);
+        using (var z = wrap(ms)) z.Write(body);
+        return ms.ToArray();
+    }
 }

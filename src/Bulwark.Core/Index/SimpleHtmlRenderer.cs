@@ -11,16 +11,23 @@ public static class SimpleHtmlRenderer
     public static byte[] RenderRoot(SimpleRoot root)
     {
         var b = new Utf8Builder(256 + root.Projects.Count * 64);
-        b.Append("<!DOCTYPE html>\n<html lang=\"en\">\n  <head>\n"u8);
-        b.Append("    <meta name=\"pypi:repository-version\" content=\""u8).Append(SimpleApi.ApiVersion).Append("\">\n"u8);
-        b.Append("    <title>Simple index</title>\n  </head>\n  <body>\n"u8);
-        foreach (var p in root.Projects)
-        {
-            b.Append("    <a href=\""u8).AppendEscaped(p.NormalizedName).Append("/\">"u8).AppendEscaped(p.Name).Append("</a>\n"u8);
-        }
-        b.Append("  </body>\n</html>\n"u8);
+        b.Append(RootHead);
+        foreach (var p in root.Projects) AppendRootLine(b, p.NormalizedName, p.Name);
+        b.Append(RootTail);
         return b.ToArray();
     }
+
+    /// <summary>The root page up to the first project link; <see cref="RootListing"/> streams the same pieces.</summary>
+    internal static readonly byte[] RootHead = new Utf8Builder(256)
+        .Append("<!DOCTYPE html>\n<html lang=\"en\">\n  <head>\n"u8)
+        .Append("    <meta name=\"pypi:repository-version\" content=\""u8).Append(SimpleApi.ApiVersion).Append("\">\n"u8)
+        .Append("    <title>Simple index</title>\n  </head>\n  <body>\n"u8)
+        .ToArray();
+
+    internal static readonly byte[] RootTail = "  </body>\n</html>\n"u8.ToArray();
+
+    internal static void AppendRootLine(Utf8Builder b, string normalizedName, string name) =>
+        b.Append("    <a href=\""u8).AppendEscaped(normalizedName).Append("/\">"u8).AppendEscaped(name).Append("</a>\n"u8);
 
     /// <summary>The file list at <c>/simple/&lt;project&gt;/</c>, ending with the <c>SERIAL</c> comment mirrors read.</summary>
     public static byte[] RenderDetail(SimpleDetail page)

@@ -57,5 +57,9 @@ internal sealed class Utf8Builder(int initialCapacity = 4096)
         return this;
     }
 
+    public int Length => _buffer.WrittenCount;
+
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.WrittenSpan;
+
     public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
 }

@@ -20,6 +20,9 @@ public sealed class IndexJournal(BulwarkDbContext db, TimeProvider time)
             UserId = userId,
         };
         db.Journal.Add(entry);
+        // Announced to this process's caches after the commit (Index.IndexChangeInterceptor), so the change
+        // is visible to the next request here before the caller's write returns.
+        db.PendingJournalEntries.Add(entry);
         await db.SaveChangesAsync(ct);
         project.LastSerial = entry.Id;
         return entry.Id;

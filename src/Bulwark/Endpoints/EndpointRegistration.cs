@@ -45,6 +45,19 @@ public static class EndpointRegistration
             using var scope = sp.CreateScope();
             return IndexLookups.FromContext(scope.ServiceProvider.GetRequiredService<Bulwark.Core.Data.BulwarkDbContext>());
         });
+        services.AddSingleton(sp =>
+        {
+            var generations = new IndexGenerations();
+            var feed = sp.GetRequiredService<IndexChangeFeed>();
+            feed.ProjectChanged += generations.Changed;
+            feed.EverythingChanged += generations.ChangedAll;
+            return generations;
+        });
+        services.AddSingleton<RootIndex>();
+        services.AddSingleton(sp => new FileLookupCache(sp.GetRequiredService<IndexLookups>(), sp.GetRequiredService<IndexGenerations>(),
+            sp.GetRequiredService<IOptions<IndexOptions>>().Value.FileLookupCacheEntries));
+        services.AddSingleton<JournalPoller>();
+        services.AddHostedService<JournalPollingService>();
         services.AddSingleton<DownloadCounter>();
         services.AddScoped<DownloadCountWriter>();
         services.AddSingleton<DownloadCountFlusher>();

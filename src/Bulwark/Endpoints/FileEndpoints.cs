@@ -31,12 +31,12 @@ internal static class FileEndpoints
     }
 
     private static async Task<IResult> ServeAsync(string a, string b, string rest, string filename, HttpContext context,
-        IndexLookups lookups, IBlobStore blobs, DownloadCounter counter, ILoggerFactory loggers)
+        FileLookupCache files, IBlobStore blobs, DownloadCounter counter, ILoggerFactory loggers)
     {
         var blake2 = a + b + rest;
         if (a.Length != 2 || b.Length != 2 || blake2.Length != 64 || !IsLowerHex(blake2)) return Results.NotFound();
 
-        var file = await lookups.FindFileAsync(blake2, context.RequestAborted);
+        var file = await files.FindAsync(blake2, context.RequestAborted);
         if (file is null || file.ProjectLifecycle == ProjectLifecycle.Quarantined || file.ReleaseLifecycle == ReleaseLifecycle.Quarantined)
         {
             return Results.NotFound();

@@ -1,9 +1,10 @@
+using System.Collections.Concurrent;
 using Bulwark.Core.Index;
 using Microsoft.Net.Http.Headers;
 
 namespace Bulwark.Endpoints;
 
-/// <summary>Headers and conditional-request handling shared by the simple and JSON APIs.</summary>
+/// <summary>Headers, content coding and conditional-request handling shared by the simple and JSON APIs.</summary>
 internal static class IndexResponses
 {
     /// <summary>Warehouse's CORS policy for its read APIs: anyone may read, and may see the serial header.</summary>
@@ -19,17 +20,28 @@ internal static class IndexResponses
 
     /// <summary>
     /// Sends a cached page, or 304 when the client already holds it. The body is written from the cached
-    /// array as is; nothing is serialized per request.
+    /// array as is (or its pre-compressed copy when the client accepts one); nothing is serialized per request.
     /// </summary>
     public static Task WritePageAsync(HttpContext context, RenderedPage page, string contentType, string etag, string cacheControl, bool varyOnAccept)
     {
         var response = context.Response;
         var h = response.Headers;
         AddCors(response);
+        var body = page.Body;
+        var coding = page.Gzip is null ? null : ChooseCoding(context.Request.Headers.AcceptEncoding);
+        if (coding is not null)
+        {
+            body = coding == "br" ? page.Brotli! : page.Gzip!;
+            // Another encoding is another representation, with a validator of its own.
+            etag = etag[..^1] + "-" + coding + "\"";
+            h.ContentEncoding = coding;
+        }
         h.ETag = etag;
         h.CacheControl = cacheControl;
-        h["X-PyPI-Last-Serial"] = page.Serial.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (varyOnAccept) h.Vary = "Accept";
+        h["X-PyPI-Last-Serial"] = page.SerialText;
+        // A page with compressed copies is sent differently per Accept-Encoding, so caches in between must key on it.
+        if (page.Gzip is not null) h.Vary = varyOnAccept ? "Accept, Accept-Encoding" : "Accept-Encoding";
+        else if (varyOnAccept) h.Vary = "Accept";
 
         if (IfNoneMatchMatches(context.Request, etag))
         {
@@ -39,8 +51,8 @@ internal static class IndexResponses
 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = contentType;
-        response.ContentLength = page.Body.Length;
-        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(page.Body).AsTask();
+        response.ContentLength = body.Length;
+        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(body).AsTask();
     }
 
     public static IResult NotFound(HttpContext context)
@@ -59,7 +71,7 @@ internal static class IndexResponses
     }
 
     /// <summary>RFC 9110: If-None-Match uses the weak comparison, and <c>*</c> matches any current representation.</summary>
-    private static bool IfNoneMatchMatches(HttpRequest request, string etag)
+    public static bool IfNoneMatchMatches(HttpRequest request, string etag)
     {
         var header = request.Headers.IfNoneMatch;
         if (header.Count == 0) return false;
@@ -70,5 +82,50 @@ internal static class IndexResponses
             if (tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(ours, useStrongComparison: false)) return true;
         }
         return false;
+    }
+
+    // Clients repeat a handful of Accept-Encoding values; the bound keeps odd ones from growing the table.
+    private static readonly ConcurrentDictionary<string, string> Codings = new(StringComparer.Ordinal);
+    private const string Identity = "";
+
+    /// <summary>"br" or "gzip" when the client accepts it (brotli preferred at equal weight), else null.</summary>
+    public static string? ChooseCoding(Microsoft.Extensions.Primitives.StringValues header)
+    {
+        if (header.Count != 1 || string.IsNullOrEmpty(header[0])) return null;
+        var text = header[0]!;
+        if (!Codings.TryGetValue(text, out var chosen))
+        {
+            chosen = Parse(text);
+            if (Codings.Count < 256) Codings.TryAdd(text, chosen);
+        }
+        return chosen.Length == 0 ? null : chosen;
+
+        static string Parse(string text)
+        {
+            double br = -1, gzip = -1, any = -1;
+            foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var pieces = part.Split(';', StringSplitOptions.TrimEntries);
+                var q = 1.0;
+                foreach (var p in pieces.Skip(1))
+                {
+                    if (p.StartsWith("q=", StringComparison.OrdinalIgnoreCase)
+                        && !double.TryParse(p.AsSpan(2), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out q))
+                    {
+                        q = 0;
+                    }
+                }
+                switch (pieces[0].ToLowerInvariant())
+                {
+                    case "br": br = q; break;
+                    case "gzip" or "x-gzip": gzip = q; break;
+                    case "*": any = q; break;
+                }
+            }
+            if (br < 0) br = any;
+            if (gzip < 0) gzip = any;
+            if (br > 0 && br >= gzip) return "br";
+            return gzip > 0 ? "gzip" : Identity;
+        }
     }
 }

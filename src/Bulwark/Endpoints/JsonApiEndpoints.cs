@@ -8,7 +8,7 @@ namespace Bulwark.Endpoints;
 
 /// <summary>
 /// Warehouse's legacy JSON API: <c>/pypi/&lt;project&gt;/json</c> and <c>/pypi/&lt;project&gt;/&lt;version&gt;/json</c>.
-/// Responses are cached like simple pages, keyed by the project's serial. Quarantined projects and releases
+/// Responses are cached like simple pages, validated by the project's change generation. Quarantined projects and releases
 /// do not exist here (404).
 /// </summary>
 internal static class JsonApiEndpoints
@@ -24,33 +24,49 @@ internal static class JsonApiEndpoints
         app.MapMethods("/pypi/{name}/{version}/json", GetAndHead, ReleaseAsync);
     }
 
-    private static Task<IResult> ProjectAsync(string name, HttpContext context, IndexLookups lookups, PageCache cache, PublicUrl publicUrl) =>
-        ServeAsync(name, version: null, context, lookups, cache, publicUrl);
+    private static Task ProjectAsync(string name, HttpContext context, IndexLookups lookups, IndexGenerations generations, PageCache cache, PublicUrl publicUrl) =>
+        ServeAsync(name, version: null, context, lookups, generations, cache, publicUrl);
 
-    private static Task<IResult> ReleaseAsync(string name, string version, HttpContext context, IndexLookups lookups, PageCache cache, PublicUrl publicUrl) =>
-        ServeAsync(name, version, context, lookups, cache, publicUrl);
+    private static Task ReleaseAsync(string name, string version, HttpContext context, IndexLookups lookups, IndexGenerations generations, PageCache cache, PublicUrl publicUrl) =>
+        ServeAsync(name, version, context, lookups, generations, cache, publicUrl);
 
-    private static async Task<IResult> ServeAsync(string name, string? version, HttpContext context, IndexLookups lookups, PageCache cache, PublicUrl publicUrl)
+    private static async Task ServeAsync(string name, string? version, HttpContext context, IndexLookups lookups, IndexGenerations generations, PageCache cache, PublicUrl publicUrl)
     {
         var normalized = ProjectName.Normalize(name);
-        var head = await lookups.FindProjectAsync(normalized, context.RequestAborted);
-        if (head is null || head.Status == ProjectStatus.Quarantined) return IndexResponses.NotFound(context);
+        var key = version is null ? "pypi:" + normalized : $"pypi:{normalized}:{version}";
+        var baseUrl = publicUrl.Value;
+        var pageVersion = new PageVersion(generations.Of(normalized));
+        if (!cache.TryGet(key, pageVersion, out var page))
+        {
+            page = await cache.GetOrRenderAsync(key, pageVersion, async () =>
+            {
+                var head = await lookups.FindProjectAsync(normalized, CancellationToken.None);
+                if (head is null || head.Status == ProjectStatus.Quarantined) return PageContent.Missing;
+                return new PageContent(await RenderAsync(SimpleEndpoints.Db(context), head, version, baseUrl), head.LastSerial);
+            });
+        }
+
+        if (!page.ProjectExists)
+        {
+            await IndexResponses.NotFound(context).ExecuteAsync(context);
+            return;
+        }
         if (name != normalized)
         {
             var slash = context.Request.Path.Value!.EndsWith('/') ? "/" : "";
             var path = version is null
                 ? $"/pypi/{normalized}/json{slash}"
                 : $"/pypi/{normalized}/{version}/json{slash}";
-            return IndexResponses.MovedPermanently(context, path);
+            await IndexResponses.MovedPermanently(context, path).ExecuteAsync(context);
+            return;
         }
-
-        var key = version is null ? "pypi:" + normalized : $"pypi:{normalized}:{version}";
-        var baseUrl = publicUrl.Value;
-        var page = await cache.GetAsync(key, new PageVersion(head.LastSerial), () => RenderAsync(SimpleEndpoints.Db(context), head, version, baseUrl));
         // An empty body is how a cached "no such release" looks; a rendered response is never empty.
-        if (page.Body.Length == 0) return IndexResponses.NotFound(context);
+        if (page.Body.Length == 0)
+        {
+            await IndexResponses.NotFound(context).ExecuteAsync(context);
+            return;
+        }
         await IndexResponses.WritePageAsync(context, page, ContentType, page.ETag, CacheControl, varyOnAccept: false);
-        return Results.Empty;
     }
 
     private static async Task<byte[]> RenderAsync(BulwarkDbContext db, ProjectHead head, string? version, string baseUrl)

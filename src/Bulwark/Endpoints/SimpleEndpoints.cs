@@ -6,16 +6,14 @@ namespace Bulwark.Endpoints;
 
 /// <summary>
 /// The simple repository API: <c>/simple/</c> and <c>/simple/&lt;project&gt;/</c> in HTML (PEP 503) and JSON
-/// (PEP 691). Each request costs one indexed query to learn the current serial; the body comes from the page
-/// cache when it was rendered at that serial. See <c>src/Bulwark.Core/Index/README.md</c>.
+/// (PEP 691). A cached page is served while its project's change generation is unchanged, which costs no
+/// database query; the root listing is kept in memory and updated per change. See
+/// <c>src/Bulwark.Core/Index/README.md</c>.
 /// </summary>
 internal static class SimpleEndpoints
 {
     // Warehouse: max-age 10 minutes for browsers and proxies (its CDN keeps pages longer and is purged on change).
     private const string CacheControl = "max-age=600, public";
-
-    // How far below the newest journal id the root page's fingerprint starts counting (see JournalMark).
-    private const long RootMarkWindow = 1024;
 
     private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
 
@@ -26,54 +24,71 @@ internal static class SimpleEndpoints
         app.MapMethods("/simple/{name}", GetAndHead, DetailAsync);
     }
 
-    private static async Task<IResult> RootAsync(HttpContext context, IndexLookups lookups, PageCache cache)
+    private static async Task RootAsync(HttpContext context, RootIndex root)
     {
-        if (!context.Request.Path.Value!.EndsWith('/')) return IndexResponses.MovedPermanently(context, "/simple/");
+        if (!context.Request.Path.Value!.EndsWith('/'))
+        {
+            await IndexResponses.MovedPermanently(context, "/simple/").ExecuteAsync(context);
+            return;
+        }
 
         var mediaType = SimpleContentNegotiation.Select(context.Request.Headers.Accept);
         var format = SimpleContentNegotiation.FormatOf(mediaType);
-        var key = format == SimpleFormat.Json ? "simple-root:json" : "simple-root:html";
-
-        var floor = cache.TryPeek(key, out var cached)
-            ? cached.Version.Floor
-            : Math.Max(0, await lookups.ReadGlobalSerialAsync(context.RequestAborted) - RootMarkWindow);
-        var mark = await lookups.ReadJournalMarkAsync(floor, context.RequestAborted);
-        if (mark.Count > 4 * RootMarkWindow)
+        var snapshot = await root.GetAsync(context.RequestAborted);
+        var response = context.Response;
+        IndexResponses.AddCors(response);
+        var etag = snapshot.ETagFor(mediaType);
+        response.Headers.ETag = etag;
+        response.Headers.CacheControl = CacheControl;
+        response.Headers["X-PyPI-Last-Serial"] = snapshot.SerialText;
+        response.Headers.Vary = "Accept";
+        if (IndexResponses.IfNoneMatchMatches(context.Request, etag))
         {
-            // The fingerprint query scans every entry above the floor; move the floor up once it has fallen far behind.
-            mark = await lookups.ReadJournalMarkAsync(Math.Max(0, mark.Max - RootMarkWindow), context.RequestAborted);
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return;
         }
-
-        var page = await cache.GetAsync(key, PageVersion.Of(mark), async () =>
-        {
-            var root = new SimpleRoot(mark.Max, await IndexQueries.LoadRootAsync(Db(context), CancellationToken.None));
-            return format == SimpleFormat.Json ? SimpleJsonRenderer.RenderRoot(root) : SimpleHtmlRenderer.RenderRoot(root);
-        });
-        await IndexResponses.WritePageAsync(context, page, ContentTypeHeader(mediaType), page.ETagFor(mediaType), CacheControl, varyOnAccept: true);
-        return Results.Empty;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = ContentTypeHeader(mediaType);
+        response.ContentLength = snapshot.LengthOf(format);
+        if (HttpMethods.IsHead(context.Request.Method)) return;
+        // Streamed segment by segment from the snapshot: at 700,000 projects the body is tens of megabytes
+        // and is never assembled in one buffer.
+        await snapshot.WriteAsync(response.BodyWriter, format, context.RequestAborted);
     }
 
-    private static async Task<IResult> DetailAsync(string name, HttpContext context, IndexLookups lookups, PageCache cache)
+    private static async Task DetailAsync(string name, HttpContext context, IndexLookups lookups, IndexGenerations generations, PageCache cache)
     {
         var normalized = ProjectName.Normalize(name);
-        var head = await lookups.FindProjectAsync(normalized, context.RequestAborted);
-        if (head is null) return IndexResponses.NotFound(context);
-        if (name != normalized || !context.Request.Path.Value!.EndsWith('/'))
-        {
-            return IndexResponses.MovedPermanently(context, $"/simple/{normalized}/");
-        }
-
         var mediaType = SimpleContentNegotiation.Select(context.Request.Headers.Accept);
         var format = SimpleContentNegotiation.FormatOf(mediaType);
         var key = (format == SimpleFormat.Json ? "simple:json:" : "simple:html:") + normalized;
-        var page = await cache.GetAsync(key, new PageVersion(head.LastSerial), async () =>
+        // Read before the data: a change announced after this makes the page rendered now unusable later.
+        var version = new PageVersion(generations.Of(normalized));
+        if (!cache.TryGet(key, version, out var page))
         {
-            // Not the request's token: other requests may be waiting on this same render.
-            var detail = await IndexQueries.LoadDetailAsync(Db(context), head, CancellationToken.None);
-            return format == SimpleFormat.Json ? SimpleJsonRenderer.RenderDetail(detail) : SimpleHtmlRenderer.RenderDetail(detail);
-        });
+            page = await cache.GetOrRenderAsync(key, version, async () =>
+            {
+                // Not the request's token: other requests may be waiting on this same render.
+                var head = await lookups.FindProjectAsync(normalized, CancellationToken.None);
+                if (head is null) return PageContent.Missing;
+                var detail = await IndexQueries.LoadDetailAsync(Db(context), head, CancellationToken.None);
+                var body = format == SimpleFormat.Json ? SimpleJsonRenderer.RenderDetail(detail) : SimpleHtmlRenderer.RenderDetail(detail);
+                return new PageContent(body, head.LastSerial);
+            });
+        }
+
+        // Unknown names are 404 whatever their spelling (as on PyPI); known ones redirect to the canonical URL.
+        if (!page.ProjectExists)
+        {
+            await IndexResponses.NotFound(context).ExecuteAsync(context);
+            return;
+        }
+        if (name != normalized || !context.Request.Path.Value!.EndsWith('/'))
+        {
+            await IndexResponses.MovedPermanently(context, $"/simple/{normalized}/").ExecuteAsync(context);
+            return;
+        }
         await IndexResponses.WritePageAsync(context, page, ContentTypeHeader(mediaType), page.ETagFor(mediaType), CacheControl, varyOnAccept: true);
-        return Results.Empty;
     }
 
     /// <summary>A DbContext only for renders: a cache hit should not pay for creating one.</summary>

@@ -1,4 +1,5 @@
 using Bulwark.Core.Data;
+using Bulwark.Core.Index;
 using Bulwark.Core.Storage;
 using Bulwark.Data.PostgreSql;
 using Bulwark.Data.Sqlite;
@@ -20,10 +21,15 @@ public static class DataServices
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
+        // Every process announces its own committed index changes (the server to its caches; in an admin verb
+        // nobody listens and the journal poller of each server picks the change up).
+        services.AddSingleton<IndexChangeFeed>();
+        services.AddSingleton<IndexChangeInterceptor>();
         services.AddDbContext<BulwarkDbContext>((sp, builder) =>
         {
             var options = sp.GetRequiredService<IOptions<BulwarkOptions>>().Value;
             ConfigureDatabase(builder, options, configuration);
+            builder.AddInterceptors(sp.GetRequiredService<IndexChangeInterceptor>());
         });
         services.AddSingleton<IBlobStore>(sp =>
         {

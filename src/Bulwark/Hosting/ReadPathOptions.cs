@@ -10,6 +10,20 @@ public sealed class IndexOptions
     /// <summary>Upper bound of memory held by rendered pages; least recently used pages are dropped first.</summary>
     [Range(1, 1024 * 1024)]
     public int PageCacheMegabytes { get; set; } = 256;
+
+    /// <summary>
+    /// How often the journal is read for changes made by other processes (admin verbs, other instances).
+    /// Such a change shows here within about this long; changes made by this process show at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan JournalPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>File rows kept for downloads (about 300 bytes each).</summary>
+    [Range(1, 100_000_000)]
+    public int FileLookupCacheEntries { get; set; } = 200_000;
+
+    /// <summary>Load the <c>/simple/</c> listing in the background at start, so the first request for it does not wait.</summary>
+    public bool WarmRootListing { get; set; } = true;
 }
 
 /// <summary>The <c>Bulwark:Downloads</c> section: how download counts reach the database.</summary>

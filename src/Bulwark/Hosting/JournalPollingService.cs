@@ -1,0 +1,63 @@
+using Bulwark.Core.Index;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Hosting;
+
+/// <summary>
+/// Polls the journal for changes made by other processes. The first poll runs before the server accepts
+/// requests (it fixes where reading starts, and subscribes the caches to the change feed), then one every
+/// <see cref="IndexOptions.JournalPollInterval"/>.
+/// </summary>
+public sealed class JournalPollingService(
+    JournalPoller poller,
+    IndexChangeFeed feed,
+    IndexGenerations generations,
+    RootIndex root,
+    IOptions<IndexOptions> options,
+    TimeProvider time,
+    ILogger<JournalPollingService> logger) : BackgroundService
+{
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Resolving the generations and the root subscribes them to the feed before any request can cache a page.
+        _ = (generations, root);
+        feed.RemembersLocalChanges = true;
+        await poller.PollOnceAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.WarmRootListing)
+        {
+            try
+            {
+                await root.GetAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Loading the /simple/ listing at start failed; the first request for it will retry.");
+            }
+        }
+
+        using var timer = new PeriodicTimer(options.Value.JournalPollInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await poller.PollOnceAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A database hiccup: keep polling; the gap tracking and the watermark survive.
+                    logger.LogWarning(e, "Reading the journal for index changes failed.");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}
