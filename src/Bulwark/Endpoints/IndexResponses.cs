@@ -91,8 +91,10 @@ internal static class IndexResponses
     /// <summary>"br" or "gzip" when the client accepts it (brotli preferred at equal weight), else null.</summary>
     public static string? ChooseCoding(Microsoft.Extensions.Primitives.StringValues header)
     {
-        if (header.Count != 1 || string.IsNullOrEmpty(header[0])) return null;
-        var text = header[0]!;
+        if (header.Count == 0) return null;
+        // Usually one line; repeated header lines are one list (RFC 9110 §5.3).
+        var text = header.Count == 1 ? header[0] ?? "" : string.Join(",", header.ToArray());
+        if (text.Length == 0) return null;
         if (!Codings.TryGetValue(text, out var chosen))
         {
             chosen = Parse(text);
