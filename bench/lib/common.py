@@ -118,7 +118,7 @@ class Server:
         log(f"starting Bulwark on {self.base}")
         self.started = time.monotonic()
         self.process = subprocess.Popen(["dotnet", SERVER_DLL, "--urls", self.base], env=self.env,
-                                        stdout=subprocess.DEVNULL, stderr=open(os.path.join(OUT, "server.log"), "a"))
+                                        stdout=open(os.path.join(OUT, "server.log"), "a"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -57,10 +57,10 @@ def time_to_last_byte(url, accept):
 
 def random_paths_script(directory, count):
     names = _psql(f'SELECT "NormalizedName" FROM projects ORDER BY random() LIMIT {count}', DATABASE).split()
-    paths = os.path.join(directory, "paths.txt")
+    paths = os.path.join(directory, f"paths-{count}.txt")
     with open(paths, "w") as f:
         f.write("\n".join(f"/simple/{n}/" for n in names) + "\n")
-    script = os.path.join(directory, "random.lua")
+    script = os.path.join(directory, f"random-{count}.lua")
     with open(script, "w") as f:
         f.write(f"""local paths = {{}}
 for line in io.lines("{paths}") do paths[#paths + 1] = line end
@@ -100,12 +100,15 @@ def visibility(server, token, data, manifest):
     """How long after an upload returns it shows on its page and in the root; and a yank from another process."""
     result = {}
     stamp = str(int(time.time()))
+    # The first upload of a process pays for JIT and query compilation; it is reported but not the figure.
+    _, started, returned = upload_small(server, token, data, f"bench-warmup-{stamp}", "1.0.0")
+    result["first_upload_s"] = returned - started
     name = f"bench-visible-{stamp}"
     filename, started, returned = upload_small(server, token, data, name, "1.0.0")
     page = wait_until(lambda: filename.encode() in http_get(f"{server.base}/simple/{name}/", PIP_ACCEPT)[1])
-    root = wait_until(lambda: f'href="{name}/"'.encode() in http_get(f"{server.base}/simple/", "text/html")[1], timeout=60)
+    root = root_contains(server, f'href="{name}/"')
     result["new_project"] = {"upload_s": returned - started, "page_after_return_s": page and page - returned,
-                             "root_after_return_s": root and root - returned}
+                             "root_first_fetch": root}
     # A new release of a project whose page is cached: the cache must not hide it.
     big = manifest["Big"]["NormalizedName"]
     http_get(f"{server.base}/simple/{big}/", PIP_ACCEPT)
@@ -127,6 +130,32 @@ def visibility(server, token, data, manifest):
     return result
 
 
+def root_contains(server, needle):
+    """Fetches the root once (curl, to a file) right after the upload returned: does it list the project, and how
+    long did that fetch take (the upper bound of the delay)."""
+    body = os.path.join(OUT, "root.html")
+    out = subprocess.run(["curl", "-sS", "-o", body, "-H", "Accept: text/html", "-w", "%{time_starttransfer} %{time_total}",
+                          server.base + "/simple/"], check=True, capture_output=True, text=True).stdout.split()
+    with open(body, "rb") as f:
+        found = needle.encode() in f.read()
+    os.remove(body)
+    return {"listed": found, "ttfb_s": float(out[0]), "ttlb_s": float(out[1])}
+
+
+def nginx_reference(server, data, path, seconds):
+    """The same page served by nginx from a copy, in the same run, for a sense of what p99 this machine allows."""
+    from mirror import Nginx, Target
+    target = Target("page", "page", path, PIP_ACCEPT)
+    nginx = Nginx(os.path.join(data, "nginx"))
+    nginx.mirror(server.base, [target])
+    nginx.start().verify([target])
+    try:
+        wrk(nginx.base + target.nginx_path, 2, PIP_ACCEPT)
+        return wrk(nginx.base + target.nginx_path, seconds, PIP_ACCEPT)
+    finally:
+        nginx.stop()
+
+
 def run_scale(args):
     data, env, manifest = prepare(args)
     token = admin(env, "token", "create", "bench", "--expires", "1d").splitlines()[-1]
@@ -136,12 +165,15 @@ def run_scale(args):
         r["root_html_first"] = time_to_last_byte(server.base + "/simple/", "text/html")
         r["root_html_again"] = time_to_last_byte(server.base + "/simple/", "text/html")
         r["root_json_first"] = time_to_last_byte(server.base + "/simple/", "application/vnd.pypi.simple.v1+json")
-        script = random_paths_script(os.path.join(data), 50_000)
-        r["pages_random_first"] = wrk(server.base + "/", args.seconds, PIP_ACCEPT, script=script)
-        r["pages_random_again"] = wrk(server.base + "/", args.seconds, PIP_ACCEPT, script=script)
+        cold = random_paths_script(data, 50_000)
+        r["pages_random_cold"] = wrk(server.base + "/", args.seconds, PIP_ACCEPT, script=cold)
+        warm = random_paths_script(data, 1_000)
+        wrk(server.base + "/", 10, PIP_ACCEPT, script=warm)
+        r["pages_random_cached"] = wrk(server.base + "/", args.seconds, PIP_ACCEPT, script=warm)
         small = _psql('SELECT "NormalizedName" FROM projects ORDER BY "Id" OFFSET 350000 LIMIT 1', DATABASE).strip()
         wrk(f"{server.base}/simple/{small}/", 2, PIP_ACCEPT)
         r["page_hot"] = wrk(f"{server.base}/simple/{small}/", args.seconds, PIP_ACCEPT)
+        r["page_hot_nginx"] = nginx_reference(server, data, f"/simple/{small}/", args.seconds)
         r["rss_warm_mib"], r["hwm_warm_mib"] = (v / 1024 for v in memory_kib(server.pid))
         r["visibility"] = visibility(server, token, data, manifest)
         r["rss_end_mib"], r["hwm_end_mib"] = (v / 1024 for v in memory_kib(server.pid))
@@ -154,17 +186,24 @@ def run_scale(args):
 def rows(r):
     def ms(x):
         return f"{x * 1000:.0f} ms" if x is not None else "not seen"
+
+    def lat(w):
+        return f"{w['p50_ms']:.2f} / {w['p99_ms']:.2f} ms ({w['rps']:,.0f} req/s)"
     v = r["visibility"]
-    hot, rnd = r["page_hot"], r["pages_random_again"]
+    hot, nginx, cached, cold = r["page_hot"], r["page_hot_nginx"], r["pages_random_cached"], r["pages_random_cold"]
+    root = v["new_project"]["root_first_fetch"]
     return [
-        ("project page, one project, p50 / p99", f"{hot['p50_ms']:.2f} / {hot['p99_ms']:.2f} ms ({hot['rps']:,.0f} req/s)", f"p99 ≤ 5 ms: {'PASS' if hot['p99_ms'] <= 5 else 'MISS'}"),
-        ("project pages, 50k random projects (first pass) p50 / p99", f"{r['pages_random_first']['p50_ms']:.2f} / {r['pages_random_first']['p99_ms']:.2f} ms ({r['pages_random_first']['rps']:,.0f} req/s)", "cache filling"),
-        ("project pages, same 50k again, p50 / p99", f"{rnd['p50_ms']:.2f} / {rnd['p99_ms']:.2f} ms ({rnd['rps']:,.0f} req/s)", f"p99 ≤ 5 ms: {'PASS' if rnd['p99_ms'] <= 5 else 'MISS'}"),
-        ("`/simple/` HTML, first request: TTFB / TTLB", f"{r['root_html_first']['ttfb_s'] * 1000:.0f} / {r['root_html_first']['ttlb_s'] * 1000:.0f} ms, {r['root_html_first']['bytes']:,} B", ""),
+        ("project page, one project (cached), p50 / p99", lat(hot), f"p99 ≤ 5 ms: {'PASS' if hot['p99_ms'] <= 5 else 'MISS'}"),
+        ("the same page from nginx, same run, p50 / p99", lat(nginx), f"Bulwark ÷ nginx: req/s {hot['rps'] / nginx['rps']:.2f}, p99 {hot['p99_ms'] / nginx['p99_ms']:.2f}"),
+        ("project pages, 1,000 random projects (cached), p50 / p99", lat(cached), f"p99 ≤ 5 ms: {'PASS' if cached['p99_ms'] <= 5 else 'MISS'}"),
+        ("project pages, 50,000 random projects (mostly cache misses), p50 / p99", lat(cold), "miss path"),
+        ("`/simple/` HTML, first request: TTFB / TTLB", f"{r['root_html_first']['ttfb_s'] * 1000:.0f} / {r['root_html_first']['ttlb_s'] * 1000:.0f} ms, {r['root_html_first']['bytes']:,} B", "includes the load if the start-up warm-up was still running"),
         ("`/simple/` HTML, again: TTFB / TTLB", f"{r['root_html_again']['ttfb_s'] * 1000:.0f} / {r['root_html_again']['ttlb_s'] * 1000:.0f} ms", ""),
-        ("`/simple/` JSON, first request: TTLB", f"{r['root_json_first']['ttlb_s'] * 1000:.0f} ms, {r['root_json_first']['bytes']:,} B", ""),
-        ("server RSS after start / after warm-up / peak", f"{r['rss_start_mib']:.0f} / {r['rss_warm_mib']:.0f} / {r['hwm_end_mib']:.0f} MiB", f"≤ 1024 MiB: {'PASS' if r['hwm_end_mib'] <= 1024 else 'MISS'}"),
-        ("new project: upload took / on its page / in the root, after the upload returned", f"{ms(v['new_project']['upload_s'])} / {ms(v['new_project']['page_after_return_s'])} / {ms(v['new_project']['root_after_return_s'])}", "≤ 1 s"),
-        ("new release of a cached 520-file project: on its page after return", ms(v["new_release_cached_page"]["page_after_return_s"]), "≤ 1 s"),
-        ("yank by the CLI (another process): on the page after the CLI exits", ms(v["cli_yank"]["page_after_cli_exit_s"]), "(cross-process delay)"),
+        ("`/simple/` JSON: TTLB", f"{r['root_json_first']['ttlb_s'] * 1000:.0f} ms, {r['root_json_first']['bytes']:,} B", ""),
+        ("server RSS after start / after warm-up / peak (VmHWM)", f"{r['rss_start_mib']:.0f} / {r['rss_warm_mib']:.0f} / {r['hwm_end_mib']:.0f} MiB", f"≤ 1024 MiB: {'PASS' if r['hwm_end_mib'] <= 1024 else 'MISS'}"),
+        ("first upload of the process (JIT, query compilation)", ms(v["first_upload_s"]), ""),
+        ("new project: upload took / on its page after the upload returned", f"{ms(v['new_project']['upload_s'])} / {ms(v['new_project']['page_after_return_s'])}", "≤ 1 s"),
+        ("new project: in the first root fetched after the upload returned (fetch TTLB)", f"{'yes' if root['listed'] else 'NO'} ({root['ttlb_s'] * 1000:.0f} ms)", "≤ 1 s"),
+        ("new release of a cached 520-file project: on its page after the upload returned", ms(v["new_release_cached_page"]["page_after_return_s"]), "≤ 1 s"),
+        ("yank by the CLI (another process): on the page after the CLI exits", ms(v["cli_yank"]["page_after_cli_exit_s"]), "≤ poll interval (250 ms) + a render"),
     ]

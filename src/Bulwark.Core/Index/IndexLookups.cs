@@ -20,7 +20,7 @@ public sealed record ProjectListing(string Name, string NormalizedName, long Las
 /// Renders on a miss still go through EF. The SQL is the one dialect SQLite and PostgreSQL share
 /// (quoted identifiers, <c>@name</c> parameters).
 /// </summary>
-public sealed class IndexLookups(DbProviderFactory factory, string connectionString)
+public sealed partial class IndexLookups(DbProviderFactory factory, string connectionString)
 {
     /// <summary>Takes provider and connection string from the application's DbContext configuration.</summary>
     public static IndexLookups FromContext(BulwarkDbContext db) =>
@@ -60,15 +60,23 @@ public sealed class IndexLookups(DbProviderFactory factory, string connectionStr
         return await ReadChangesAsync(command, ct);
     }
 
-    /// <summary>Every project the root listing shows (not quarantined), unsorted; streamed row by row.</summary>
-    public async IAsyncEnumerable<ProjectListing> ReadListedProjectsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    /// <summary>
+    /// Every project the root listing shows (not quarantined), unsorted, streamed row by row. Synchronous on
+    /// purpose: 700,000 asynchronous reads, each registering the cancellation token, took seconds longer;
+    /// the caller checks <paramref name="ct"/> itself.
+    /// </summary>
+    public IEnumerable<ProjectListing> ReadListedProjects(CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct);
-        await using var command = Command(connection,
+        using var connection = factory.CreateConnection() ?? throw new InvalidOperationException("The provider created no connection.");
+        connection.ConnectionString = connectionString;
+        connection.Open();
+        using var command = Command(connection,
             "SELECT \"Name\", \"NormalizedName\", \"LastSerial\" FROM projects WHERE \"Lifecycle\" <> @q", ("@q", (int)ProjectLifecycle.Quarantined));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        using var reader = command.ExecuteReader();
+        var rows = 0;
+        while (reader.Read())
         {
+            if (++rows % 65536 == 0) ct.ThrowIfCancellationRequested();
             yield return new ProjectListing(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), ProjectLifecycle.Active);
         }
     }

@@ -42,36 +42,42 @@ public sealed class RootSegment
     public static RootSegment Create(RootEntry[] entries)
     {
         var html = new Utf8Builder(entries.Length * 64);
+        var json = new Utf8Builder(entries.Length * 48);
         UInt128 htmlHash = 0, jsonHash = 0;
-        foreach (var e in entries)
+        for (var i = 0; i < entries.Length; i++)
         {
+            var e = entries[i];
             var start = html.Length;
             SimpleHtmlRenderer.AppendRootLine(html, e.NormalizedName, e.Name);
             htmlHash += XxHash128.HashToUInt128(html.WrittenSpan[start..]);
-        }
 
-        var buffer = new ArrayBufferWriter<byte>(entries.Length * 48 + 2);
-        using (var w = new Utf8JsonWriter(buffer, SimpleJsonRenderer.WriterOptions))
-        {
-            // Written as an array so the writer places the commas; the brackets are cut off below.
-            w.WriteStartArray();
-            w.Flush();
-            for (var i = 0; i < entries.Length; i++)
-            {
-                var e = entries[i];
-                // Entry i's bytes start after the comma the writer puts before every entry but the first.
-                var start = (int)w.BytesCommitted + (i == 0 ? 0 : 1);
-                w.WriteStartObject();
-                w.WriteNumber("_last-serial"u8, e.LastSerial);
-                w.WriteString("name"u8, e.Name);
-                w.WriteEndObject();
-                w.Flush();
-                jsonHash += XxHash128.HashToUInt128(buffer.WrittenSpan[start..]);
-            }
-            w.WriteEndArray();
+            if (i > 0) json.Append(","u8);
+            start = json.Length;
+            json.Append("{\"_last-serial\":"u8).Append(e.LastSerial).Append(",\"name\":"u8);
+            AppendJsonString(json, e.Name);
+            json.Append("}"u8);
+            jsonHash += XxHash128.HashToUInt128(json.WrittenSpan[start..]);
         }
-        var json = buffer.WrittenSpan[1..^1].ToArray();
-        return new RootSegment(entries, html.ToArray(), json, htmlHash, jsonHash);
+        return new RootSegment(entries, html.ToArray(), json.ToArray(), htmlHash, jsonHash);
+    }
+
+    /// <summary>
+    /// Valid project names are ASCII letters, digits and <c>._-</c>, which JSON takes as they are; anything
+    /// else (data imported from elsewhere) goes through the same encoder as the detail pages.
+    /// </summary>
+    private static void AppendJsonString(Utf8Builder b, string s)
+    {
+        foreach (var c in s)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '-'))
+            {
+                var buffer = new ArrayBufferWriter<byte>(s.Length * 2 + 2);
+                using (var w = new Utf8JsonWriter(buffer, SimpleJsonRenderer.WriterOptions)) w.WriteStringValue(s);
+                b.Append(buffer.WrittenSpan);
+                return;
+            }
+        }
+        b.Append("\""u8).Append(s).Append("\""u8);
     }
 }
 

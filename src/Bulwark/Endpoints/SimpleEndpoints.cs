@@ -69,9 +69,9 @@ internal static class SimpleEndpoints
             page = await cache.GetOrRenderAsync(key, version, async () =>
             {
                 // Not the request's token: other requests may be waiting on this same render.
-                var head = await lookups.FindProjectAsync(normalized, CancellationToken.None);
-                if (head is null) return PageContent.Missing;
-                var detail = await IndexQueries.LoadDetailAsync(Db(context), head, CancellationToken.None);
+                var loaded = await lookups.LoadDetailAsync(normalized, CancellationToken.None);
+                if (loaded is null) return PageContent.Missing;
+                var (head, detail) = loaded.Value;
                 var body = format == SimpleFormat.Json ? SimpleJsonRenderer.RenderDetail(detail) : SimpleHtmlRenderer.RenderDetail(detail);
                 return new PageContent(body, head.LastSerial);
             });
