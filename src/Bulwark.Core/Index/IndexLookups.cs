@@ -7,7 +7,7 @@ namespace Bulwark.Core.Index;
 
 /// <summary>The columns of a file row that serving it needs, with its project's normalized name (the cache key of its validity).</summary>
 public sealed record FileLookup(long Id, long ProjectId, string Filename, string BlobPath, string Sha256, string? MetadataSha256,
-    DateTimeOffset UploadedAt, ReleaseLifecycle ReleaseLifecycle, ProjectLifecycle ProjectLifecycle, string ProjectNormalizedName);
+    DateTimeOffset UploadedAt, ReleaseLifecycle ReleaseLifecycle, ProjectLifecycle ProjectLifecycle, string ProjectNormalizedName, long Size);
 
 /// <summary>A project as the root listing needs it.</summary>
 public sealed record ProjectListing(string Name, string NormalizedName, long LastSerial, ProjectLifecycle Lifecycle);
@@ -113,7 +113,7 @@ public sealed partial class IndexLookups(DbProviderFactory factory, string conne
     {
         await using var connection = await OpenAsync(ct);
         await using var command = Command(connection,
-            "SELECT f.\"Id\", f.\"ProjectId\", f.\"Filename\", f.\"BlobPath\", f.\"Sha256Digest\", f.\"MetadataSha256Digest\", f.\"UploadedAt\", r.\"Lifecycle\", p.\"Lifecycle\", p.\"NormalizedName\" " +
+            "SELECT f.\"Id\", f.\"ProjectId\", f.\"Filename\", f.\"BlobPath\", f.\"Sha256Digest\", f.\"MetadataSha256Digest\", f.\"UploadedAt\", r.\"Lifecycle\", p.\"Lifecycle\", p.\"NormalizedName\", f.\"Size\" " +
             "FROM files AS f INNER JOIN releases AS r ON f.\"ReleaseId\" = r.\"Id\" INNER JOIN projects AS p ON r.\"ProjectId\" = p.\"Id\" " +
             "WHERE f.\"Blake2b256Digest\" = @b",
             ("@b", blake2b256));
@@ -121,7 +121,7 @@ public sealed partial class IndexLookups(DbProviderFactory factory, string conne
         if (!await reader.ReadAsync(ct)) return null;
         return new FileLookup(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
             reader.IsDBNull(5) ? null : reader.GetString(5), ReadUtc(reader.GetValue(6)),
-            (ReleaseLifecycle)reader.GetInt32(7), (ProjectLifecycle)reader.GetInt32(8), reader.GetString(9));
+            (ReleaseLifecycle)reader.GetInt32(7), (ProjectLifecycle)reader.GetInt32(8), reader.GetString(9), reader.GetInt64(10));
     }
 
     private static async Task<List<IndexChange>> ReadChangesAsync(DbCommand command, CancellationToken ct)

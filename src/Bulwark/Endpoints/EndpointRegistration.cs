@@ -56,6 +56,11 @@ public static class EndpointRegistration
         services.AddSingleton<RootIndex>();
         services.AddSingleton(sp => new FileLookupCache(sp.GetRequiredService<IndexLookups>(), sp.GetRequiredService<IndexGenerations>(),
             sp.GetRequiredService<IOptions<IndexOptions>>().Value.FileLookupCacheEntries));
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<IndexOptions>>().Value;
+            return new SmallBlobCache(sp.GetRequiredService<Bulwark.Core.Storage.IBlobStore>(), o.SmallBlobKilobytes * 1024L, o.SmallBlobCacheMegabytes * 1024L * 1024L);
+        });
         services.AddSingleton<JournalPoller>();
         services.AddHostedService<JournalPollingService>();
         services.AddSingleton<DownloadCounter>();

@@ -31,7 +31,7 @@ internal static class FileEndpoints
     }
 
     private static async Task<IResult> ServeAsync(string a, string b, string rest, string filename, HttpContext context,
-        FileLookupCache files, IBlobStore blobs, DownloadCounter counter, ILoggerFactory loggers)
+        FileLookupCache files, SmallBlobCache smallBlobs, IBlobStore blobs, DownloadCounter counter, ILoggerFactory loggers)
     {
         var blake2 = a + b + rest;
         if (a.Length != 2 || b.Length != 2 || blake2.Length != 64 || !IsLowerHex(blake2)) return Results.NotFound();
@@ -55,10 +55,27 @@ internal static class FileEndpoints
 
         IResult inner;
         var local = blobs.GetLocalPath(blobPath);
-        if (local is not null)
+        var small = await smallBlobs.GetAsync(blobPath, isMetadata ? 0 : file.Size, context.RequestAborted);
+        if (small is not null)
+        {
+            if (IsPlain(context.Request))
+            {
+                // The common case (pip fetching a metadata file or a small wheel): no range, no validators to
+                // check, bytes from memory; the headers are the ones Results.Bytes would send.
+                await WriteSmallAsync(context, small, contentType, file.UploadedAt, etag.Tag.Value!);
+                if (!isMetadata && HttpMethods.IsGet(context.Request.Method) && !context.RequestAborted.IsCancellationRequested)
+                {
+                    counter.Record(file.Id, file.ProjectId);
+                }
+                return Results.Empty;
+            }
+            inner = Results.Bytes(small, contentType, lastModified: file.UploadedAt, entityTag: etag, enableRangeProcessing: true);
+        }
+        else if (local is not null)
         {
             if (!File.Exists(local)) return MissingBlob(loggers, blobPath);
-            // Kestrel sends a physical file with sendfile; range, HEAD and conditional requests are handled here too.
+            // Range, HEAD and conditional requests are handled by the file result; Kestrel copies the file
+            // through a pooled buffer (it has no zero-copy path for sockets).
             inner = Results.File(local, contentType, lastModified: file.UploadedAt, entityTag: etag, enableRangeProcessing: true);
         }
         else
@@ -68,6 +85,26 @@ internal static class FileEndpoints
             inner = Results.Stream(stream, contentType, lastModified: file.UploadedAt, entityTag: etag, enableRangeProcessing: true);
         }
         return isMetadata ? inner : new CountedDownload(inner, file.Id, file.ProjectId, counter);
+    }
+
+    /// <summary>No Range and no conditional headers: the response is the whole representation, status 200.</summary>
+    private static bool IsPlain(HttpRequest request)
+    {
+        var h = request.Headers;
+        return h.Range.Count == 0 && h.IfNoneMatch.Count == 0 && h.IfModifiedSince.Count == 0 && h.IfMatch.Count == 0
+            && h.IfUnmodifiedSince.Count == 0 && h.IfRange.Count == 0;
+    }
+
+    private static Task WriteSmallAsync(HttpContext context, byte[] body, string contentType, DateTimeOffset lastModified, string etag)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = contentType;
+        response.ContentLength = body.Length;
+        response.Headers.LastModified = HeaderUtilities.FormatDate(lastModified);
+        response.Headers.ETag = etag;
+        response.Headers.AcceptRanges = "bytes";
+        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(body).AsTask();
     }
 
     private static IResult MissingBlob(ILoggerFactory loggers, string blobPath)

@@ -22,6 +22,14 @@ public sealed class IndexOptions
     [Range(1, 100_000_000)]
     public int FileLookupCacheEntries { get; set; } = 200_000;
 
+    /// <summary>Blobs up to this size (metadata files, small wheels) are served from memory.</summary>
+    [Range(0, 1024 * 1024)]
+    public int SmallBlobKilobytes { get; set; } = 256;
+
+    /// <summary>Memory for those blobs; 0 turns the cache off.</summary>
+    [Range(0, 1024 * 1024)]
+    public int SmallBlobCacheMegabytes { get; set; } = 64;
+
     /// <summary>Load the <c>/simple/</c> listing in the background at start, so the first request for it does not wait.</summary>
     public bool WarmRootListing { get; set; } = true;
 }
