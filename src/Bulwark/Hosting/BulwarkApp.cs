@@ -11,7 +11,11 @@ public static class BulwarkApp
 
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Reloading appsettings.json on change makes the host watch the content root (the working directory)
+        // recursively, and the default data directory (./data) lives under it: one inotify watch per blob
+        // directory, a directory scan and ~100 MB of garbage per upload, and in time the inotify limit.
+        // Configuration is read at start; changing it means restarting, as for the database settings anyway.
+        var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             builder.WebHost.UseUrls(DefaultUrl);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Bulwark.Core.Accounts.ApiTokens;
 using Bulwark.Core.Audit;
@@ -63,7 +64,8 @@ public static class LegacyUploadEndpoint
         try
         {
             var fields = new UploadFields();
-            var reader = new MultipartReader(boundary, http.Request.Body) { HeadersLengthLimit = 16 * 1024 };
+            // A 64 KiB buffer instead of the default 4 KiB: ten times fewer boundary scans over a 100 MiB file.
+            var reader = new MultipartReader(boundary, http.Request.Body, 64 * 1024) { HeadersLengthLimit = 16 * 1024 };
             long fieldBytes = 0;
             UploadPlan? plan = null;
             ReceivedFile? received = null;
@@ -131,24 +133,45 @@ public static class LegacyUploadEndpoint
         }
     }
 
-    /// <summary>Streams the file part to disk through the hashers; null when it exceeds <paramref name="maxBytes"/>.</summary>
+    /// <summary>
+    /// Streams the file part to disk through the hashers; null when it exceeds <paramref name="maxBytes"/>.
+    /// Two 1 MiB buffers alternate: while one is hashed (three hashes in parallel) the next is received and
+    /// written, so memory stays at 2 MiB whatever the file size, and hashing overlaps the transfer.
+    /// </summary>
     private static async Task<ReceivedFile?> ReceiveFileAsync(Stream body, string tempPath, long maxBytes, CancellationToken ct)
     {
+        const int ChunkSize = 1024 * 1024;
         using var hasher = new MultiHasher();
+        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(ChunkSize), ArrayPool<byte>.Shared.Rent(ChunkSize)];
+        var hashing = Task.CompletedTask;
         long size = 0;
-        var buffer = new byte[128 * 1024];
-        await using (var output = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+        try
         {
-            int read;
-            while ((read = await body.ReadAsync(buffer, ct)) > 0)
+            // Plain synchronous writes: on Linux "asynchronous" file writes are thread-pool writes to the page
+            // cache anyway; the durable flush happens once, when the blob store takes the file.
+            using var output = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            for (var k = 0; ; k ^= 1)
             {
+                var buffer = buffers[k];
+                var read = await body.ReadAtLeastAsync(buffer.AsMemory(0, ChunkSize), ChunkSize, throwOnEndOfStream: false, ct);
+                if (read == 0) break;
+                if (size + read > maxBytes) return null;
+                RandomAccess.Write(output, buffer.AsSpan(0, read), size);
                 size += read;
-                if (size > maxBytes) return null;
-                hasher.Append(buffer.AsSpan(0, read));
-                await output.WriteAsync(buffer.AsMemory(0, read), ct);
+                // The buffer read next was hashed two rounds ago; wait for that before it is overwritten.
+                await hashing;
+                var chunk = buffer.AsMemory(0, read);
+                hashing = Task.Run(() => hasher.AppendConcurrently(chunk), ct);
             }
+            await hashing;
+            return new ReceivedFile(tempPath, size, hasher.Finish());
         }
-        return new ReceivedFile(tempPath, size, hasher.Finish());
+        finally
+        {
+            // Never hand a buffer back while a hash may still read it.
+            try { await hashing; } catch { /* the failure is already reported by the code above */ }
+            foreach (var b in buffers) ArrayPool<byte>.Shared.Return(b);
+        }
     }
 
     private static async Task<string?> ReadFieldAsync(Stream body, long maxBytes, CancellationToken ct)
