@@ -1,4 +1,5 @@
 using Bulwark.Endpoints;
+using Bulwark.Web;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +24,9 @@ public static class BulwarkApp
 
         var app = builder.Build();
         app.UseBulwarkForwardedHeaders();
+        app.UseBulwarkWebUi();
         app.MapBulwarkEndpoints();
+        app.MapBulwarkPages();
         return app;
     }
 
@@ -32,6 +35,7 @@ public static class BulwarkApp
         services.AddProblemDetails();
         services.AddSingleton<PublicUrl>();
         services.AddIndexServices();
+        services.AddBulwarkWebUi();
         return services;
     }
 
