@@ -31,6 +31,7 @@ public static class BulwarkApp
     {
         services.AddProblemDetails();
         services.AddSingleton<PublicUrl>();
+        services.AddBulwarkEmail();
         services.AddIndexServices();
         return services;
     }
