@@ -34,6 +34,7 @@ public static class BulwarkApp
     {
         services.AddProblemDetails();
         services.AddSingleton<PublicUrl>();
+        services.AddBulwarkEmail();
         services.AddIndexServices();
         services.AddBulwarkWebUi();
         return services;
