@@ -65,5 +65,10 @@ public enum AuditEventType
     FileRemoved = 4021,
     RoleAdded = 4030,
     RoleRemoved = 4031,
+    /// <summary>An owner invited a user to a role; details name the invitee and role.</summary>
+    RoleInvited = 4032,
+    RoleInvitationDeclined = 4033,
+    /// <summary>An owner withdrew an invitation before it was answered.</summary>
+    RoleInvitationRevoked = 4034,
     UploadRejected = 4040,
 }

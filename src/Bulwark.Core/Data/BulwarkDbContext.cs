@@ -24,6 +24,7 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
     public DbSet<JournalEntry> Journal => Set<JournalEntry>();
     public DbSet<DownloadCount> DownloadCounts => Set<DownloadCount>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Projects.RoleInvitation> RoleInvitations => Set<Projects.RoleInvitation>();
     public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<AuthAttempt> AuthAttempts => Set<AuthAttempt>();
@@ -115,6 +116,18 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
             e.HasOne(r => r.Project).WithMany(p => p.Roles).HasForeignKey(r => r.ProjectId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(r => r.User).WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(r => r.UserId);
+        });
+
+        b.Entity<Projects.RoleInvitation>(e =>
+        {
+            e.ToTable("role_invitations");
+            e.HasOne(i => i.Project).WithMany().HasForeignKey(i => i.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(i => i.Invitee).WithMany().HasForeignKey(i => i.InviteeId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(i => i.Inviter).WithMany().HasForeignKey(i => i.InviterId).OnDelete(DeleteBehavior.SetNull);
+            // One open invitation per person and project; a new one replaces an expired one.
+            e.HasIndex(i => new { i.ProjectId, i.InviteeId }).IsUnique();
+            e.HasIndex(i => i.InviteeId);
+            e.Property(i => i.Role).HasConversion<int>();
         });
 
         b.Entity<Release>(e =>

@@ -22,7 +22,8 @@ public sealed class SecurityHeaders(RequestDelegate next)
             var headers = http.Response.Headers;
             headers.ContentSecurityPolicy = ContentSecurityPolicy;
             headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "same-origin";
+            // A page may ask for less (no-referrer on pages whose URL holds a one-time link).
+            if (!headers.ContainsKey("Referrer-Policy")) headers["Referrer-Policy"] = "same-origin";
             headers.XFrameOptions = "DENY";
             if (http.Request.IsHttps)
             {

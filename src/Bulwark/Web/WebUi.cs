@@ -1,4 +1,7 @@
+using Bulwark.Auth;
 using Bulwark.Core.Browsing;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
 using Bulwark.Hosting;
 using Bulwark.Rendering;
 using Microsoft.Extensions.Options;
@@ -11,12 +14,37 @@ public static class WebUi
     /// <summary>Paths of the machine APIs: no HTML error pages and no sign-in redirects there.</summary>
     private static readonly string[] ApiPrefixes = ["/simple", "/pypi", "/files", "/legacy", "/_health", "/_"];
 
+    /// <summary>Pages under /Account that work without a session.</summary>
+    private static readonly string[] AnonymousAccountPages =
+    [
+        "/Account/Login", "/Account/Register", "/Account/VerifyEmail", "/Account/ForgotPassword",
+        "/Account/ResetPassword", "/Account/ConfirmEmail", "/Account/Logout",
+    ];
+
     public static bool IsApiPath(PathString path) =>
         ApiPrefixes.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
 
     public static IServiceCollection AddBulwarkWebUi(this IServiceCollection services)
     {
-        services.AddRazorPages();
+        services.AddRazorPages(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Account");
+            foreach (var open in AnonymousAccountPages) options.Conventions.AllowAnonymousToPage(open);
+            options.Conventions.AuthorizeFolder("/Manage");
+            options.Conventions.AuthorizeFolder("/Admin", BulwarkClaims.AdminPolicy);
+        }).AddMvcOptions(mvc => mvc.Filters.Add<RecentAuthenticationFilter>());
+        services.AddAuthentication(BulwarkClaims.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(BulwarkClaims.Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(BulwarkClaims.AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(BulwarkClaims.AdminRole));
+        services.AddScoped<WebSignIn>();
+        services.Configure<CookieTempDataProviderOptions>(o =>
+        {
+            o.Cookie.Name = "bulwark-flash";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
         services.AddAntiforgery();
         services.AddOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>()
             .Configure<IOptions<BulwarkOptions>>((af, bulwark) =>
@@ -30,6 +58,7 @@ public static class WebUi
                 af.Cookie.Path = "/";
                 af.FormFieldName = "__csrf";
             });
+        services.AddBulwarkManagement();
         services.AddSingleton<ReadmeRenderer>();
         services.AddScoped<ProjectSearch>();
         services.AddScoped<ProjectPages>();
@@ -44,6 +73,8 @@ public static class WebUi
         app.UseStaticFiles();
         // Routing runs after the status-code pages so that their re-executed request finds the error page.
         app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
     }
 
     public static void MapBulwarkPages(this WebApplication app)
