@@ -13,6 +13,7 @@ public static class ManagementServices
         services.AddScoped<ReleaseRemoval>();
         services.AddScoped<ReleaseNotifications>();
         services.AddScoped<PasswordReauthentication>();
+        services.AddScoped<Bulwark.Core.Accounts.ApiTokens.TokenList>();
         return services;
     }
 }
