@@ -13,7 +13,7 @@ namespace Bulwark.Core.Uploads;
 /// transaction with the project, release, file, filename registration, journal entry and audit events.
 /// If the transaction fails, blobs this upload created are deleted again, so nothing is half-written.
 /// </summary>
-public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, IndexJournal journal, AuditLog audit, Projects.ReleaseNotifications notifications, TimeProvider time)
+public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, IndexJournal journal, AuditLog audit, TimeProvider time)
 {
     public async Task<(UploadSuccess? Success, UploadFailure? Failure)> CommitAsync(UploadPlan plan, ReceivedFile file, InspectedDistribution inspected, CancellationToken ct)
     {
@@ -36,10 +36,9 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
                 if (await blobs.PutBytesAsync(blobPath + ".metadata", metadataBytes, ct) == BlobPutResult.Created) created.Add(blobPath + ".metadata");
             }
 
-            Project? newReleaseOf;
             try
             {
-                newReleaseOf = await WriteRowsAsync(plan, file, inspected.Metadata!, blobPath, metadataDigests, ct);
+                await WriteRowsAsync(plan, file, inspected.Metadata!, blobPath, metadataDigests, ct);
             }
             catch (DbUpdateException)
             {
@@ -53,11 +52,6 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
                 // The blob we found was an orphan that a failed concurrent upload removed meanwhile; our
                 // temp file is still here (it is consumed only on Created), so put it back.
                 await blobs.PutFileAsync(blobPath, file.TempPath, CancellationToken.None);
-            }
-            if (newReleaseOf is not null)
-            {
-                await notifications.NewReleaseAsync(newReleaseOf.Id, newReleaseOf.Name, newReleaseOf.NormalizedName, plan.Fields["version"]!,
-                    plan.Identity.User.Username, CancellationToken.None);
             }
             return (UploadSuccess.Stored, null);
         }
@@ -76,8 +70,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
         foreach (var path in created) await blobs.DeleteAsync(path, CancellationToken.None);
     }
 
-    /// <returns>The project when this upload created a new release (its maintainers are then told), else null.</returns>
-    private async Task<Project?> WriteRowsAsync(UploadPlan plan, ReceivedFile file, CoreMetadata metadata, string blobPath, FileDigests? metadataDigests, CancellationToken ct)
+    private async Task WriteRowsAsync(UploadPlan plan, ReceivedFile file, CoreMetadata metadata, string blobPath, FileDigests? metadataDigests, CancellationToken ct)
     {
         var who = plan.Identity;
         var actor = who.Actor with { UserId = who.User.Id, TokenId = who.Token.Id };
@@ -104,7 +97,6 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
 
         var canonical = plan.Version.CanonicalForm;
         var release = await db.Releases.FirstOrDefaultAsync(r => r.ProjectId == project.Id && r.CanonicalVersion == canonical, ct);
-        var newRelease = release is null;
         if (release is null)
         {
             release = NewRelease(project, plan, metadata, now);
@@ -142,7 +134,6 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
         db.Entry(who.Token).Property(t => t.LastUsedAt).IsModified = true;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return newRelease ? project : null;
     }
 
     private static Release NewRelease(Project project, UploadPlan plan, CoreMetadata m, DateTimeOffset now) => new()
