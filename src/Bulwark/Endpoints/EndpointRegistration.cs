@@ -10,6 +10,7 @@ public static class EndpointRegistration
     {
         services.AddBulwarkCore();
         services.AddScoped<ProjectNamePolicy>();
+        services.AddScoped<ReleaseNotifier>();
         services.AddScoped<UploadCommitter>();
         services.AddScoped<UploadService>();
         services.AddSingleton(sp =>

@@ -16,13 +16,14 @@ internal static class PasswordPatterns
 
     /// <summary>
     /// True for text made of one short unit repeated ("aaaa…", "abcabc…", "passwordpassword") or using
-    /// almost no distinct characters: its length is no measure of its strength.
+    /// almost no distinct characters: its length is no measure of its strength. A repeated unit of the
+    /// minimum length or more is as strong as the unit, so only shorter units count.
     /// </summary>
     public static bool IsRepetitive(string s)
     {
         if (s.Length == 0) return true;
         if (s.Distinct().Count() <= Math.Max(1, Math.Min(4, s.Length / 3))) return true;
-        for (var unit = 1; unit <= s.Length / 2; unit++)
+        for (var unit = 1; unit <= s.Length / 2 && unit < PasswordPolicy.MinLength; unit++)
         {
             if (IsPeriodic(s, unit)) return true;
         }

@@ -93,12 +93,18 @@ public sealed class PasswordPolicy(CommonPasswordList? commonPasswords = null)
         return false;
     }
 
-    /// <summary>Padding like "123456" or "!!!!!!" adds nothing a guesser does not try; six random digits do.</summary>
+    /// <summary>
+    /// Padding like "123456", "2024!" or "!!!!!!" adds nothing a guesser does not try; eleven random
+    /// digits do. Up to four digits (a year, a PIN) plus symbols count as weak.
+    /// </summary>
     private bool IsWeakPadding(string lower, string core)
     {
         var start = lower.IndexOf(core, StringComparison.Ordinal);
         var padding = lower[..start] + lower[(start + core.Length)..];
-        return _common.Contains(padding) || PasswordPatterns.IsRepetitive(padding) || PasswordPatterns.IsMostlySequential(padding);
+        var digits = new string(padding.Where(char.IsAsciiDigit).ToArray());
+        return digits.Length <= 4
+            || _common.Contains(padding) || _common.Contains(digits)
+            || PasswordPatterns.IsRepetitive(digits) || PasswordPatterns.IsMostlySequential(digits);
     }
 
     /// <summary>

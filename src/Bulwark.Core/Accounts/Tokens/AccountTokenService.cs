@@ -88,7 +88,14 @@ public sealed class AccountTokenService(BulwarkDbContext db, AccountLinkOptions 
         var claimed = await db.AccountTokens
             .Where(t => t.Id == token!.Id && t.UsedAt == null && t.InvalidatedAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(t => t.UsedAt, now), ct);
-        if (claimed != 1) return new(AccountTokenCheck.Used, token);
+        if (claimed != 1)
+        {
+            // Used or invalidated since it was read (by a concurrent request, or by a bulk update that
+            // bypassed this context's copy): re-read to tell which.
+            await db.Entry(token!).ReloadAsync(ct);
+            var current = Judge(token);
+            return new(current == AccountTokenCheck.Valid ? AccountTokenCheck.Used : current, token);
+        }
         token!.UsedAt = now;
         db.Entry(token).Property(t => t.UsedAt).IsModified = false;
         return new(AccountTokenCheck.Valid, token);
