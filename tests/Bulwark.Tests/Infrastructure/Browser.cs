@@ -20,18 +20,31 @@ public sealed record HtmlPage(HttpResponseMessage Response, IHtmlDocument Docume
 /// Drives the web UI the way a browser without JavaScript would: keeps cookies, follows redirects on
 /// request, and submits forms with every field the page put in them (the antiforgery token included).
 /// </summary>
-public sealed class Browser(BulwarkServer server, string baseAddress = "http://localhost")
+public sealed class Browser
 {
     private static readonly HtmlParser Parser = new();
+    private static int _clients;
 
-    private readonly HttpClient _client = server.CreateClient(new WebApplicationFactoryClientOptions
+    private readonly HttpClient _client;
+
+    public Browser(BulwarkServer server, string baseAddress = "http://localhost")
     {
-        AllowAutoRedirect = false,
-        HandleCookies = true,
-        BaseAddress = new Uri(baseAddress),
-    });
+        _client = server.CreateClient(new WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false,
+            HandleCookies = true,
+            BaseAddress = new Uri(baseAddress),
+        });
+        // Every browser is its own client network (an IPv6 /64), so per-network throttling of one test never meets another.
+        Address = $"2001:db8:b{Interlocked.Increment(ref _clients):x}::7";
+        _client.DefaultRequestHeaders.Add(TestClientAddress.Header, Address);
+        _client.DefaultRequestHeaders.UserAgent.ParseAdd("bulwark-tests-browser/1.0");
+    }
 
     public HttpClient Client => _client;
+
+    /// <summary>The client address the server sees.</summary>
+    public string Address { get; }
 
     /// <summary>GET, following redirects.</summary>
     public async Task<HtmlPage> GetAsync(string url)

@@ -18,10 +18,9 @@ public sealed class LoginModel(PasswordSignIn signIn, WebSignIn web) : BulwarkPa
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
-    public IActionResult OnGet()
+    /// <summary>Also shown to a signed-in user, to switch accounts; signing in ends the current session.</summary>
+    public void OnGet()
     {
-        if (User.Identity?.IsAuthenticated == true) return LocalRedirect(SafeReturnUrl(ReturnUrl));
-        return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
