@@ -17,6 +17,7 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
     public DbSet<Release> Releases => Set<Release>();
     public DbSet<ReleaseFile> Files => Set<ReleaseFile>();
     public DbSet<FilenameRegistration> FilenameRegistrations => Set<FilenameRegistration>();
+    public DbSet<ProhibitedProjectName> ProhibitedProjectNames => Set<ProhibitedProjectName>();
     public DbSet<JournalEntry> Journal => Set<JournalEntry>();
     public DbSet<DownloadCount> DownloadCounts => Set<DownloadCount>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
@@ -61,6 +62,8 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
             e.Property(p => p.Name).HasMaxLength(200);
             e.Property(p => p.NormalizedName).HasMaxLength(200);
             e.HasIndex(p => p.LastSerial);
+            e.HasIndex(p => p.UltranormalizedName);
+            e.Property(p => p.UltranormalizedName).HasMaxLength(200);
         });
 
         b.Entity<ProjectRole>(e =>
@@ -90,6 +93,7 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
             e.HasIndex(f => f.Blake2b256Digest).IsUnique();
             e.HasIndex(f => f.Sha256Digest);
             e.HasIndex(f => f.ProjectId);
+            e.HasIndex(f => f.BlobPath);
             e.Property(f => f.Filename).HasMaxLength(255);
             e.Property(f => f.Md5Digest).HasMaxLength(32);
             e.Property(f => f.Sha256Digest).HasMaxLength(64);
@@ -101,6 +105,13 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
             e.ToTable("filename_registry");
             e.HasKey(f => f.Filename);
             e.Property(f => f.Filename).HasMaxLength(255);
+        });
+
+        b.Entity<ProhibitedProjectName>(e =>
+        {
+            e.ToTable("prohibited_project_names");
+            e.HasKey(p => p.NormalizedName);
+            e.Property(p => p.NormalizedName).HasMaxLength(200);
         });
 
         b.Entity<JournalEntry>(e =>

@@ -11,6 +11,12 @@ public sealed class Project
     /// <summary>PEP 503 normalized name; unique. All lookups go through this.</summary>
     public required string NormalizedName { get; set; }
 
+    /// <summary>
+    /// <see cref="ProjectName.Ultranormalize"/> of the name, indexed so the "too similar" check on new
+    /// names is one lookup.
+    /// </summary>
+    public string UltranormalizedName { get; set; } = "";
+
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>Journal id of the last change to this project (PEP 691 <c>_last-serial</c>).</summary>

@@ -70,6 +70,8 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     public string? GetLocalPath(string path) => Resolve(path);
 
+    public bool Exists(string path) => File.Exists(Resolve(path));
+
     public Task<bool> DeleteAsync(string path, CancellationToken ct = default)
     {
         var target = Resolve(path);

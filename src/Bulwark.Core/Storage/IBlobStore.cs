@@ -31,6 +31,8 @@ public interface IBlobStore
     /// <summary>A local file path for zero-copy serving, or null when the store is not local.</summary>
     string? GetLocalPath(string path);
 
+    bool Exists(string path);
+
     Task<bool> DeleteAsync(string path, CancellationToken ct = default);
 
     /// <summary>A directory on the same volume for upload temp files, so the final move is an atomic rename.</summary>

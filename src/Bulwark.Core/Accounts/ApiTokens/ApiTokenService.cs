@@ -80,6 +80,9 @@ public sealed class ApiTokenService(BulwarkDbContext db, AuditLog audit, TimePro
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>Commits pending changes (for example an audit event about a rejected token).</summary>
+    public Task SaveAsync(CancellationToken ct = default) => db.SaveChangesAsync(ct);
+
     public async Task<bool> RevokeAsync(ApiToken token, Actor actor, CancellationToken ct = default)
     {
         if (token.RevokedAt is not null) return false;

@@ -1,0 +1,25 @@
+using Bulwark.Core.Packaging;
+
+namespace Bulwark.Core.Uploads;
+
+/// <summary>Who may upload to a project.</summary>
+public static class Permissions
+{
+    /// <summary>
+    /// A token's project scope is checked before the user's role: a scoped token must never be usable
+    /// outside its projects, including to create a new project, whatever rights its owner has.
+    /// </summary>
+    public static UploadFailure? Check(UploadIdentity who, Project? project, string requestedName, ProjectRoleKind? role)
+    {
+        var normalized = ProjectName.Normalize(requestedName);
+        if (!who.Token.IsUserWide && !who.Token.ProjectScopes.Contains(normalized))
+        {
+            return UploadFailure.Forbidden($"Invalid API Token: project-scoped token is not valid for project: '{project?.Name ?? requestedName}'");
+        }
+        if (project is not null && role is null)
+        {
+            return UploadFailure.Forbidden($"The user '{who.User.Username}' isn't allowed to upload to project '{project.Name}'.");
+        }
+        return null;
+    }
+}

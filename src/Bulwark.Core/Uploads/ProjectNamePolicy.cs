@@ -1,0 +1,56 @@
+using System.Reflection;
+using Bulwark.Core.Data;
+using Bulwark.Core.Packaging;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bulwark.Core.Uploads;
+
+/// <summary>
+/// Decides whether a new project may take a name (Warehouse's create-project checks). Where Warehouse says
+/// only "too similar", Bulwark names the existing project, so an honest author knows what to change.
+/// </summary>
+public sealed class ProjectNamePolicy(BulwarkDbContext db)
+{
+    private static readonly Lazy<HashSet<string>> StdlibNames = new(LoadStdlibNames);
+
+    public async Task<UploadFailure?> CheckNewNameAsync(string name, CancellationToken ct)
+    {
+        if (!ProjectName.IsValid(name))
+        {
+            return UploadFailure.BadRequest($"The name '{name}' is invalid.");
+        }
+        var normalized = ProjectName.Normalize(name);
+        var prohibited = await db.ProhibitedProjectNames.AsNoTracking().FirstOrDefaultAsync(p => p.NormalizedName == normalized, ct);
+        if (prohibited is not null)
+        {
+            return UploadFailure.BadRequest($"The name '{name}' isn't allowed.");
+        }
+        if (StdlibNames.Value.Contains(normalized))
+        {
+            return UploadFailure.BadRequest($"The name '{name}' isn't allowed (conflict with Python Standard Library module name).");
+        }
+        var ultra = ProjectName.Ultranormalize(name);
+        var similar = await db.Projects.AsNoTracking()
+            .Where(p => p.UltranormalizedName == ultra && p.NormalizedName != normalized)
+            .Select(p => p.Name).FirstOrDefaultAsync(ct);
+        if (similar is not null)
+        {
+            return UploadFailure.BadRequest($"The name '{name}' is too similar to an existing project, '{similar}'.");
+        }
+        return null;
+    }
+
+    private static HashSet<string> LoadStdlibNames()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Bulwark.Core.Packaging.Data.stdlib-modules.txt")
+            ?? throw new InvalidOperationException("The standard-library name list is missing from the assembly.");
+        using var reader = new StreamReader(stream);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            names.Add(ProjectName.Normalize(line.Trim('_', '-', '.')));
+        }
+        return names;
+    }
+}

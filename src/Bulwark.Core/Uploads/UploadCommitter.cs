@@ -1,0 +1,187 @@
+using System.Text.Json;
+using Bulwark.Core.Audit;
+using Bulwark.Core.Data;
+using Bulwark.Core.Packaging;
+using Bulwark.Core.Packaging.Metadata;
+using Bulwark.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bulwark.Core.Uploads;
+
+/// <summary>
+/// Makes an accepted upload durable: blob first (flushed, renamed into place), then one database
+/// transaction with the project, release, file, filename registration, journal entry and audit events.
+/// If the transaction fails, blobs this upload created are deleted again, so nothing is half-written.
+/// </summary>
+public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, IndexJournal journal, AuditLog audit, TimeProvider time)
+{
+    public async Task<(UploadSuccess? Success, UploadFailure? Failure)> CommitAsync(UploadPlan plan, ReceivedFile file, InspectedDistribution inspected, CancellationToken ct)
+    {
+        var blobPath = file.Digests.BlobPath(plan.Filename);
+        var created = new List<string>();
+        try
+        {
+            var put = await blobs.PutFileAsync(blobPath, file.TempPath, ct);
+            if (put == BlobPutResult.Conflict)
+            {
+                // Impossible unless two different files share a BLAKE2b-256 digest; refuse rather than overwrite.
+                return (null, UploadFailure.BadRequest($"File already exists ('{plan.Filename}', with blake2_256 hash '{file.Digests.Blake2b256}')."));
+            }
+            if (put == BlobPutResult.Created) created.Add(blobPath);
+
+            FileDigests? metadataDigests = null;
+            if (inspected.MetadataBytes is { } metadataBytes)
+            {
+                metadataDigests = FileDigests.Compute(metadataBytes);
+                if (await blobs.PutBytesAsync(blobPath + ".metadata", metadataBytes, ct) == BlobPutResult.Created) created.Add(blobPath + ".metadata");
+            }
+
+            try
+            {
+                await WriteRowsAsync(plan, file, inspected.Metadata!, blobPath, metadataDigests, ct);
+            }
+            catch (DbUpdateException)
+            {
+                // A concurrent upload of the same file or project won the race; answer as if we had come second.
+                if (await IsDuplicateAsync(plan, file, ct) is { } duplicate) return duplicate;
+                throw;
+            }
+            created.Clear();
+            if (put == BlobPutResult.AlreadyExists && !blobs.Exists(blobPath))
+            {
+                // The blob we found was an orphan that a failed concurrent upload removed meanwhile; our
+                // temp file is still here (it is consumed only on Created), so put it back.
+                await blobs.PutFileAsync(blobPath, file.TempPath, CancellationToken.None);
+            }
+            return (UploadSuccess.Stored, null);
+        }
+        finally
+        {
+            await RemoveUnreferencedAsync(created, blobPath);
+        }
+    }
+
+    /// <summary>Deletes blobs this upload created unless a committed row (a concurrent twin) now uses them.</summary>
+    private async Task RemoveUnreferencedAsync(List<string> created, string blobPath)
+    {
+        if (created.Count == 0) return;
+        db.ChangeTracker.Clear();
+        if (await db.Files.AsNoTracking().AnyAsync(f => f.BlobPath == blobPath, CancellationToken.None)) return;
+        foreach (var path in created) await blobs.DeleteAsync(path, CancellationToken.None);
+    }
+
+    private async Task WriteRowsAsync(UploadPlan plan, ReceivedFile file, CoreMetadata metadata, string blobPath, FileDigests? metadataDigests, CancellationToken ct)
+    {
+        var who = plan.Identity;
+        var actor = who.Actor with { UserId = who.User.Id, TokenId = who.Token.Id };
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+
+        var project = plan.ProjectId is { } id ? await db.Projects.FirstAsync(p => p.Id == id, ct) : null;
+        if (project is null)
+        {
+            project = new Project
+            {
+                Name = plan.Name,
+                NormalizedName = plan.NormalizedName,
+                UltranormalizedName = ProjectName.Ultranormalize(plan.Name),
+                CreatedAt = now,
+            };
+            db.Projects.Add(project);
+            await db.SaveChangesAsync(ct);
+            db.ProjectRoles.Add(new ProjectRole { ProjectId = project.Id, UserId = who.User.Id, Role = ProjectRoleKind.Owner, CreatedAt = now });
+            await journal.AppendAsync(project, "create", userId: who.User.Id, ct: ct);
+            audit.Record(AuditEventType.ProjectCreated, actor, who.User.Id, project.Id, JsonSerializer.Serialize(new { name = project.Name }));
+            audit.Record(AuditEventType.RoleAdded, actor, who.User.Id, project.Id, JsonSerializer.Serialize(new { role = "Owner", user = who.User.Username }));
+        }
+
+        var canonical = plan.Version.CanonicalForm;
+        var release = await db.Releases.FirstOrDefaultAsync(r => r.ProjectId == project.Id && r.CanonicalVersion == canonical, ct);
+        if (release is null)
+        {
+            release = NewRelease(project, plan, metadata, now);
+            db.Releases.Add(release);
+            await journal.AppendAsync(project, "new release", release.Version, userId: who.User.Id, ct: ct);
+            audit.Record(AuditEventType.ReleaseCreated, actor, who.User.Id, project.Id, JsonSerializer.Serialize(new { version = release.Version }));
+        }
+
+        db.Files.Add(new ReleaseFile
+        {
+            Release = release,
+            ProjectId = project.Id,
+            Filename = plan.Filename,
+            PackageType = plan.PackageType,
+            PythonVersion = plan.Fields["pyversion"] ?? "source",
+            RequiresPython = metadata.RequiresPython,
+            Size = file.Size,
+            Md5Digest = file.Digests.Md5,
+            Sha256Digest = file.Digests.Sha256,
+            Blake2b256Digest = file.Digests.Blake2b256,
+            BlobPath = blobPath,
+            MetadataSha256Digest = metadataDigests?.Sha256,
+            MetadataBlake2b256Digest = metadataDigests?.Blake2b256,
+            UploadedAt = now,
+            UploaderId = who.User.Id,
+            UploadedWithTokenId = who.Token.Id,
+        });
+        db.FilenameRegistrations.Add(new FilenameRegistration { Filename = plan.Filename, RegisteredAt = now });
+        project.TotalSize += file.Size;
+        await journal.AppendAsync(project, $"add {(plan.PackageType == PackageType.Sdist ? "source" : plan.Fields["pyversion"])} file {plan.Filename}", release.Version, plan.Filename, who.User.Id, ct);
+        audit.Record(AuditEventType.FileAdded, actor, who.User.Id, project.Id,
+            JsonSerializer.Serialize(new { filename = plan.Filename, version = release.Version, sha256 = file.Digests.Sha256 }));
+        who.Token.LastUsedAt = now;
+        db.Attach(who.Token);
+        db.Entry(who.Token).Property(t => t.LastUsedAt).IsModified = true;
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private static Release NewRelease(Project project, UploadPlan plan, CoreMetadata m, DateTimeOffset now) => new()
+    {
+        Project = project,
+        Version = plan.Fields["version"]!,
+        CanonicalVersion = plan.Version.CanonicalForm,
+        IsPrerelease = plan.Version.IsPrerelease,
+        CreatedAt = now,
+        MetadataVersion = m.MetadataVersion,
+        Summary = m.Summary,
+        Description = m.Description,
+        DescriptionContentType = m.DescriptionContentType,
+        Keywords = m.Keywords,
+        HomePage = m.HomePage,
+        DownloadUrl = m.DownloadUrl,
+        Author = m.Author,
+        AuthorEmail = m.AuthorEmail,
+        Maintainer = m.Maintainer,
+        MaintainerEmail = m.MaintainerEmail,
+        License = m.License,
+        LicenseExpression = m.LicenseExpression,
+        RequiresPython = m.RequiresPython,
+        Platform = m.Platforms.Count > 0 ? string.Join(", ", m.Platforms) : null,
+        Classifiers = [.. m.Classifiers],
+        RequiresDist = [.. m.RequiresDist],
+        ProvidesExtra = [.. m.ProvidesExtra],
+        ProjectUrls = [.. m.ProjectUrls],
+        RequiresExternal = [.. m.RequiresExternal],
+        Dynamic = [.. m.Dynamic],
+        UploaderId = plan.Identity.User.Id,
+    };
+
+    private async Task<(UploadSuccess?, UploadFailure?)?> IsDuplicateAsync(UploadPlan plan, ReceivedFile file, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var existing = await db.Files.AsNoTracking().FirstOrDefaultAsync(f => f.Filename == plan.Filename || f.Blake2b256Digest == file.Digests.Blake2b256, ct);
+        if (existing is not null)
+        {
+            return existing.Filename == plan.Filename && existing.Sha256Digest == file.Digests.Sha256
+                ? (UploadSuccess.AlreadyStored, null)
+                : (null, UploadFailure.BadRequest($"File already exists ('{existing.Filename}', with blake2_256 hash '{existing.Blake2b256Digest}')."));
+        }
+        if (plan.ProjectId is null && await db.Projects.AnyAsync(p => p.NormalizedName == plan.NormalizedName, ct))
+        {
+            return (null, new UploadFailure(System.Net.HttpStatusCode.Conflict,
+                $"The project '{plan.Name}' was created by another upload at the same moment. Retry the upload."));
+        }
+        return null;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+using System.Text;
+using Bulwark.Core.Audit;
+using Bulwark.Core.Data;
+using Bulwark.Core.Packaging;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bulwark.Core.Uploads;
+
+/// <summary>
+/// The legacy upload API's checks and commit, in Warehouse's order. Phase one (<see cref="PrepareAsync"/>)
+/// runs before the file's bytes are read, so a refused upload costs no bandwidth or disk; phase two
+/// (<see cref="CompleteAsync"/>) works on the streamed, hashed temp file and either commits everything or
+/// leaves nothing behind.
+/// </summary>
+public sealed class UploadService(
+    BulwarkDbContext db,
+    ProjectNamePolicy names,
+    UploadCommitter committer,
+    DistributionChecks distributions)
+{
+    public async Task<(UploadPlan? Plan, UploadFailure? Failure)> PrepareAsync(
+        UploadIdentity who, UploadFields fields, string? filename, string? contentType, UploadLimits limits, CancellationToken ct)
+    {
+        if (FormChecks.Check(fields) is { } formFailure) return (null, formFailure);
+        if (distributions.CheckFormMetadata(fields) is { } metadataFailure) return (null, metadataFailure);
+        if (filename is null) return (null, UploadFailure.BadRequest("Upload payload does not have a file."));
+
+        var name = fields["name"]!;
+        var normalized = ProjectName.Normalize(name);
+        var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.NormalizedName == normalized, ct);
+        if (project is null && await names.CheckNewNameAsync(name, ct) is { } nameFailure) return (null, nameFailure);
+
+        if (Permissions.Check(who, project, name, await RoleOfAsync(who, project, ct)) is { } denied) return (null, denied);
+        if (!who.User.EmailVerified)
+        {
+            return (null, UploadFailure.BadRequest(
+                $"User '{who.User.Username}' has no verified email addresses; verify your e-mail address in your account settings before uploading."));
+        }
+
+        var packageType = fields["filetype"] == "sdist" ? PackageType.Sdist : PackageType.BdistWheel;
+        var version = ParseVersion(fields["version"]!);
+        if (distributions.CheckFilename(filename, packageType, project?.Name ?? name, version) is { } filenameFailure) return (null, filenameFailure);
+        if (contentType is null || contentType.StartsWith("image/", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, UploadFailure.BadRequest("Invalid distribution file."));
+        }
+
+        var projectRemaining = limits.MaxProjectSize - (project?.TotalSize ?? 0);
+        return (new UploadPlan
+        {
+            Identity = who,
+            Fields = fields,
+            Name = project?.Name ?? name,
+            NormalizedName = normalized,
+            Version = version,
+            PackageType = packageType,
+            Filename = filename,
+            ProjectId = project?.Id,
+            MaxBytes = Math.Min(limits.MaxFileSize, Math.Max(0, projectRemaining)),
+            ProjectLimitIsTighter = projectRemaining < limits.MaxFileSize,
+        }, null);
+    }
+
+    /// <summary>The message for a file over <see cref="UploadPlan.MaxBytes"/> (Warehouse's wording).</summary>
+    public static UploadFailure TooLarge(UploadPlan plan, UploadLimits limits) => UploadFailure.BadRequest(plan.ProjectLimitIsTighter
+        ? $"Project size too large. Limit for project '{plan.Name}' total size is {limits.MaxProjectSize / (1024 * 1024 * 1024.0):0.##} GB."
+        : $"File too large. Limit for project '{plan.Name}' is {limits.MaxFileSize / (1024 * 1024)} MB.");
+
+    public async Task<(UploadSuccess? Success, UploadFailure? Failure)> CompleteAsync(UploadPlan plan, ReceivedFile file, CancellationToken ct)
+    {
+        if (!DigestsMatch(plan.Fields, file.Digests))
+        {
+            return (null, UploadFailure.BadRequest("The digest supplied does not match a digest calculated from the uploaded file."));
+        }
+
+        var existing = await db.Files.AsNoTracking()
+            .Where(f => f.Filename == plan.Filename || f.Blake2b256Digest == file.Digests.Blake2b256)
+            .Select(f => new { f.Filename, f.Sha256Digest, f.Blake2b256Digest })
+            .FirstOrDefaultAsync(ct);
+        if (existing is not null)
+        {
+            // Identical bytes under the same name: a retry, answered as success so `twine upload` can be re-run.
+            if (existing.Filename == plan.Filename && existing.Sha256Digest == file.Digests.Sha256) return (UploadSuccess.AlreadyStored, null);
+            return (null, UploadFailure.BadRequest($"File already exists ('{existing.Filename}', with blake2_256 hash '{existing.Blake2b256Digest}')."));
+        }
+        if (await db.FilenameRegistrations.AsNoTracking().AnyAsync(r => r.Filename == plan.Filename, ct))
+        {
+            return (null, UploadFailure.BadRequest(
+                "This filename was previously used by a file that has since been deleted. Use a different version."));
+        }
+        if (plan.PackageType == PackageType.Sdist && plan.ProjectId is { } pid)
+        {
+            var canonical = plan.Version.CanonicalForm;
+            var hasSdist = await db.Files.AsNoTracking().AnyAsync(f =>
+                f.ProjectId == pid && f.PackageType == PackageType.Sdist && f.Release.CanonicalVersion == canonical, ct);
+            if (hasSdist) return (null, UploadFailure.BadRequest("Only one sdist may be uploaded per release."));
+        }
+
+        var inspected = distributions.Inspect(file.TempPath, plan);
+        if (inspected.Failure is not null) return (null, inspected.Failure);
+
+        var outcome = await committer.CommitAsync(plan, file, inspected, ct);
+        return outcome;
+    }
+
+    private async Task<ProjectRoleKind?> RoleOfAsync(UploadIdentity who, Project? project, CancellationToken ct)
+    {
+        if (project is null) return null;
+        var role = await db.ProjectRoles.AsNoTracking()
+            .Where(r => r.ProjectId == project.Id && r.UserId == who.User.Id)
+            .Select(r => (ProjectRoleKind?)r.Role).FirstOrDefaultAsync(ct);
+        return role;
+    }
+
+    private static Pep440Version ParseVersion(string text) =>
+        Pep440Version.TryParse(text, out var v) && v is not null ? v : throw new InvalidOperationException("Version was validated by FormChecks.");
+
+    /// <summary>Every digest the client supplied must match; absent ones are not required.</summary>
+    private static bool DigestsMatch(UploadFields fields, FileDigests actual)
+    {
+        return Matches(fields["md5_digest"], actual.Md5)
+            && Matches(fields["sha256_digest"], actual.Sha256)
+            && Matches(fields["blake2_256_digest"], actual.Blake2b256);
+
+        static bool Matches(string? supplied, string computed) => supplied is null ||
+            CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(supplied.ToLowerInvariant()), Encoding.ASCII.GetBytes(computed));
+    }
+}

@@ -1,0 +1,197 @@
+using System.Text;
+using Bulwark.Core.Accounts.ApiTokens;
+using Bulwark.Core.Audit;
+using Bulwark.Core.Packaging;
+using Bulwark.Core.Storage;
+using Bulwark.Core.Uploads;
+using Bulwark.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Bulwark.Endpoints.Upload;
+
+/// <summary>
+/// <c>POST /legacy/</c>: the upload API that twine, poetry and flit speak. The body is read as a stream:
+/// text fields first, and when the file part arrives every check that does not need its bytes runs before a
+/// single byte of it is stored; then the file is hashed while it is written to a temp file, under the size
+/// limit. The temp file is always removed, also when the client goes away mid-upload.
+/// </summary>
+public static class LegacyUploadEndpoint
+{
+    /// <summary>Bound on the text fields together (the long description is the big one).</summary>
+    private const long MaxFieldBytes = 16 * 1024 * 1024;
+
+    public static void MapLegacyUpload(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/legacy/", HandleAsync).DisableAntiforgery();
+        // Clients configured without the trailing slash: 308 keeps the method and body.
+        app.MapPost("/legacy", (HttpContext http) => Results.Redirect("/legacy/" + http.Request.QueryString, permanent: true, preserveMethod: true));
+    }
+
+    private static async Task HandleAsync(HttpContext http, ApiTokenService tokens, AuditLog audit, UploadService uploads, IBlobStore blobs, IOptions<BulwarkOptions> options)
+    {
+        var ct = http.RequestAborted;
+        var limits = new UploadLimits(options.Value.Uploads.MaxFileSize, options.Value.Uploads.MaxProjectSize);
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = limits.MaxFileSize + MaxFieldBytes + 1024 * 1024;
+        }
+
+        var (identity, authFailure) = await UploadAuthentication.AuthenticateAsync(http, tokens, audit, ct);
+        if (authFailure is not null)
+        {
+            await WriteAsync(http, authFailure);
+            return;
+        }
+
+        var boundary = MultipartBoundary(http.Request.ContentType);
+        if (boundary is null)
+        {
+            await WriteAsync(http, UploadFailure.BadRequest("The upload must be sent as multipart/form-data."));
+            return;
+        }
+
+        string? tempPath = null;
+        try
+        {
+            var fields = new UploadFields();
+            var reader = new MultipartReader(boundary, http.Request.Body) { HeadersLengthLimit = 16 * 1024 };
+            long fieldBytes = 0;
+            UploadPlan? plan = null;
+            ReceivedFile? received = null;
+
+            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)) continue;
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+                var filename = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+
+                if (filename is null)
+                {
+                    var value = await ReadFieldAsync(section.Body, MaxFieldBytes - fieldBytes, ct);
+                    if (value is null)
+                    {
+                        await WriteAsync(http, UploadFailure.BadRequest("The upload's form fields are too large."));
+                        return;
+                    }
+                    fieldBytes += value.Length;
+                    fields.Add(name, value);
+                    continue;
+                }
+                if (name != "content" || received is not null)
+                {
+                    // Signatures and unknown file parts are drained and ignored, as Warehouse ignores gpg_signature.
+                    await section.Body.CopyToAsync(Stream.Null, ct);
+                    continue;
+                }
+
+                var (prepared, failure) = await uploads.PrepareAsync(identity!, fields, filename, section.ContentType, limits, ct);
+                if (failure is not null)
+                {
+                    await WriteAsync(http, failure);
+                    return;
+                }
+                plan = prepared!;
+                tempPath = Path.Combine(blobs.TempDirectory, Guid.NewGuid().ToString("N") + ".upload");
+                received = await ReceiveFileAsync(section.Body, tempPath, plan.MaxBytes, ct);
+                if (received is null)
+                {
+                    await WriteAsync(http, UploadService.TooLarge(plan, limits));
+                    return;
+                }
+            }
+
+            if (plan is null || received is null)
+            {
+                var (_, failure) = await uploads.PrepareAsync(identity!, fields, null, null, limits, ct);
+                await WriteAsync(http, failure ?? UploadFailure.BadRequest("Upload payload does not have a file."));
+                return;
+            }
+
+            var (success, completeFailure) = await uploads.CompleteAsync(plan, received, ct);
+            if (completeFailure is not null)
+            {
+                await WriteAsync(http, completeFailure);
+                return;
+            }
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            await http.Response.WriteAsync(success == UploadSuccess.AlreadyStored ? "OK (file already stored, nothing changed)\n" : "OK\n", ct);
+        }
+        finally
+        {
+            if (tempPath is not null && File.Exists(tempPath)) File.Delete(tempPath);
+        }
+    }
+
+    /// <summary>Streams the file part to disk through the hashers; null when it exceeds <paramref name="maxBytes"/>.</summary>
+    private static async Task<ReceivedFile?> ReceiveFileAsync(Stream body, string tempPath, long maxBytes, CancellationToken ct)
+    {
+        using var hasher = new MultiHasher();
+        long size = 0;
+        var buffer = new byte[128 * 1024];
+        await using (var output = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+        {
+            int read;
+            while ((read = await body.ReadAsync(buffer, ct)) > 0)
+            {
+                size += read;
+                if (size > maxBytes) return null;
+                hasher.Append(buffer.AsSpan(0, read));
+                await output.WriteAsync(buffer.AsMemory(0, read), ct);
+            }
+        }
+        return new ReceivedFile(tempPath, size, hasher.Finish());
+    }
+
+    private static async Task<string?> ReadFieldAsync(Stream body, long maxBytes, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > maxBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static string? MultipartBoundary(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || !media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var boundary = HeaderUtilities.RemoveQuotes(media.Boundary).Value;
+        return string.IsNullOrWhiteSpace(boundary) || boundary.Length > 200 ? null : boundary;
+    }
+
+    /// <summary>
+    /// The message goes into the status line as well as the body: twine prints the reason phrase, and
+    /// <c>--skip-existing</c> looks for "File already exists" there. A reason phrase must be one line of
+    /// printable ASCII, so anything else is replaced.
+    /// </summary>
+    internal static async Task WriteAsync(HttpContext http, UploadFailure failure)
+    {
+        http.Response.StatusCode = (int)failure.Status;
+        if (http.Features.Get<IHttpResponseFeature>() is { } response)
+        {
+            response.ReasonPhrase = ReasonPhrase(failure.Message);
+        }
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        await http.Response.WriteAsync($"{(int)failure.Status} {failure.Message}\n", CancellationToken.None);
+    }
+
+    internal static string ReasonPhrase(string message)
+    {
+        var sb = new StringBuilder(Math.Min(message.Length, 1024));
+        foreach (var c in message)
+        {
+            if (sb.Length >= 1024) break;
+            sb.Append(c is >= ' ' and <= '~' ? c : c is '\n' or '\r' or '\t' ? ' ' : '?');
+        }
+        return sb.ToString();
+    }
+}
