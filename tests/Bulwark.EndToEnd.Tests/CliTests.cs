@@ -29,6 +29,7 @@ public sealed class CliTests(EndToEndFixture e2e)
         var refused = await e2e.Publish.TwineUploadAsync(e2e.Server.UploadUrl, token, other.Files);
         Check.Failed(refused, e2e, mark, "an upload outside the token's project scope");
         Check.OutputContains(refused, "403", e2e, mark);
+        Check.OutputContains(refused, "not valid for project", e2e, mark);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await e2e.Index.GetAsync("pypi/bwclioutside/json")).Status);
     }
 

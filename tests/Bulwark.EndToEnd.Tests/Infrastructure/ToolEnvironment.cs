@@ -35,7 +35,6 @@ public sealed class ToolEnvironment
         env["PYTHONDONTWRITEBYTECODE"] = "1";
         env["PYTHONUNBUFFERED"] = "1";
         env["NO_COLOR"] = "1";
-        env["TERM"] = "dumb";
         env["COLUMNS"] = "200"; // rich and cleo wrap at 80 columns without a terminal
         // pip: no config file at all (os.devnull disables every config file), no prompts, no version check.
         env["PIP_CONFIG_FILE"] = "/dev/null";
