@@ -50,10 +50,11 @@ public sealed class LiveServer : WebApplicationFactory<Program>
                 }
                 return server;
             }
-            catch (Exception e) when (e is IOException or InvalidOperationException or HttpRequestException)
+            catch (Exception e)
             {
-                last = e;
                 await server.DisposeAsync();
+                if (e is not IOException) throw; // IOException: Kestrel's "address already in use"
+                last = e;
             }
         }
         throw new InvalidOperationException("Bulwark did not start on a loopback port.", last);
