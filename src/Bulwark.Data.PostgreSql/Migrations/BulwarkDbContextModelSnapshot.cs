@@ -235,6 +235,26 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.ToTable("journal", (string)null);
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Packaging.ProhibitedProjectName", b =>
+                {
+                    b.Property<string>("NormalizedName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("CreatedByUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text");
+
+                    b.HasKey("NormalizedName");
+
+                    b.ToTable("prohibited_project_names", (string)null);
+                });
+
             modelBuilder.Entity("Bulwark.Core.Packaging.Project", b =>
                 {
                     b.Property<long>("Id")
@@ -271,12 +291,19 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.Property<long>("TotalSize")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("UltranormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("LastSerial");
 
                     b.HasIndex("NormalizedName")
                         .IsUnique();
+
+                    b.HasIndex("UltranormalizedName");
 
                     b.ToTable("projects", (string)null);
                 });
@@ -490,6 +517,8 @@ namespace Bulwark.Data.PostgreSql.Migrations
 
                     b.HasIndex("Blake2b256Digest")
                         .IsUnique();
+
+                    b.HasIndex("BlobPath");
 
                     b.HasIndex("Filename")
                         .IsUnique();

@@ -28,7 +28,12 @@ public abstract class BulwarkServer : WebApplicationFactory<Program>, IAsyncLife
     public async Task InitializeAsync()
     {
         if (Database == DatabaseKind.Postgres) _postgres = await TestDatabases.CreatePostgresDatabaseAsync();
+        OnStarting();
         _ = Services; // start the host now, so migrations run before the first test
+    }
+
+    protected virtual void OnStarting()
+    {
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -69,5 +74,13 @@ public abstract class BulwarkServer : WebApplicationFactory<Program>, IAsyncLife
 }
 
 public sealed class SqliteServer() : BulwarkServer(DatabaseKind.Sqlite);
+
+/// <summary>Listens on a real loopback port (for raw-socket tests); <see cref="WebApplicationFactory{T}.ClientOptions"/> has its address.</summary>
+public sealed class RealSocketServer : BulwarkServer
+{
+    public RealSocketServer() : base(DatabaseKind.Sqlite) => UseKestrel(0);
+
+    protected override void OnStarting() => StartServer();
+}
 
 public sealed class PostgresServer() : BulwarkServer(DatabaseKind.Postgres);

@@ -25,6 +25,8 @@ public static class TestDistributions
         public string SdistFilename => $"{Prefix}.tar.gz";
     }
 
+    private static readonly DateTimeOffset FixedTime = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public static string Escape(string name) => Bulwark.Core.Packaging.ProjectName.Normalize(name).Replace('-', '_');
 
     public static string Metadata(Spec s)
@@ -72,13 +74,18 @@ public static class TestDistributions
     private static void Add(ZipArchive zip, string name, string content)
     {
         var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+        entry.LastWriteTime = FixedTime; // same spec, same bytes
         using var w = new StreamWriter(entry.Open(), new UTF8Encoding(false));
         w.Write(content);
     }
 
     private static void AddTar(TarWriter tar, string name, string content)
     {
-        var entry = new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) };
+        var entry = new PaxTarEntry(TarEntryType.RegularFile, name)
+        {
+            DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
+            ModificationTime = FixedTime,
+        };
         tar.WriteEntry(entry);
     }
 }

@@ -25,13 +25,19 @@ public static class LegacyUploadEndpoint
 
     public static void MapLegacyUpload(this IEndpointRouteBuilder app)
     {
+        // Routing treats "/legacy" and "/legacy/" alike, so the handler tells them apart.
         app.MapPost("/legacy/", HandleAsync).DisableAntiforgery();
-        // Clients configured without the trailing slash: 308 keeps the method and body.
-        app.MapPost("/legacy", (HttpContext http) => Results.Redirect("/legacy/" + http.Request.QueryString, permanent: true, preserveMethod: true));
     }
 
     private static async Task HandleAsync(HttpContext http, ApiTokenService tokens, AuditLog audit, UploadService uploads, IBlobStore blobs, IOptions<BulwarkOptions> options)
     {
+        if (!http.Request.Path.Value!.EndsWith('/'))
+        {
+            // Clients configured without the trailing slash: 308 keeps the method and body.
+            http.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
+            http.Response.Headers.Location = "/legacy/" + http.Request.QueryString;
+            return;
+        }
         var ct = http.RequestAborted;
         var limits = new UploadLimits(options.Value.Uploads.MaxFileSize, options.Value.Uploads.MaxProjectSize);
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)

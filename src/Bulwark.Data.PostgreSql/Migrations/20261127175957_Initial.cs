@@ -79,6 +79,20 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "prohibited_project_names",
+                columns: table => new
+                {
+                    NormalizedName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Reason = table.Column<string>(type: "text", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedByUserId = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_prohibited_project_names", x => x.NormalizedName);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "projects",
                 columns: table => new
                 {
@@ -86,6 +100,7 @@ namespace Bulwark.Data.PostgreSql.Migrations
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     NormalizedName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    UltranormalizedName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     LastSerial = table.Column<long>(type: "bigint", nullable: false),
                     Lifecycle = table.Column<int>(type: "integer", nullable: false),
@@ -280,6 +295,11 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_files_BlobPath",
+                table: "files",
+                column: "BlobPath");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_files_Filename",
                 table: "files",
                 column: "Filename",
@@ -320,6 +340,11 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 table: "projects",
                 column: "NormalizedName",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_projects_UltranormalizedName",
+                table: "projects",
+                column: "UltranormalizedName");
 
             migrationBuilder.CreateIndex(
                 name: "IX_releases_ProjectId_CanonicalVersion",
@@ -365,6 +390,9 @@ namespace Bulwark.Data.PostgreSql.Migrations
 
             migrationBuilder.DropTable(
                 name: "journal");
+
+            migrationBuilder.DropTable(
+                name: "prohibited_project_names");
 
             migrationBuilder.DropTable(
                 name: "project_roles");

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Bulwark.Data.PostgreSql.Migrations
 {
     [DbContext(typeof(BulwarkDbContext))]
-    [Migration("20261127174122_Initial")]
+    [Migration("20261127175957_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -238,6 +238,26 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.ToTable("journal", (string)null);
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Packaging.ProhibitedProjectName", b =>
+                {
+                    b.Property<string>("NormalizedName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("CreatedByUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text");
+
+                    b.HasKey("NormalizedName");
+
+                    b.ToTable("prohibited_project_names", (string)null);
+                });
+
             modelBuilder.Entity("Bulwark.Core.Packaging.Project", b =>
                 {
                     b.Property<long>("Id")
@@ -274,12 +294,19 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.Property<long>("TotalSize")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("UltranormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("LastSerial");
 
                     b.HasIndex("NormalizedName")
                         .IsUnique();
+
+                    b.HasIndex("UltranormalizedName");
 
                     b.ToTable("projects", (string)null);
                 });
@@ -493,6 +520,8 @@ namespace Bulwark.Data.PostgreSql.Migrations
 
                     b.HasIndex("Blake2b256Digest")
                         .IsUnique();
+
+                    b.HasIndex("BlobPath");
 
                     b.HasIndex("Filename")
                         .IsUnique();

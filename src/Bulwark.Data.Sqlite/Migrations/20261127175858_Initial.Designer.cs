@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Bulwark.Data.Sqlite.Migrations
 {
     [DbContext(typeof(BulwarkDbContext))]
-    [Migration("20261127174116_Initial")]
+    [Migration("20261127175858_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -226,6 +226,26 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.ToTable("journal", (string)null);
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Packaging.ProhibitedProjectName", b =>
+                {
+                    b.Property<string>("NormalizedName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CreatedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("NormalizedName");
+
+                    b.ToTable("prohibited_project_names", (string)null);
+                });
+
             modelBuilder.Entity("Bulwark.Core.Packaging.Project", b =>
                 {
                     b.Property<long>("Id")
@@ -260,12 +280,19 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.Property<long>("TotalSize")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("UltranormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("LastSerial");
 
                     b.HasIndex("NormalizedName")
                         .IsUnique();
+
+                    b.HasIndex("UltranormalizedName");
 
                     b.ToTable("projects", (string)null);
                 });
@@ -475,6 +502,8 @@ namespace Bulwark.Data.Sqlite.Migrations
 
                     b.HasIndex("Blake2b256Digest")
                         .IsUnique();
+
+                    b.HasIndex("BlobPath");
 
                     b.HasIndex("Filename")
                         .IsUnique();

@@ -77,6 +77,20 @@ namespace Bulwark.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "prohibited_project_names",
+                columns: table => new
+                {
+                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedByUserId = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_prohibited_project_names", x => x.NormalizedName);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "projects",
                 columns: table => new
                 {
@@ -84,6 +98,7 @@ namespace Bulwark.Data.Sqlite.Migrations
                         .Annotation("Sqlite:Autoincrement", true),
                     Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     NormalizedName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    UltranormalizedName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     LastSerial = table.Column<long>(type: "INTEGER", nullable: false),
                     Lifecycle = table.Column<int>(type: "INTEGER", nullable: false),
@@ -278,6 +293,11 @@ namespace Bulwark.Data.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_files_BlobPath",
+                table: "files",
+                column: "BlobPath");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_files_Filename",
                 table: "files",
                 column: "Filename",
@@ -318,6 +338,11 @@ namespace Bulwark.Data.Sqlite.Migrations
                 table: "projects",
                 column: "NormalizedName",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_projects_UltranormalizedName",
+                table: "projects",
+                column: "UltranormalizedName");
 
             migrationBuilder.CreateIndex(
                 name: "IX_releases_ProjectId_CanonicalVersion",
@@ -363,6 +388,9 @@ namespace Bulwark.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "journal");
+
+            migrationBuilder.DropTable(
+                name: "prohibited_project_names");
 
             migrationBuilder.DropTable(
                 name: "project_roles");
