@@ -1,4 +1,5 @@
 using Bulwark.Core.Packaging;
+using Bulwark.Core.Packaging.Archives;
 using Bulwark.Core.Packaging.Metadata;
 
 namespace Bulwark.Core.Uploads;
@@ -6,9 +7,14 @@ namespace Bulwark.Core.Uploads;
 /// <summary>The metadata and file checks of an upload, over the packaging primitives.</summary>
 public sealed record InspectedDistribution(UploadFailure? Failure, CoreMetadata? Metadata, byte[]? MetadataBytes);
 
-public sealed class DistributionChecks
+public sealed class DistributionChecks(MetadataValidationOptions validation, ArchiveLimits? archiveLimits = null)
 {
-    public UploadFailure? CheckFormMetadata(UploadFields fields) => null;
+    /// <summary>Warehouse's step 3: the metadata in the form, before anything else is looked at.</summary>
+    public UploadFailure? CheckFormMetadata(UploadFields fields)
+    {
+        var error = MetadataValidator.Validate(CoreMetadata.FromForm(fields.AsDictionary()), validation);
+        return error is null ? null : UploadFailure.BadRequest(error.Message);
+    }
 
     /// <summary>
     /// The whole filename check (characters, extension for the file type, wheel tags, PEP 625 sdist name, name
@@ -23,5 +29,23 @@ public sealed class DistributionChecks
         return error is null ? null : UploadFailure.BadRequest(error);
     }
 
-    public InspectedDistribution Inspect(string path, UploadPlan plan) => new(null, new CoreMetadata(), null);
+    /// <summary>
+    /// Reads the metadata from the file itself (never trusting the form for what is stored), validates it with
+    /// the same rules, and requires the form to agree with it on name, version and metadata version.
+    /// </summary>
+    public InspectedDistribution Inspect(string path, UploadPlan plan)
+    {
+        var result = DistributionInspector.Inspect(path, plan.Filename, plan.PackageType, archiveLimits);
+        if (!result.IsValid) return new(UploadFailure.BadRequest(result.Error!), null, null);
+        var metadata = result.Metadata!;
+        if (MetadataValidator.Validate(metadata, validation) is { } invalid)
+        {
+            return new(UploadFailure.BadRequest($"Invalid metadata in {result.MetadataPath}: {invalid.Message}"), null, null);
+        }
+        var mismatch = MetadataValidator.CompareWithForm(metadata, CoreMetadata.FromForm(plan.Fields.AsDictionary())).FirstOrDefault();
+        if (mismatch is not null) return new(UploadFailure.BadRequest(mismatch.Message), null, null);
+
+        // Only a wheel's METADATA is served as the PEP 658 file: an sdist's PKG-INFO may leave fields dynamic.
+        return new(null, metadata, plan.PackageType == PackageType.BdistWheel ? result.MetadataBytes : null);
+    }
 }

@@ -40,7 +40,7 @@ public static partial class FormChecks
         {
             return Invalid("Version", version, "Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'.");
         }
-        if (parsed.HasLocal) return Invalid("Version", version, "Can't use PEP 440 local versions.");
+        // Local versions are refused by the metadata checks that follow, with Warehouse's current wording.
 
         var filetype = fields["filetype"];
         if (filetype is null) return Invalid("filetype", null, "This field is required.");

@@ -12,7 +12,12 @@ public static class EndpointRegistration
         services.AddScoped<ProjectNamePolicy>();
         services.AddScoped<UploadCommitter>();
         services.AddScoped<UploadService>();
-        services.AddSingleton<DistributionChecks>();
+        services.AddSingleton(sp =>
+        {
+            var uploads = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<BulwarkOptions>>().Value.Uploads;
+            var classifiers = Bulwark.Core.Packaging.Metadata.TroveClassifiers.Default.WithAdditional(uploads.ExtraClassifiers);
+            return new DistributionChecks(new Bulwark.Core.Packaging.Metadata.MetadataValidationOptions { Classifiers = classifiers });
+        });
         return services;
     }
 

@@ -41,6 +41,10 @@ public abstract class UploadAcceptanceTests<TServer>(TServer server) : UploadTes
 
         var blobs = Path.Combine(Server.DataDirectory, "files", file.BlobPath);
         Assert.True(File.Exists(blobs), "the blob is stored at its content-addressed path");
+        var metadata = await File.ReadAllTextAsync(blobs + ".metadata");
+        Assert.Contains($"Name: {name}", metadata);
+        Assert.Equal(FileDigests.Compute(System.Text.Encoding.UTF8.GetBytes(metadata)).Sha256, file.MetadataSha256Digest);
+        Assert.Equal(">=3.8", file.RequiresPython);
         Assert.Empty(Directory.GetFiles(Path.Combine(Server.DataDirectory, "files", ".tmp")));
     }
 

@@ -109,7 +109,7 @@ public abstract class UploadRefusalTests<TServer>(TServer server) : UploadTestBa
 
     [Theory]
     [InlineData("name", "-bad-", "'-bad-' is an invalid value for Name.")]
-    [InlineData("version", "1.0+local", "'1.0+local' is an invalid value for Version. Error: Can't use PEP 440 local versions.")]
+    [InlineData("version", "1.0+local", "The use of local versions in '1.0+local' is not allowed.")]
     [InlineData("version", "not a version", "'not a version' is an invalid value for Version.")]
     [InlineData("filetype", "bdist_egg", "'bdist_egg' is an invalid value for filetype. Error: Unknown type of file.")]
     [InlineData("sha256_digest", "xyz", "'xyz' is an invalid value for sha256_digest.")]
@@ -203,6 +203,51 @@ public abstract class UploadRefusalTests<TServer>(TServer server) : UploadTestBa
         form.Filename = $"{name.ToUpperInvariant()}-1.0.tar.gz";
         await AssertRefusedAsync(await UploadAsync(form, token), HttpStatusCode.BadRequest, $"Filename '{form.Filename}' is invalid, should be '{TestDistributions.Escape(name)}-1.0.tar.gz'.");
         await AssertNothingStoredAsync(name);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_an_archive_is_refused()
+    {
+        var (name, token, spec) = await FreshAsync();
+        var form = UploadForm.For(spec);
+        form.Content = "this is not a zip file"u8.ToArray();
+        form.Set("sha256_digest", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(form.Content)))
+            .Set("md5_digest", Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(form.Content)));
+        await AssertRefusedAsync(await UploadAsync(form, token), HttpStatusCode.BadRequest, "Invalid distribution file.");
+        await AssertNothingStoredAsync(name);
+    }
+
+    [Fact]
+    public async Task Metadata_in_the_file_must_agree_with_the_form()
+    {
+        var (name, token, spec) = await FreshAsync();
+        // The wheel's METADATA says another project; the form and filename say this one.
+        var form = UploadForm.For(spec);
+        var other = spec with { Name = name + "-other" };
+        form.Content = RenameDistInfo(TestDistributions.Wheel(other), other.Prefix, spec.Prefix);
+        form.Set("sha256_digest", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(form.Content)))
+            .Set("md5_digest", Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(form.Content)));
+        var response = await UploadAsync(form, token);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(name + "-other", response.ReasonPhrase);
+        await AssertNothingStoredAsync(name);
+    }
+
+    private static byte[] RenameDistInfo(byte[] wheel, string from, string to)
+    {
+        using var input = new System.IO.Compression.ZipArchive(new MemoryStream(wheel));
+        using var ms = new MemoryStream();
+        using (var output = new System.IO.Compression.ZipArchive(ms, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var entry in input.Entries)
+            {
+                var copy = output.CreateEntry(entry.FullName.Replace(from + ".dist-info", to + ".dist-info"));
+                using var src = entry.Open();
+                using var dst = copy.Open();
+                src.CopyTo(dst);
+            }
+        }
+        return ms.ToArray();
     }
 
     [Theory]

@@ -1,0 +1,35 @@
+namespace Bulwark.Core.Packaging.Archives;
+
+/// <summary>A read-only window of <c>length</c> bytes of an inner stream starting at its current position.</summary>
+internal sealed class BoundedReadStream(Stream inner, long length) : Stream
+{
+    private long _remaining = length;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_remaining <= 0)
+        {
+            return 0;
+        }
+
+        var read = inner.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
+        _remaining -= read;
+        return read;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
