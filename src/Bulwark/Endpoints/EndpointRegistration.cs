@@ -1,6 +1,9 @@
+using Bulwark.Core.Downloads;
+using Bulwark.Core.Index;
 using Bulwark.Core.Uploads;
 using Bulwark.Endpoints.Upload;
 using Bulwark.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Bulwark.Endpoints;
 
@@ -15,10 +18,11 @@ public static class EndpointRegistration
         services.AddScoped<UploadService>();
         services.AddSingleton(sp =>
         {
-            var uploads = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<BulwarkOptions>>().Value.Uploads;
+            var uploads = sp.GetRequiredService<IOptions<BulwarkOptions>>().Value.Uploads;
             var classifiers = Bulwark.Core.Packaging.Metadata.TroveClassifiers.Default.WithAdditional(uploads.ExtraClassifiers);
-            return new DistributionChecks(new Bulwark.Core.Packaging.Metadata.MetadataValidationOptions { Classifiers = classifiers });
+            return new DistributionChecks(new Bulwark.Core.Packaging.Metadata.MetadataValidationOptions { Classifiers = classifiers }, uploads.AcceptLegacySdistNames);
         });
+        services.AddReadPath();
         return services;
     }
 
@@ -26,5 +30,26 @@ public static class EndpointRegistration
     {
         app.MapGet("/_health", () => TypedResults.Text("ok"));
         app.MapLegacyUpload();
+        app.MapSimpleApi();
+        app.MapJsonApi();
+        app.MapFiles();
+    }
+
+    /// <summary>The simple and JSON APIs' page cache, file serving and download counting.</summary>
+    private static IServiceCollection AddReadPath(this IServiceCollection services)
+    {
+        services.AddOptions<IndexOptions>().BindConfiguration(IndexOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DownloadCountOptions>().BindConfiguration(DownloadCountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new PageCache(sp.GetRequiredService<IOptions<IndexOptions>>().Value.PageCacheMegabytes * 1024L * 1024L));
+        services.AddSingleton(sp =>
+        {
+            using var scope = sp.CreateScope();
+            return IndexLookups.FromContext(scope.ServiceProvider.GetRequiredService<Bulwark.Core.Data.BulwarkDbContext>());
+        });
+        services.AddSingleton<DownloadCounter>();
+        services.AddScoped<DownloadCountWriter>();
+        services.AddSingleton<DownloadCountFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<DownloadCountFlusher>());
+        return services;
     }
 }

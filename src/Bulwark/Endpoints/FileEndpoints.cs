@@ -1,0 +1,103 @@
+using Bulwark.Core.Downloads;
+using Bulwark.Core.Index;
+using Bulwark.Core.Packaging;
+using Bulwark.Core.Storage;
+using Microsoft.Net.Http.Headers;
+
+namespace Bulwark.Endpoints;
+
+/// <summary>
+/// Distribution files at <c>/files/&lt;blake2b[0:2]&gt;/&lt;[2:4]&gt;/&lt;[4:]&gt;/&lt;filename&gt;</c> (Warehouse's path
+/// layout, which is also the blob store's) and their PEP 658 metadata at the same URL plus <c>.metadata</c>.
+/// Only paths of files recorded in the database are served, never arbitrary blobs; files of quarantined
+/// projects or releases are 404 (maintainer and admin access comes with sessions).
+/// </summary>
+internal static class FileEndpoints
+{
+    // Content-addressed URLs never change meaning, so caches may keep them forever.
+    private const string CacheControl = "public, max-age=31536000, immutable";
+
+    // Distributions are opaque archives; octet-stream keeps every proxy from "helpfully" re-encoding them
+    // (a tar.gz labelled gzip invites a Content-Encoding that breaks hash checks). This is also what
+    // PyPI's file host sends.
+    private const string DistributionContentType = "application/octet-stream";
+    private const string MetadataContentType = "text/plain; charset=utf-8";
+
+    private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
+
+    public static void MapFiles(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/files/{a}/{b}/{rest}/{filename}", GetAndHead, ServeAsync);
+    }
+
+    private static async Task<IResult> ServeAsync(string a, string b, string rest, string filename, HttpContext context,
+        IndexLookups lookups, IBlobStore blobs, DownloadCounter counter, ILoggerFactory loggers)
+    {
+        var blake2 = a + b + rest;
+        if (a.Length != 2 || b.Length != 2 || blake2.Length != 64 || !IsLowerHex(blake2)) return Results.NotFound();
+
+        var file = await lookups.FindFileAsync(blake2, context.RequestAborted);
+        if (file is null || file.ProjectLifecycle == ProjectLifecycle.Quarantined || file.ReleaseLifecycle == ReleaseLifecycle.Quarantined)
+        {
+            return Results.NotFound();
+        }
+
+        bool isMetadata;
+        if (filename == file.Filename) isMetadata = false;
+        else if (file.MetadataSha256 is not null && filename == file.Filename + ".metadata") isMetadata = true;
+        else return Results.NotFound();
+
+        var blobPath = isMetadata ? file.BlobPath + ".metadata" : file.BlobPath;
+        var contentType = isMetadata ? MetadataContentType : DistributionContentType;
+        var etag = new EntityTagHeaderValue($"\"{(isMetadata ? file.MetadataSha256 : file.Sha256)}\"");
+        context.Response.Headers.CacheControl = CacheControl;
+        context.Response.Headers.AccessControlAllowOrigin = "*";
+
+        IResult inner;
+        var local = blobs.GetLocalPath(blobPath);
+        if (local is not null)
+        {
+            if (!File.Exists(local)) return MissingBlob(loggers, blobPath);
+            // Kestrel sends a physical file with sendfile; range, HEAD and conditional requests are handled here too.
+            inner = Results.File(local, contentType, lastModified: file.UploadedAt, entityTag: etag, enableRangeProcessing: true);
+        }
+        else
+        {
+            var stream = blobs.OpenRead(blobPath);
+            if (stream is null) return MissingBlob(loggers, blobPath);
+            inner = Results.Stream(stream, contentType, lastModified: file.UploadedAt, entityTag: etag, enableRangeProcessing: true);
+        }
+        return isMetadata ? inner : new CountedDownload(inner, file.Id, file.ProjectId, counter);
+    }
+
+    private static IResult MissingBlob(ILoggerFactory loggers, string blobPath)
+    {
+        loggers.CreateLogger(typeof(FileEndpoints)).LogError("Blob {BlobPath} is recorded in the database but missing from the store.", blobPath);
+        return Results.NotFound();
+    }
+
+    private static bool IsLowerHex(string s)
+    {
+        foreach (var c in s)
+        {
+            if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f'))) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Counts a download once the whole file was sent: a full GET answered 200. HEAD, 304 and range requests
+    /// (206, usually resumptions of a download already counted) are not counted, nor are aborted transfers.
+    /// </summary>
+    private sealed class CountedDownload(IResult inner, long fileId, long projectId, DownloadCounter counter) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext context)
+        {
+            await inner.ExecuteAsync(context);
+            if (HttpMethods.IsGet(context.Request.Method) && context.Response.StatusCode == StatusCodes.Status200OK && !context.RequestAborted.IsCancellationRequested)
+            {
+                counter.Record(fileId, projectId);
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Bulwark.Hosting;
+
+/// <summary>The <c>Bulwark:Index</c> section: the rendered-page cache of the simple and JSON APIs.</summary>
+public sealed class IndexOptions
+{
+    public const string Section = "Bulwark:Index";
+
+    /// <summary>Upper bound of memory held by rendered pages; least recently used pages are dropped first.</summary>
+    [Range(1, 1024 * 1024)]
+    public int PageCacheMegabytes { get; set; } = 256;
+}
+
+/// <summary>The <c>Bulwark:Downloads</c> section: how download counts reach the database.</summary>
+public sealed class DownloadCountOptions
+{
+    public const string Section = "Bulwark:Downloads";
+
+    /// <summary>How often counted downloads are written; they are also written on shutdown.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
