@@ -7,7 +7,12 @@ namespace Bulwark.Core.Uploads;
 /// <summary>The metadata and file checks of an upload, over the packaging primitives.</summary>
 public sealed record InspectedDistribution(UploadFailure? Failure, CoreMetadata? Metadata, byte[]? MetadataBytes);
 
-public sealed class DistributionChecks(MetadataValidationOptions validation, ArchiveLimits? archiveLimits = null)
+/// <param name="acceptLegacySdistNames">
+/// Accept sdists named the pre-PEP 625 way (<c>my-project-1.0.tar.gz</c>, as setuptools before 69 writes
+/// them) when name and version still match the upload. PyPI refuses them; an index for teams on older
+/// toolchains may choose not to.
+/// </param>
+public sealed class DistributionChecks(MetadataValidationOptions validation, bool acceptLegacySdistNames = false, ArchiveLimits? archiveLimits = null)
 {
     /// <summary>Warehouse's step 3: the metadata in the form, before anything else is looked at.</summary>
     public UploadFailure? CheckFormMetadata(UploadFields fields)
@@ -26,8 +31,18 @@ public sealed class DistributionChecks(MetadataValidationOptions validation, Arc
         var filetype = type == PackageType.Sdist ? DistributionFilename.SdistFiletype : DistributionFilename.WheelFiletype;
         var error = DistributionFilename.CheckUploadFilename(filename, filetype)
             ?? DistributionFilename.Validate(filename, filetype, projectName, version).Error;
+        if (error is not null && type == PackageType.Sdist && acceptLegacySdistNames && IsLegacySdistName(filename, projectName, version))
+        {
+            return null;
+        }
         return error is null ? null : UploadFailure.BadRequest(error);
     }
+
+    private static bool IsLegacySdistName(string filename, string projectName, Pep440Version version) =>
+        filename.EndsWith(".tar.gz", StringComparison.Ordinal)
+        && SdistFilename.TryParse(filename, out var sdist)
+        && DistributionFilename.NameMatches(sdist.Name, projectName)
+        && DistributionFilename.VersionMatches(sdist.Version, version);
 
     /// <summary>
     /// Reads the metadata from the file itself (never trusting the form for what is stored), validates it with

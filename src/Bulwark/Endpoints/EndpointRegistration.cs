@@ -19,7 +19,7 @@ public static class EndpointRegistration
         {
             var uploads = sp.GetRequiredService<IOptions<BulwarkOptions>>().Value.Uploads;
             var classifiers = Bulwark.Core.Packaging.Metadata.TroveClassifiers.Default.WithAdditional(uploads.ExtraClassifiers);
-            return new DistributionChecks(new Bulwark.Core.Packaging.Metadata.MetadataValidationOptions { Classifiers = classifiers });
+            return new DistributionChecks(new Bulwark.Core.Packaging.Metadata.MetadataValidationOptions { Classifiers = classifiers }, uploads.AcceptLegacySdistNames);
         });
         services.AddReadPath();
         return services;

@@ -39,6 +39,12 @@ public sealed class UploadOptions
     public long MaxProjectSize { get; set; } = 10L * 1024 * 1024 * 1024;
 
     /// <summary>
+    /// Accept sdists named before PEP 625 (<c>my-project-1.0.tar.gz</c>, written by setuptools older than 69)
+    /// when their name and version match. Off by default, as on PyPI.
+    /// </summary>
+    public bool AcceptLegacySdistNames { get; set; }
+
+    /// <summary>
     /// Trove classifiers accepted on top of the embedded list: ones published after the list was generated,
     /// or an organization's private ones. Configuration lists are appended to these defaults.
     /// </summary>
