@@ -46,7 +46,7 @@ public sealed class CliTests(EndToEndFixture e2e)
     [Fact]
     public async Task Project_yank_and_unyank_show_on_the_simple_and_json_pages()
     {
-        await e2e.BuildAndUploadAsync("cli-yanker",
+        var built = await e2e.BuildAndUploadAsync("cli-yanker",
             new PythonProject("bwcliyank", "1.0", BuildBackend.FlitCore),
             new PythonProject("bwcliyank", "1.1", BuildBackend.FlitCore));
 
@@ -59,7 +59,7 @@ public sealed class CliTests(EndToEndFixture e2e)
         Assert.All(files.Where(f => f.Filename.Contains("-1.0")), f => Assert.False(f.IsYanked, $"{f.Filename} is not yanked"));
         var html = await e2e.Index.SimpleHtmlAsync("bwcliyank");
         var yankedAnchors = Regex.Matches(html, "<a [^>]*data-yanked=\"([^\"]*)\"[^>]*>([^<]+)</a>");
-        Assert.Equal(["bwcliyank-1.1-py3-none-any.whl", "bwcliyank-1.1.tar.gz"], yankedAnchors.Select(m => m.Groups[2].Value.Trim()).Order());
+        Assert.Equal(built[1].Files.Select(Path.GetFileName).Order(), yankedAnchors.Select(m => m.Groups[2].Value.Trim()).Order());
         Assert.All(yankedAnchors, m => Assert.Equal("Broken on Windows", m.Groups[1].Value));
         var json = await e2e.Index.ProjectJsonAsync("bwcliyank");
         Assert.Equal("1.0", json.GetProperty("info").GetProperty("version").GetString());

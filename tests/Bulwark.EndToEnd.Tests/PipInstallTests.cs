@@ -50,6 +50,8 @@ public sealed class PipInstallTests(EndToEndFixture e2e)
             Check.Succeeded(yank, e2e, 0, "bulwark project yank");
         });
         var pip = await PipInstaller.CreateAsync(flavour, e2e.NewDirectory($"yank-{flavour}"), e2e.Tools);
+        // A second, empty place for the pinned install: pip --target leaves the old .dist-info behind on upgrade.
+        var pinnedPip = await PipInstaller.CreateAsync(flavour, e2e.NewDirectory($"yank-pinned-{flavour}"), e2e.Tools);
 
         var mark = e2e.Server.Requests.Mark();
         var unpinned = await pip.InstallAsync(e2e.Server.IndexUrl, "bwyank");
@@ -58,11 +60,11 @@ public sealed class PipInstallTests(EndToEndFixture e2e)
         Check.That(installed.GetValueOrDefault("bwyank") == "1.0", $"pip should pass over yanked 2.0; installed: {string.Join(", ", installed)}", e2e, mark, unpinned);
 
         mark = e2e.Server.Requests.Mark();
-        var pinned = await pip.InstallAsync(e2e.Server.IndexUrl, "--upgrade", "bwyank==2.0");
+        var pinned = await pinnedPip.InstallAsync(e2e.Server.IndexUrl, "bwyank==2.0");
         Check.Succeeded(pinned, e2e, mark, $"pip install bwyank==2.0 ({flavour})");
         Check.OutputContains(pinned, "yanked version", e2e, mark);
         Check.OutputContains(pinned, "broken build", e2e, mark);
-        installed = await pip.InstalledAsync();
+        installed = await pinnedPip.InstalledAsync();
         Check.That(installed.GetValueOrDefault("bwyank") == "2.0", $"an exact pin installs the yanked 2.0; installed: {string.Join(", ", installed)}", e2e, mark, pinned);
     }
 
@@ -96,7 +98,7 @@ public sealed class PipInstallTests(EndToEndFixture e2e)
     [Theory]
     [InlineData(PipFlavour.DebianVenv)]
     [InlineData(PipFlavour.PathPythonTarget)]
-    public async Task Pip_reads_the_PEP_658_metadata_file_before_downloading_the_wheel(PipFlavour flavour)
+    public async Task Pip_installs_and_a_PEP_714_aware_pip_reads_the_metadata_file_first(PipFlavour flavour)
     {
         var project = new PythonProject("bwmeta", "1.0", BuildBackend.Hatchling) { Dependencies = ["bwmetadep==0.1"] };
         await e2e.OnceAsync("pep658", () => e2e.BuildAndUploadAsync(User, project, new PythonProject("bwmetadep", "0.1", BuildBackend.FlitCore)));
@@ -110,13 +112,28 @@ public sealed class PipInstallTests(EndToEndFixture e2e)
         var installed = await pip.InstalledAsync();
         Check.That(installed.GetValueOrDefault("bwmeta") == "1.0" && installed.GetValueOrDefault("bwmetadep") == "0.1",
             $"Expected bwmeta 1.0 and bwmetadep 0.1, installed: {string.Join(", ", installed)}", e2e, mark, result);
-        var requests = e2e.Server.Requests.Since(mark);
-        var metadata = requests.FirstOrDefault(r => r.Method == "GET" && r.Path.EndsWith($"/{wheel.WheelName}.metadata", StringComparison.Ordinal));
-        Check.That(metadata is { Status: 200 }, $"pip should have fetched {wheel.WheelName}.metadata (PEP 658) with 200", e2e, mark, result);
+        var requests = e2e.Server.Requests.Since(mark).ToList();
+        var metadataAt = requests.FindIndex(r => r.Method == "GET" && r.Path.EndsWith($"/{wheel.WheelName}.metadata", StringComparison.Ordinal) && r.Status == 200);
+        var wheelAt = requests.FindIndex(r => r.Method == "GET" && r.Path.EndsWith($"/{wheel.WheelName}", StringComparison.Ordinal) && r.Status == 200);
+        Check.That(wheelAt >= 0, $"pip should have downloaded {wheel.WheelName}", e2e, mark, result);
+        // pip 23.2 reads PEP 714's "core-metadata" and resolves from the metadata file alone. Debian's pip 23.0
+        // reads only "dist-info-metadata" from JSON pages (and crashes on its PEP 691 dict form), which a
+        // Warehouse-like page leaves out: it downloads the wheel instead, and the install above must still work.
+        if (await pip.PipVersionAsync() >= new Version(23, 2))
+        {
+            Check.That(metadataAt >= 0 && metadataAt < wheelAt, $"pip should have fetched {wheel.WheelName}.metadata (PEP 658) before the wheel", e2e, mark, result);
+        }
 
-        // The metadata file is the wheel's METADATA, byte for byte, at the URL the simple page gives plus ".metadata".
+        // The metadata file is the wheel's METADATA, byte for byte, at the file's URL plus ".metadata", and both
+        // page formats announce it with its sha256 (JSON "core-metadata"; HTML data-core-metadata and the
+        // data-dist-info-metadata that pip 23.0 reads from HTML pages).
+        var metadata = wheel.WheelMetadata();
+        var metadataSha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(metadata));
         var file = (await e2e.Index.SimpleFilesAsync("bwmeta")).Single(f => f.Filename == wheel.WheelName);
-        Assert.True(file.HasCoreMetadata, "the simple page should announce core-metadata for the wheel");
-        Assert.Equal(wheel.WheelMetadata(), await e2e.Index.DownloadAsync(new Uri(file.Url.GetLeftPart(UriPartial.Path) + ".metadata")));
+        Assert.Equal(metadataSha, file.CoreMetadataSha256);
+        Assert.Equal(metadata, await e2e.Index.DownloadAsync(new Uri(file.Url.GetLeftPart(UriPartial.Path) + ".metadata")));
+        var anchor = System.Text.RegularExpressions.Regex.Match(await e2e.Index.SimpleHtmlAsync("bwmeta"), $"<a [^>]*>{System.Text.RegularExpressions.Regex.Escape(wheel.WheelName)}</a>").Value;
+        Assert.Contains($"data-dist-info-metadata=\"sha256={metadataSha}\"", anchor);
+        Assert.Contains($"data-core-metadata=\"sha256={metadataSha}\"", anchor);
     }
 }

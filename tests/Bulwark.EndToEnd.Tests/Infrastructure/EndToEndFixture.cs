@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Xunit.Sdk;
 
 namespace Bulwark.EndToEnd.Tests.Infrastructure;
 
@@ -76,43 +75,4 @@ public sealed class EndToEndFixture : IAsyncLifetime
 public sealed class EndToEndCollection : ICollectionFixture<EndToEndFixture>
 {
     public const string Name = "end-to-end";
-}
-
-/// <summary>Assertions that put the tool's output and the server's view into the failure message.</summary>
-public static class Check
-{
-    public static void Succeeded(ProcessResult result, EndToEndFixture e2e, int requestsSince, string what)
-    {
-        if (!result.Succeeded)
-        {
-            throw new XunitException($"{what} failed.\n{result.Describe()}\n{e2e.Server.Diagnostics(requestsSince)}");
-        }
-    }
-
-    public static void Failed(ProcessResult result, EndToEndFixture e2e, int requestsSince, string what)
-    {
-        if (result.TimedOut || result.ExitCode == 0)
-        {
-            throw new XunitException($"{what} was expected to fail with a non-zero exit code.\n{result.Describe()}\n{e2e.Server.Diagnostics(requestsSince)}");
-        }
-    }
-
-    /// <summary>Case-insensitive, with runs of whitespace collapsed: rich (twine) and cleo (poetry) wrap long lines.</summary>
-    public static void OutputContains(ProcessResult result, string expected, EndToEndFixture e2e, int requestsSince)
-    {
-        if (!Collapse(result.Output).Contains(Collapse(expected), StringComparison.OrdinalIgnoreCase))
-        {
-            throw new XunitException($"Expected the output to contain \"{expected}\".\n{result.Describe()}\n{e2e.Server.Diagnostics(requestsSince)}");
-        }
-    }
-
-    private static string Collapse(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
-
-    public static void That(bool condition, string message, EndToEndFixture e2e, int requestsSince = 0, ProcessResult? result = null)
-    {
-        if (!condition)
-        {
-            throw new XunitException($"{message}\n{result?.Describe()}\n{e2e.Server.Diagnostics(requestsSince)}");
-        }
-    }
 }

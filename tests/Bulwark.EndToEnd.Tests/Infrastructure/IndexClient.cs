@@ -5,8 +5,14 @@ using Xunit.Sdk;
 namespace Bulwark.EndToEnd.Tests.Infrastructure;
 
 /// <summary>One file as the PEP 691 JSON simple page lists it.</summary>
-public sealed record SimpleFile(string Filename, Uri Url, string? Sha256, string? RequiresPython, JsonElement Yanked, bool HasCoreMetadata)
+public sealed record SimpleFile(string Filename, Uri Url, string? Sha256, string? RequiresPython, JsonElement Yanked, JsonElement CoreMetadata)
 {
+    /// <summary>PEP 714 <c>core-metadata</c>: <c>true</c> or a hashes object when a metadata file exists.</summary>
+    public bool HasCoreMetadata => CoreMetadata.ValueKind is JsonValueKind.True or JsonValueKind.Object;
+
+    public string? CoreMetadataSha256 =>
+        CoreMetadata.ValueKind == JsonValueKind.Object && CoreMetadata.TryGetProperty("sha256", out var sha) ? sha.GetString() : null;
+
     public bool IsYanked => Yanked.ValueKind is JsonValueKind.True or JsonValueKind.String;
     public string? YankedReason => Yanked.ValueKind == JsonValueKind.String ? Yanked.GetString() : null;
 }
@@ -67,7 +73,7 @@ public sealed class IndexClient(LiveServer server) : IDisposable
             f.TryGetProperty("hashes", out var h) && h.TryGetProperty("sha256", out var sha) ? sha.GetString() : null,
             f.TryGetProperty("requires-python", out var rp) && rp.ValueKind == JsonValueKind.String ? rp.GetString() : null,
             f.TryGetProperty("yanked", out var y) ? y.Clone() : default,
-            HasMetadata(f))).ToList();
+            f.TryGetProperty("core-metadata", out var cm) ? cm.Clone() : default)).ToList();
     }
 
     /// <summary><c>GET /simple/NAME/</c> as PEP 503 HTML (what a browser or an old pip asks for).</summary>
@@ -77,15 +83,6 @@ public sealed class IndexClient(LiveServer server) : IDisposable
         var (status, body) = await GetAsync(path, "text/html");
         if (status != HttpStatusCode.OK) throw new XunitException($"GET /{path} (HTML) answered {(int)status}:\n{body}\n{server.Diagnostics()}");
         return body;
-    }
-
-    private static bool HasMetadata(JsonElement file)
-    {
-        foreach (var key in new[] { "core-metadata", "dist-info-metadata" })
-        {
-            if (file.TryGetProperty(key, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.Object) return true;
-        }
-        return false;
     }
 
     private static JsonElement Parse(string body, string what)

@@ -17,11 +17,13 @@ namespace Bulwark.EndToEnd.Tests.Infrastructure;
 public sealed class LiveServer : WebApplicationFactory<Program>
 {
     private readonly int _port;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    private LiveServer(string dataDirectory, int port)
+    private LiveServer(string dataDirectory, int port, IReadOnlyDictionary<string, string> settings)
     {
         DataDirectory = dataDirectory;
         _port = port;
+        _settings = settings;
         UseKestrel(options => options.Listen(IPAddress.Loopback, port));
     }
 
@@ -32,13 +34,16 @@ public sealed class LiveServer : WebApplicationFactory<Program>
     public RequestLog Requests { get; } = new();
     public ServerLogCapture Logs { get; } = new();
 
-    /// <summary>Picks a free port and starts; a port grabbed by someone else in between means another try.</summary>
-    public static async Task<LiveServer> StartAsync(string dataDirectory)
+    /// <summary>
+    /// Picks a free port and starts; a port grabbed by someone else in between means another try.
+    /// <paramref name="settings"/> are configuration keys such as <c>Bulwark:Uploads:MaxFileSize</c>.
+    /// </summary>
+    public static async Task<LiveServer> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
     {
         Exception? last = null;
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var server = new LiveServer(dataDirectory, FreePort());
+            var server = new LiveServer(dataDirectory, FreePort(), settings ?? new Dictionary<string, string>());
             try
             {
                 server.StartServer();
@@ -73,8 +78,10 @@ public sealed class LiveServer : WebApplicationFactory<Program>
         builder.UseSetting("Bulwark:Database", "Sqlite");
         builder.UseSetting("Bulwark:PublicUrl", $"http://127.0.0.1:{_port}");
         builder.UseSetting("urls", $"http://127.0.0.1:{_port}");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new RequestLogStartupFilter(Requests)));
-        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        // The server's own log goes into failure messages (warnings and errors), not onto the test console.
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs));
     }
 
     /// <summary>A plain HTTP client over the real socket (not the in-memory test server).</summary>

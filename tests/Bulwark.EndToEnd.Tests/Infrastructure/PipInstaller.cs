@@ -107,7 +107,14 @@ public sealed class PipInstaller
     public Task<ProcessResult> ImportAsync(string module) =>
         Run(["-c", $"import {module}; print({module}.identify())"], importTarget: true);
 
-    public Task<ProcessResult> VersionAsync() => Run(["-m", "pip", "--version"]);
+    /// <summary>The pip version ("pip 23.2.1 from ..."), which decides what a client can be expected to use.</summary>
+    public async Task<Version> PipVersionAsync()
+    {
+        var result = await Run(["-m", "pip", "--version"]);
+        var match = System.Text.RegularExpressions.Regex.Match(result.Stdout, @"^pip (\d+)\.(\d+)");
+        if (!result.Succeeded || !match.Success) throw new InvalidOperationException($"Could not read pip's version.\n{result.Describe()}");
+        return new Version(int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value));
+    }
 
     private Task<ProcessResult> Run(IReadOnlyList<string> args, bool importTarget = false)
     {

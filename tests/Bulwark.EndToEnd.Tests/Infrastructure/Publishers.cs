@@ -36,7 +36,6 @@ public sealed class Publishers(ToolEnvironment tools, string workRoot)
                 ["POETRY_REPOSITORIES_BULWARK_URL"] = uploadUrl,
                 ["POETRY_HTTP_BASIC_BULWARK_USERNAME"] = "__token__",
                 ["POETRY_HTTP_BASIC_BULWARK_PASSWORD"] = token,
-                ["POETRY_VIRTUALENVS_IN_PROJECT"] = "true",
             }),
             Secrets = [token],
             Timeout = Timeout,
