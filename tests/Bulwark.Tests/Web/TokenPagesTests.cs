@@ -70,7 +70,6 @@ public abstract class TokenPagesTests<TServer>(TServer server) : WebTestBase<TSe
     {
         var (user, browser) = await SignedInUserAsync("rev");
         var form = await browser.GetAsync("/account/tokens/new");
-        Assert.NotNull(form.Find("#scope-user[checked]"));
         var created = await browser.SubmitAsync(form, "#token-form", [Field("Name", "laptop"), Field("Scope", "user"), Field("ExpiresInDays", "0")]);
         var token = created.Get("#new-token").GetAttribute("value")!;
         Assert.Equal(HttpStatusCode.OK, (await TryUploadAsync(token, new TestDistributions.Spec(UniqueName("wide"), "1.0"))).StatusCode);
@@ -98,6 +97,31 @@ public abstract class TokenPagesTests<TServer>(TServer server) : WebTestBase<TSe
         Assert.Null(refused.Find("#new-token"));
         Assert.Contains("Choose one or more of your projects", refused.Get("#form-errors").TextContent);
         Assert.Equal(0, await Server.WithDbAsync(db => Task.FromResult(db.ApiTokens.Count(t => t.UserId == user.Id))));
+    }
+
+    [Fact]
+    public async Task A_token_can_be_scoped_to_a_new_project_name_but_not_to_someone_elses()
+    {
+        var (user, browser) = await SignedInUserAsync("np");
+        var fresh = UniqueName("fresh");
+        var form = await browser.GetAsync("/account/tokens/new");
+        Assert.NotNull(form.Find("#scope-projects[checked]"));
+        var created = await browser.SubmitAsync(form, "#token-form", [Field("Name", "first upload"), Field("NewProject", fresh.ToUpperInvariant()), Field("ExpiresInDays", "7")]);
+        var token = created.Get("#new-token").GetAttribute("value")!;
+        Assert.Equal(HttpStatusCode.OK, (await TryUploadAsync(token, new TestDistributions.Spec(fresh, "1.0"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await TryUploadAsync(token, new TestDistributions.Spec(UniqueName("else"), "1.0"))).StatusCode);
+        var list = await browser.GetAsync("/account/tokens/");
+        Assert.Equal([fresh], list.All("#tokens .scope-project").Select(a => a.TextContent).ToList());
+        Assert.Contains(fresh, (await browser.GetAsync("/manage/projects/")).Get("#my-projects").TextContent);
+
+        var (_, other) = await SignedInUserAsync("np2");
+        var taken = await other.SubmitAsync(await other.GetAsync("/account/tokens/new"), "#token-form",
+            [Field("Name", "squat"), Field("NewProject", fresh), Field("ExpiresInDays", "7")]);
+        Assert.Null(taken.Find("#new-token"));
+        Assert.Contains("already exists and you are not one of its collaborators", taken.Get("#form-errors").TextContent);
+        var invalid = await other.SubmitAsync(await other.GetAsync("/account/tokens/new"), "#token-form",
+            [Field("Name", "bad"), Field("NewProject", "-bad name-"), Field("ExpiresInDays", "7")]);
+        Assert.Contains("not a valid project name", invalid.Get("#form-errors").TextContent);
     }
 
     [Fact]

@@ -1,7 +1,10 @@
 using Bulwark.Auth;
 using Bulwark.Core.Accounts.ApiTokens;
 using Bulwark.Core.Accounts.Flows;
+using Bulwark.Core.Data;
+using Bulwark.Core.Packaging;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Pages.Account.Tokens;
 
@@ -10,7 +13,7 @@ namespace Bulwark.Pages.Account.Tokens;
 /// The token is shown on the answer to the form and never again. A recent sign-in is required.
 /// </summary>
 [RequireRecentAuthentication]
-public sealed class NewModel(ApiTokenCreation creation, TokenList list, TimeProvider time) : BulwarkPageModel
+public sealed class NewModel(ApiTokenCreation creation, TokenList list, BulwarkDbContext db, TimeProvider time) : BulwarkPageModel
 {
     public static readonly int[] ExpiryChoices = [7, 30, 90, 365];
 
@@ -23,6 +26,13 @@ public sealed class NewModel(ApiTokenCreation creation, TokenList list, TimeProv
 
     [BindProperty]
     public List<string> Projects { get; set; } = [];
+
+    /// <summary>
+    /// A project the user is about to create with this token's first upload. Only a name nobody owns is
+    /// accepted; the upload then creates it and makes the user its owner.
+    /// </summary>
+    [BindProperty]
+    public string? NewProject { get; set; }
 
     /// <summary>Days until expiry; 0 for never.</summary>
     [BindProperty]
@@ -46,7 +56,23 @@ public sealed class NewModel(ApiTokenCreation creation, TokenList list, TimeProv
         {
             var allowed = Scopable.Select(p => p.NormalizedName).ToHashSet();
             scopes = Projects.Where(allowed.Contains).Distinct().ToList();
-            if (scopes.Count == 0 || scopes.Count != Projects.Distinct().Count())
+            if (!string.IsNullOrWhiteSpace(NewProject))
+            {
+                var name = NewProject.Trim();
+                if (!ProjectName.IsValid(name))
+                {
+                    ModelState.AddModelError(nameof(NewProject), $"'{name}' is not a valid project name.");
+                    return Page();
+                }
+                var normalized = ProjectName.Normalize(name);
+                if (!allowed.Contains(normalized) && await db.Projects.AnyAsync(p => p.NormalizedName == normalized, ct))
+                {
+                    ModelState.AddModelError(nameof(NewProject), $"The project '{name}' already exists and you are not one of its collaborators.");
+                    return Page();
+                }
+                if (!scopes.Contains(normalized)) scopes.Add(normalized);
+            }
+            if (scopes.Count == 0 || Projects.Any(p => !allowed.Contains(p)))
             {
                 ModelState.AddModelError(nameof(Projects), "Choose one or more of your projects, or make the token valid for all of them.");
                 return Page();
