@@ -41,6 +41,33 @@ public sealed class ReleaseDetail
         }
     }
 
+    /// <summary>License, author and Python requirement, as label and text; only the ones the release declares.</summary>
+    public IReadOnlyList<(string Term, string Value)> Meta
+    {
+        get
+        {
+            var meta = new List<(string, string)>();
+            // A full license text in License is common; only a short one fits the sidebar.
+            if ((Release.LicenseExpression ?? Release.License) is { Length: > 0 and <= 100 } license) meta.Add(("License", license));
+            if (AuthorName() is { } author) meta.Add(("Author", author));
+            if (Release.RequiresPython is { Length: > 0 } requires) meta.Add(("Requires", "Python " + requires));
+            return meta;
+        }
+    }
+
+    /// <summary>Author, or the name part of Author-email ("Name &lt;address&gt;"); addresses are not shown.</summary>
+    private string? AuthorName()
+    {
+        if (!string.IsNullOrWhiteSpace(Release.Author)) return Release.Author.Trim();
+        if (string.IsNullOrWhiteSpace(Release.AuthorEmail)) return null;
+        var names = Release.AuthorEmail.Split(',')
+            .Select(part => part.Trim())
+            .Select(part => part.Contains('<') ? part[..part.IndexOf('<')].Trim().Trim('"') : "")
+            .Where(n => n.Length > 0)
+            .ToList();
+        return names.Count > 0 ? string.Join(", ", names) : null;
+    }
+
     private static bool IsWebUrl(string? url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp);
 }

@@ -49,7 +49,8 @@ public sealed class MaintainerJourneyTests(EndToEndFixture e2e, ChromiumFixture 
         foreach (var built in new[] { first, second })
         {
             var mark = e2e.Server.Requests.Mark();
-            var upload = await e2e.Publish.TwineUploadAsync(e2e.Server.UploadUrl, token, built.Files);
+            // Wheels only: Debian's setuptools names sdists the pre-PEP 625 way, which this server refuses by default.
+            var upload = await e2e.Publish.TwineUploadAsync(e2e.Server.UploadUrl, token, [built.Wheel]);
             Check.Succeeded(upload, e2e, mark, $"twine upload of {built.WheelName} with the UI-made token");
         }
         var elsewhere = await e2e.Packages.BuildAsync(new PythonProject($"other-{suffix}", "1.0.0"));
@@ -69,7 +70,8 @@ public sealed class MaintainerJourneyTests(EndToEndFixture e2e, ChromiumFixture 
         await Expect(readme.Locator("table td").First).ToHaveTextAsync("a");
         await Expect(readme.Locator("script")).ToHaveCountAsync(0);
         Assert.NotEqual("owned", await page.TitleAsync());
-        await Expect(page.Locator("table.files tbody tr")).ToHaveCountAsync(2);
+        await Expect(page.Locator("table.files tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("table.files .hash code")).ToHaveTextAsync(BuiltPackage.Sha256(second.Wheel));
         var screenshot = Path.Combine(chromium.ScreenshotDirectory, "project-page.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot should show a rendered page");

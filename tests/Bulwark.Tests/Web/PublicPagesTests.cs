@@ -73,7 +73,7 @@ public abstract class PublicPagesTests<TServer>(TServer server) : WebTestBase<TS
         Assert.Equal(HttpStatusCode.OK, page.Status);
         // 2.0 is yanked and 3.0rc1 is a pre-release, so the page leads with 1.0.
         Assert.Equal($"{name} 1.0", page.Get("h1").TextContent.Trim());
-        Assert.Equal($"pip install --index-url http://localhost/simple/ {name}", page.Get("#install-command").GetAttribute("value"));
+        Assert.Equal($"pip install --index-url http://localhost/simple/ {name}", page.Get("#install-command").TextContent);
 
         var files = page.All("table.files tbody tr");
         Assert.Equal(2, files.Count);
@@ -117,7 +117,7 @@ public abstract class PublicPagesTests<TServer>(TServer server) : WebTestBase<TS
         Assert.Contains("This release has been yanked", old.Get(".notice-warning").TextContent);
         Assert.Contains("security hole", old.Get(".notice-warning").TextContent);
         Assert.Contains("The latest is", old.Text);
-        Assert.Equal($"pip install --index-url http://localhost/simple/ {name}==1.0", old.Get("#install-command").GetAttribute("value"));
+        Assert.Equal($"pip install --index-url http://localhost/simple/ {name}==1.0", old.Get("#install-command").TextContent);
         Assert.Contains(new TestDistributions.Spec(name, "1.0").WheelFilename, old.Get("table.files").TextContent);
 
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"/project/{name}/9.9/")).Status);

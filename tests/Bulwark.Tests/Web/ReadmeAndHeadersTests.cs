@@ -133,4 +133,21 @@ public sealed class ProjectLinkTests
         Assert.Equal([("Source", "https://example.org/src"), ("Download", "https://example.org/dl")],
             detail.Links.Select(l => (l.Label, l.Url)).ToList());
     }
+
+    [Fact]
+    public void Meta_shows_short_licenses_and_author_names_without_addresses()
+    {
+        var release = new Bulwark.Core.Packaging.Release
+        {
+            Version = "1",
+            CanonicalVersion = "1",
+            License = new string('x', 500),
+            AuthorEmail = "\"Ada L\" <ada@example.org>, bob@example.org, Carol <carol@example.org>",
+            RequiresPython = ">=3.9",
+        };
+        var meta = new Bulwark.Core.Browsing.ReleaseDetail { Release = release, Files = [] }.Meta;
+        Assert.Equal([("Author", "Ada L, Carol"), ("Requires", "Python >=3.9")], meta);
+        release.LicenseExpression = "MIT OR Apache-2.0";
+        Assert.Contains(("License", "MIT OR Apache-2.0"), new Bulwark.Core.Browsing.ReleaseDetail { Release = release, Files = [] }.Meta);
+    }
 }
