@@ -11,7 +11,6 @@ public static class ManagementServices
         services.AddScoped<ProjectAccess>();
         services.AddScoped<Collaborators>();
         services.AddScoped<ReleaseRemoval>();
-        services.AddScoped<PasswordReauthentication>();
         services.AddScoped<Bulwark.Core.Accounts.ApiTokens.TokenList>();
         return services;
     }

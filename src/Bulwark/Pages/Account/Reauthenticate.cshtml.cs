@@ -8,7 +8,7 @@ namespace Bulwark.Pages.Account;
 /// Confirms the password before a sensitive action (<see cref="RequireRecentAuthenticationAttribute"/>).
 /// When second factors exist, this is where a WebAuthn or TOTP step-up is offered instead.
 /// </summary>
-public sealed class ReauthenticateModel(PasswordReauthentication reauthentication) : BulwarkPageModel
+public sealed class ReauthenticateModel(Reauthentication reauthentication) : BulwarkPageModel
 {
     [BindProperty]
     public string Password { get; set; } = "";
@@ -22,7 +22,7 @@ public sealed class ReauthenticateModel(PasswordReauthentication reauthenticatio
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var result = await reauthentication.ReauthenticateAsync(HttpContext.CurrentSession()!, Password, RequestActor, ct);
+        var result = await reauthentication.WithPasswordAsync(HttpContext.CurrentSession()!, Password, RequestActor, ct);
         Password = "";
         if (result.NewSessionId is { } id)
         {
