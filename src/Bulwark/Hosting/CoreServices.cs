@@ -35,6 +35,7 @@ public static class CoreServices
         services.AddScoped<Registration>();
         services.AddScoped<EmailVerification>();
         services.AddScoped<PasswordSignIn>();
+        services.AddScoped<Reauthentication>();
         services.AddScoped<PasswordResetRequest>();
         services.AddScoped<PasswordReset>();
         services.AddScoped<PasswordChange>();

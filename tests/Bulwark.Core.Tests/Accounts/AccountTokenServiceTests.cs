@@ -107,4 +107,17 @@ public sealed class AccountTokenServiceTests : IDisposable
         Assert.True((await _tokens.PeekAsync(aliceVerify.Secret, AccountTokenPurpose.VerifyEmail)).Succeeded);
         Assert.True((await _tokens.PeekAsync(bobReset.Secret, AccountTokenPurpose.ResetPassword)).Succeeded);
     }
+
+    [Fact]
+    public async Task Pruning_removes_links_expired_longer_than_the_retention_ago()
+    {
+        var user = _ctx.AddUser();
+        var old = await IssueAsync(user, AccountTokenPurpose.ResetPassword);
+        _ctx.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromDays(30) + TimeSpan.FromSeconds(1));
+        var fresh = await IssueAsync(user, AccountTokenPurpose.VerifyEmail);
+        await _tokens.PruneAsync();
+        var left = _ctx.Db.AccountTokens.Select(t => t.Id).ToList();
+        Assert.DoesNotContain(old.Token.Id, left);
+        Assert.Contains(fresh.Token.Id, left);
+    }
 }

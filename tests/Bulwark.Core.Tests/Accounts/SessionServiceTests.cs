@@ -150,4 +150,16 @@ public sealed class SessionServiceTests : IDisposable
         await _ctx.Db.SaveChangesAsync();
         Assert.Equal(SessionCheck.Revoked, (await _sessions.ValidateAsync(created.SessionId)).Result);
     }
+
+    [Fact]
+    public async Task Pruning_removes_only_sessions_past_lifetime_plus_retention()
+    {
+        var old = await CreateAsync();
+        _ctx.Time.Advance(TimeSpan.FromHours(12) + TimeSpan.FromDays(30) + TimeSpan.FromSeconds(1));
+        var recent = await CreateAsync();
+        await _sessions.PruneAsync();
+        var left = _ctx.Db.UserSessions.Select(s => s.Id).ToList();
+        Assert.DoesNotContain(old.Session.Id, left);
+        Assert.Contains(recent.Session.Id, left);
+    }
 }

@@ -45,6 +45,38 @@ public abstract class AccountChangeTests<TServer>(TServer server) : AccountFlowT
     }
 
     [Fact]
+    public async Task Reauthentication_needs_the_password_and_gives_the_session_a_new_id()
+    {
+        var (username, _) = await RegisterVerifiedAsync();
+        var signedIn = await SignInAsync(username, GoodPassword);
+        var wrong = await Server.WithScopeAsync(async sp =>
+        {
+            var check = await sp.GetRequiredService<SessionService>().ValidateAsync(signedIn.SessionId);
+            return await sp.GetRequiredService<Reauthentication>().WithPasswordAsync(check.Session!, OtherGoodPassword, NewActor());
+        });
+        Assert.Equal(AccountStatus.WrongCredentials, wrong.Result.Status);
+        Assert.Null(wrong.NewSessionId);
+        Assert.True((await ValidateAsync(signedIn.SessionId!)).IsSignedIn);
+
+        var right = await Server.WithScopeAsync(async sp =>
+        {
+            var check = await sp.GetRequiredService<SessionService>().ValidateAsync(signedIn.SessionId);
+            return await sp.GetRequiredService<Reauthentication>().WithPasswordAsync(check.Session!, GoodPassword, NewActor());
+        });
+        Assert.True(right.Result.Succeeded);
+        Assert.NotEqual(signedIn.SessionId, right.NewSessionId);
+        Assert.Equal(SessionCheck.Invalid, (await ValidateAsync(signedIn.SessionId!)).Result);
+        var fresh = await Server.WithScopeAsync(async sp =>
+        {
+            var service = sp.GetRequiredService<SessionService>();
+            var check = await service.ValidateAsync(right.NewSessionId);
+            return check.IsSignedIn && service.IsFresh(check.Session!);
+        });
+        Assert.True(fresh);
+        Assert.Contains(AuditEventType.Reauthenticated, await EventsAsync((await LoadUserAsync(username)).Id));
+    }
+
+    [Fact]
     public async Task A_wrong_current_password_changes_nothing_and_counts_as_a_failure()
     {
         var (username, _) = await RegisterVerifiedAsync();

@@ -35,6 +35,8 @@ public sealed record SessionValidation(SessionCheck Result, UserSession? Session
 /// </summary>
 public sealed class SessionService(BulwarkDbContext db, AuditLog audit, SessionOptions options, TimeProvider time)
 {
+    private static long _lastPruneTicks;
+
     public SessionOptions Options => options;
 
     /// <summary>
@@ -60,6 +62,7 @@ public sealed class SessionService(BulwarkDbContext db, AuditLog audit, SessionO
         };
         db.UserSessions.Add(session);
         await db.SaveChangesAsync(ct);
+        if (Housekeeping.IsDue(ref _lastPruneTicks, now, TimeSpan.FromHours(1))) await PruneAsync(ct);
         return new CreatedSession(secret, session);
     }
 
@@ -172,6 +175,13 @@ public sealed class SessionService(BulwarkDbContext db, AuditLog audit, SessionO
             .Where(s => s.UserId == userId && s.RevokedAt == null && s.CreatedAt > createdAfter && s.LastSeenAt > seenAfter)
             .OrderByDescending(s => s.CreatedAt)
             .ToListAsync(ct);
+    }
+
+    /// <summary>Deletes sessions that cannot be valid any more and ended longer than the retention ago.</summary>
+    public Task<int> PruneAsync(CancellationToken ct = default)
+    {
+        var cutoff = time.GetUtcNow() - options.AbsoluteLifetime - Housekeeping.Retention;
+        return db.UserSessions.Where(s => s.CreatedAt < cutoff).ExecuteDeleteAsync(ct);
     }
 
     public Task<UserSession?> FindAsync(long userId, long sessionId, CancellationToken ct = default) =>

@@ -37,6 +37,8 @@ public sealed record AccountTokenRedemption(AccountTokenCheck Result, AccountTok
 /// </summary>
 public sealed class AccountTokenService(BulwarkDbContext db, AccountLinkOptions options, TimeProvider time)
 {
+    private static long _lastPruneTicks;
+
     public TimeSpan LifetimeOf(AccountTokenPurpose purpose) => purpose switch
     {
         AccountTokenPurpose.VerifyEmail => options.VerifyEmailLifetime,
@@ -52,6 +54,7 @@ public sealed class AccountTokenService(BulwarkDbContext db, AccountLinkOptions 
         await InvalidateOutstandingAsync(user.Id, purpose, ct);
         var (secret, hash) = OpaqueSecret.Create();
         var now = time.GetUtcNow();
+        if (Housekeeping.IsDue(ref _lastPruneTicks, now, TimeSpan.FromHours(1))) await PruneAsync(ct);
         var lifetime = LifetimeOf(purpose);
         var token = new AccountToken
         {
@@ -108,6 +111,13 @@ public sealed class AccountTokenService(BulwarkDbContext db, AccountLinkOptions 
         return db.AccountTokens
             .Where(t => t.UserId == userId && t.Purpose == purpose && t.UsedAt == null && t.InvalidatedAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(t => t.InvalidatedAt, now), ct);
+    }
+
+    /// <summary>Deletes links that expired longer than the retention ago (used or not).</summary>
+    public Task<int> PruneAsync(CancellationToken ct = default)
+    {
+        var cutoff = time.GetUtcNow() - Housekeeping.Retention;
+        return db.AccountTokens.Where(t => t.ExpiresAt < cutoff).ExecuteDeleteAsync(ct);
     }
 
     private async Task<AccountToken?> FindAsync(string? secret, AccountTokenPurpose purpose, CancellationToken ct)
