@@ -44,6 +44,7 @@ public sealed class MaintainerJourneyTests(EndToEndFixture e2e, ChromiumFixture 
 
         // A token limited to the project the first upload creates; twine publishes two versions with it.
         var token = await WebJourney.CreateProjectTokenAsync(page, project);
+        await ScreenshotAsync(page, "token-created.png");
         var first = await e2e.Packages.BuildAsync(new PythonProject(project, "1.0.0") { Readme = Readme });
         var second = await e2e.Packages.BuildAsync(new PythonProject(project, "1.1.0") { Readme = Readme });
         foreach (var built in new[] { first, second })
@@ -72,9 +73,7 @@ public sealed class MaintainerJourneyTests(EndToEndFixture e2e, ChromiumFixture 
         Assert.NotEqual("owned", await page.TitleAsync());
         await Expect(page.Locator("table.files tbody tr")).ToHaveCountAsync(1);
         await Expect(page.Locator("table.files .hash code")).ToHaveTextAsync(BuiltPackage.Sha256(second.Wheel));
-        var screenshot = Path.Combine(chromium.ScreenshotDirectory, "project-page.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
-        Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot should show a rendered page");
+        await ScreenshotAsync(page, "project-page.png");
 
         // A collaborator is invited, sees the invitation on their account page and accepts.
         var collaborator = await CreateVerifiedUserAsync($"helper{suffix}");
@@ -103,6 +102,7 @@ public sealed class MaintainerJourneyTests(EndToEndFixture e2e, ChromiumFixture 
         await Expect(yank).ToBeDisabledAsync();
         await page.Locator("#yank-form input[name=confirm]").FillAsync(project);
         await Expect(yank).ToBeEnabledAsync();
+        await ScreenshotAsync(page, "manage-release.png");
         await yank.ClickAsync();
         await Expect(page.Locator(".flash")).ToContainTextAsync("pip now skips it");
         await page.GotoAsync($"/project/{project}/");
@@ -119,6 +119,13 @@ public sealed class MaintainerJourneyTests(EndToEndFixture e2e, ChromiumFixture 
         Assert.Contains(AuditEventType.TokenCreated, events);
         Assert.Contains(AuditEventType.ReleaseYanked, events);
         await PickupMailbox.WaitForAsync(e2e.Server.DataDirectory, email, $"{project} 1.1.0 was published");
+    }
+
+    private async Task ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(chromium.ScreenshotDirectory, name);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        Assert.True(new FileInfo(path).Length > 10_000, $"{name} should show a rendered page");
     }
 
     private async Task<string> CreateVerifiedUserAsync(string username)
