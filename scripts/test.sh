@@ -7,9 +7,12 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   postgresql
   twine python3-pip python3-venv python3-build python3-setuptools python3-wheel
-  python3-setuptools-whl python3-wheel-whl python3-hatchling python3-poetry flit
-  python3-trove-classifiers oathtool python3-aiosmtpd chromium chromium-driver
+  python3-setuptools-whl python3-wheel-whl python3-hatchling python3-poetry python3-poetry-core
+  python3-keyring flit python3-trove-classifiers oathtool python3-aiosmtpd chromium chromium-driver
 )
+# End-to-end tests: twine, pip (Debian's in a venv, and the first python3 on PATH with --target), poetry
+# (poetry-core builds), flit (flit_core ships inside the 'flit' package; Debian 12 has no python3-flit-core),
+# hatchling, and setuptools through 'python3 -m build --no-isolation'.
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -32,6 +35,7 @@ dotnet build Bulwark.slnx -c Release -nologo -v q
 status=0
 for project in tests/Bulwark.Core.Tests tests/Bulwark.Tests tests/Bulwark.EndToEnd.Tests; do
   echo "== $project"
-  dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" || status=1
+  dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" \
+    --blame-hang-timeout 10m || status=1
 done
 exit $status

@@ -23,11 +23,13 @@ public sealed record CreateUserResult(User? User, CreateUserError Error, string?
 }
 
 /// <summary>Creates accounts. Web sign-up (with e-mail verification) builds on this.</summary>
-public sealed partial class UserService(BulwarkDbContext db, AuditLog audit, PasswordHasher hasher, TimeProvider time)
+public sealed partial class UserService(BulwarkDbContext db, AuditLog audit, PasswordHasher hasher, PasswordPolicy policy, TimeProvider time)
 {
-    public const int MinPasswordLength = 12;
+    public const int MinPasswordLength = PasswordPolicy.MinLength;
 
-    public async Task<CreateUserResult> CreateAsync(string username, string email, string? password, bool isAdmin, bool emailVerified, Actor actor, CancellationToken ct = default)
+    /// <param name="createdEvent">UserCreated for the operator's command line, UserRegistered for self-service sign-up.</param>
+    public async Task<CreateUserResult> CreateAsync(string username, string email, string? password, bool isAdmin, bool emailVerified, Actor actor, CancellationToken ct = default,
+        AuditEventType createdEvent = AuditEventType.UserCreated)
     {
         if (!IsValidUsername(username))
         {
@@ -38,9 +40,9 @@ public sealed partial class UserService(BulwarkDbContext db, AuditLog audit, Pas
         {
             return Fail(CreateUserError.InvalidEmail, $"'{email}' is not a valid e-mail address.");
         }
-        if (password is not null && PasswordProblem(password) is { } problem)
+        if (password is not null && policy.Check(password, new PasswordContext(username, email)) is { IsAcceptable: false } verdict)
         {
-            return Fail(CreateUserError.WeakPassword, problem);
+            return Fail(CreateUserError.WeakPassword, verdict.Message!);
         }
         var normalized = username.ToLowerInvariant();
         if (await db.Users.AnyAsync(u => u.NormalizedUsername == normalized, ct))
@@ -75,7 +77,7 @@ public sealed partial class UserService(BulwarkDbContext db, AuditLog audit, Pas
             }
             throw;
         }
-        audit.Record(AuditEventType.UserCreated, actor, user.Id, details: isAdmin ? "{\"admin\":true}" : null);
+        audit.Record(createdEvent, actor, user.Id, details: isAdmin ? "{\"admin\":true}" : null);
         await db.SaveChangesAsync(ct);
         return new CreateUserResult(user, CreateUserError.None, null);
     }
@@ -94,12 +96,14 @@ public sealed partial class UserService(BulwarkDbContext db, AuditLog audit, Pas
         return MailAddress.TryCreate(email.Trim(), out var parsed) && parsed.Address == email.Trim() && parsed.Host.Contains('.');
     }
 
-    /// <summary>Length rules only here; the breached-password list is checked by the web sign-up flow.</summary>
-    public static string? PasswordProblem(string password)
+    /// <summary>The full password policy without account context; null when the password is acceptable.</summary>
+    public static string? PasswordProblem(string password) => new PasswordPolicy().Check(password).Message;
+
+    /// <summary>Every account using <paramref name="email"/>, compared case-insensitively.</summary>
+    public Task<List<User>> FindByEmailAsync(string email, CancellationToken ct = default)
     {
-        if (password.Length < MinPasswordLength) return $"Passwords must be at least {MinPasswordLength} characters long.";
-        if (System.Text.Encoding.UTF8.GetByteCount(password) > PasswordHasher.MaxPasswordBytes) return $"Passwords must be at most {PasswordHasher.MaxPasswordBytes} bytes long.";
-        return null;
+        var normalized = email.Trim().ToLowerInvariant();
+        return db.Users.Where(u => u.Email.ToLower() == normalized).ToListAsync(ct);
     }
 
     private static CreateUserResult Fail(CreateUserError error, string message) => new(null, error, message);

@@ -27,10 +27,29 @@ public enum AuditEventType
     UserCreated = 1000,
     LoginSuccess = 1001,
     LoginFailure = 1002,
+    /// <summary>A sign-in was refused because a throttle limit was reached; details name the limit.</summary>
+    LoginThrottled = 1003,
+    SignedOut = 1004,
+    /// <summary>A session was ended by someone or something other than its own sign-out; details say why.</summary>
+    SessionRevoked = 1005,
+    /// <summary>Fresh authentication in an existing session ("sudo").</summary>
+    Reauthenticated = 1006,
+    /// <summary>Self-service sign-up (UserCreated is the operator's command line).</summary>
+    UserRegistered = 1007,
+    /// <summary>Someone signed up with this account's address; no account was created, the owner was told.</summary>
+    RegistrationAttemptWithExistingEmail = 1008,
     PasswordChanged = 1010,
     PasswordReset = 1011,
+    PasswordResetRequested = 1012,
+    /// <summary>The stored hash was re-computed with current Argon2 parameters at sign-in.</summary>
+    PasswordRehashed = 1013,
+    PasswordResetThrottled = 1014,
     EmailChanged = 1020,
     EmailVerified = 1021,
+    EmailChangeRequested = 1022,
+    EmailVerificationSent = 1023,
+    /// <summary>A one-time link was presented but was expired, used or superseded.</summary>
+    AccountLinkRejected = 1024,
 
     TokenCreated = 3000,
     TokenRevoked = 3001,
@@ -46,5 +65,10 @@ public enum AuditEventType
     FileRemoved = 4021,
     RoleAdded = 4030,
     RoleRemoved = 4031,
+    /// <summary>An owner invited a user to a role; details name the invitee and role.</summary>
+    RoleInvited = 4032,
+    RoleInvitationDeclined = 4033,
+    /// <summary>An owner withdrew an invitation before it was answered.</summary>
+    RoleInvitationRevoked = 4034,
     UploadRejected = 4040,
 }

@@ -1,4 +1,7 @@
 using Bulwark.Core.Accounts;
+using Bulwark.Core.Accounts.Sessions;
+using Bulwark.Core.Accounts.Throttling;
+using Bulwark.Core.Accounts.Tokens;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Downloads;
 using Bulwark.Core.Packaging;
@@ -21,6 +24,10 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
     public DbSet<JournalEntry> Journal => Set<JournalEntry>();
     public DbSet<DownloadCount> DownloadCounts => Set<DownloadCount>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Projects.RoleInvitation> RoleInvitations => Set<Projects.RoleInvitation>();
+    public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<AuthAttempt> AuthAttempts => Set<AuthAttempt>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -61,6 +68,42 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
             e.Property(t => t.Name).HasMaxLength(100);
         });
 
+        b.Entity<AccountToken>(e =>
+        {
+            e.ToTable("account_tokens");
+            e.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+            // The hash of a 256-bit secret is the lookup key; unique so one link can only ever mean one row.
+            e.HasIndex(t => t.SecretHash).IsUnique();
+            e.HasIndex(t => new { t.UserId, t.Purpose });
+            e.Property(t => t.SecretHash).HasMaxLength(32);
+            e.Property(t => t.Email).HasMaxLength(254);
+            e.Property(t => t.Purpose).HasConversion<int>();
+        });
+
+        b.Entity<UserSession>(e =>
+        {
+            e.ToTable("user_sessions");
+            e.HasOne(s => s.User).WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(s => s.TokenHash).IsUnique();
+            e.HasIndex(s => new { s.UserId, s.RevokedAt });
+            e.Property(s => s.TokenHash).HasMaxLength(32);
+            e.Property(s => s.IpAddress).HasMaxLength(64);
+            e.Property(s => s.UserAgent).HasMaxLength(512);
+            e.Property(s => s.AuthMethod).HasConversion<int>();
+            e.Property(s => s.EndReason).HasConversion<int?>();
+        });
+
+        b.Entity<AuthAttempt>(e =>
+        {
+            e.ToTable("auth_attempts");
+            e.HasIndex(a => new { a.Kind, a.AccountKey, a.OccurredAt });
+            e.HasIndex(a => new { a.Kind, a.Network, a.OccurredAt });
+            e.HasIndex(a => new { a.Kind, a.OccurredAt });
+            e.Property(a => a.AccountKey).HasMaxLength(254);
+            e.Property(a => a.Network).HasMaxLength(64);
+            e.Property(a => a.Kind).HasConversion<int>();
+        });
+
         b.Entity<Project>(e =>
         {
             e.ToTable("projects");
@@ -79,6 +122,18 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
             e.HasOne(r => r.Project).WithMany(p => p.Roles).HasForeignKey(r => r.ProjectId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(r => r.User).WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(r => r.UserId);
+        });
+
+        b.Entity<Projects.RoleInvitation>(e =>
+        {
+            e.ToTable("role_invitations");
+            e.HasOne(i => i.Project).WithMany().HasForeignKey(i => i.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(i => i.Invitee).WithMany().HasForeignKey(i => i.InviteeId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(i => i.Inviter).WithMany().HasForeignKey(i => i.InviterId).OnDelete(DeleteBehavior.SetNull);
+            // One open invitation per person and project; a new one replaces an expired one.
+            e.HasIndex(i => new { i.ProjectId, i.InviteeId }).IsUnique();
+            e.HasIndex(i => i.InviteeId);
+            e.Property(i => i.Role).HasConversion<int>();
         });
 
         b.Entity<Release>(e =>

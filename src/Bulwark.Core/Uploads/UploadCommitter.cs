@@ -13,7 +13,7 @@ namespace Bulwark.Core.Uploads;
 /// transaction with the project, release, file, filename registration, journal entry and audit events.
 /// If the transaction fails, blobs this upload created are deleted again, so nothing is half-written.
 /// </summary>
-public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, IndexJournal journal, AuditLog audit, TimeProvider time)
+public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, IndexJournal journal, AuditLog audit, TimeProvider time, ReleaseNotifier? releases = null)
 {
     public async Task<(UploadSuccess? Success, UploadFailure? Failure)> CommitAsync(UploadPlan plan, ReceivedFile file, InspectedDistribution inspected, CancellationToken ct)
     {
@@ -36,9 +36,10 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
                 if (await blobs.PutBytesAsync(blobPath + ".metadata", metadataBytes, ct) == BlobPutResult.Created) created.Add(blobPath + ".metadata");
             }
 
+            (long ProjectId, string Version)? newRelease;
             try
             {
-                await WriteRowsAsync(plan, file, inspected.Metadata!, blobPath, metadataDigests, ct);
+                newRelease = await WriteRowsAsync(plan, file, inspected.Metadata!, blobPath, metadataDigests, ct);
             }
             catch (DbUpdateException)
             {
@@ -52,6 +53,10 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
                 // The blob we found was an orphan that a failed concurrent upload removed meanwhile; our
                 // temp file is still here (it is consumed only on Created), so put it back.
                 await blobs.PutFileAsync(blobPath, file.TempPath, CancellationToken.None);
+            }
+            if (newRelease is { } r && releases is not null)
+            {
+                await releases.NotifyMaintainersAsync(r.ProjectId, r.Version, plan.Identity.User.Username, CancellationToken.None);
             }
             return (UploadSuccess.Stored, null);
         }
@@ -70,7 +75,8 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
         foreach (var path in created) await blobs.DeleteAsync(path, CancellationToken.None);
     }
 
-    private async Task WriteRowsAsync(UploadPlan plan, ReceivedFile file, CoreMetadata metadata, string blobPath, FileDigests? metadataDigests, CancellationToken ct)
+    /// <returns>The project and version when this upload created the release (the maintainers are then told).</returns>
+    private async Task<(long ProjectId, string Version)?> WriteRowsAsync(UploadPlan plan, ReceivedFile file, CoreMetadata metadata, string blobPath, FileDigests? metadataDigests, CancellationToken ct)
     {
         var who = plan.Identity;
         var actor = who.Actor with { UserId = who.User.Id, TokenId = who.Token.Id };
@@ -97,6 +103,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
 
         var canonical = plan.Version.CanonicalForm;
         var release = await db.Releases.FirstOrDefaultAsync(r => r.ProjectId == project.Id && r.CanonicalVersion == canonical, ct);
+        var isNewRelease = release is null;
         if (release is null)
         {
             release = NewRelease(project, plan, metadata, now);
@@ -134,6 +141,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
         db.Entry(who.Token).Property(t => t.LastUsedAt).IsModified = true;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        return isNewRelease ? (project.Id, release.Version) : null;
     }
 
     private static Release NewRelease(Project project, UploadPlan plan, CoreMetadata m, DateTimeOffset now) => new()

@@ -41,7 +41,9 @@ public sealed class UploadService(
         var packageType = fields["filetype"] == "sdist" ? PackageType.Sdist : PackageType.BdistWheel;
         var version = ParseVersion(fields["version"]!);
         if (distributions.CheckFilename(filename, packageType, project?.Name ?? name, version) is { } filenameFailure) return (null, filenameFailure);
-        if (contentType is null || contentType.StartsWith("image/", StringComparison.OrdinalIgnoreCase))
+        // A part without Content-Type is text/plain by RFC 7578 (flit sends none), which is fine; an image
+        // type is the one thing Warehouse refuses here, a sign of a mislabelled or hostile upload.
+        if (contentType is not null && contentType.StartsWith("image/", StringComparison.OrdinalIgnoreCase))
         {
             return (null, UploadFailure.BadRequest("Invalid distribution file."));
         }

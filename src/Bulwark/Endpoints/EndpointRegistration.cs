@@ -13,6 +13,7 @@ public static class EndpointRegistration
     {
         services.AddBulwarkCore();
         services.AddScoped<ProjectNamePolicy>();
+        services.AddScoped<ReleaseNotifier>();
         services.AddScoped<UploadCommitter>();
         services.AddScoped<UploadService>();
         services.AddSingleton(sp =>

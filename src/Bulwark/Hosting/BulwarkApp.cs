@@ -1,4 +1,5 @@
 using Bulwark.Endpoints;
+using Bulwark.Web;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -33,7 +34,9 @@ public static class BulwarkApp
 
         var app = builder.Build();
         app.UseBulwarkForwardedHeaders();
+        app.UseBulwarkWebUi();
         app.MapBulwarkEndpoints();
+        app.MapBulwarkPages();
         return app;
     }
 
@@ -41,7 +44,9 @@ public static class BulwarkApp
     {
         services.AddProblemDetails();
         services.AddSingleton<PublicUrl>();
+        services.AddBulwarkEmail();
         services.AddIndexServices();
+        services.AddBulwarkWebUi();
         return services;
     }
 

@@ -1,8 +1,13 @@
 using Bulwark.Core.Accounts;
 using Bulwark.Core.Accounts.ApiTokens;
+using Bulwark.Core.Accounts.Flows;
 using Bulwark.Core.Accounts.Passwords;
+using Bulwark.Core.Accounts.Sessions;
+using Bulwark.Core.Accounts.Throttling;
+using Bulwark.Core.Accounts.Tokens;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Packaging;
+using Microsoft.Extensions.Options;
 
 namespace Bulwark.Hosting;
 
@@ -12,7 +17,30 @@ public static class CoreServices
     public static IServiceCollection AddBulwarkCore(this IServiceCollection services)
     {
         services.AddSingleton(new PasswordHasher());
+        services.AddSingleton(_ => new PasswordPolicy(CommonPasswordList.Default));
+        services.AddOptions<AccountOptions>()
+            .BindConfiguration(AccountOptions.Section)
+            .Validate(o => OptionsChecks.Valid(o.Sessions), "Bulwark:Accounts:Sessions is outside the security baseline (absolute lifetime <= 12 h, idle <= 30 min, re-authentication window <= 10 min).")
+            .Validate(o => OptionsChecks.Valid(o.Links), "Bulwark:Accounts:Links is outside the security baseline (verification <= 24 h, reset <= 1 h).")
+            .Validate(o => OptionsChecks.Valid(o.Throttling), "Bulwark:Accounts:Throttling is outside the security baseline (at most 10 failures / 5 min and 100 / h per account, 10 / 5 min per network).")
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccountOptions>>().Value.Sessions);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccountOptions>>().Value.Links);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccountOptions>>().Value.Throttling);
         services.AddScoped<AuditLog>();
+        services.AddScoped<SecurityHistory>();
+        services.AddScoped<AccountTokenService>();
+        services.AddScoped<SessionService>();
+        services.AddScoped<AuthThrottle>();
+        services.AddScoped<Registration>();
+        services.AddScoped<EmailVerification>();
+        services.AddScoped<PasswordSignIn>();
+        services.AddScoped<Reauthentication>();
+        services.AddScoped<PasswordResetRequest>();
+        services.AddScoped<PasswordReset>();
+        services.AddScoped<PasswordChange>();
+        services.AddScoped<EmailChange>();
+        services.AddScoped<ApiTokenCreation>();
         services.AddScoped<IndexJournal>();
         services.AddScoped<UserService>();
         services.AddScoped<ApiTokenService>();

@@ -43,6 +43,7 @@ public abstract class BulwarkServer : WebApplicationFactory<Program>, IAsyncLife
         builder.UseSetting("Bulwark:PublicUrl", "http://localhost");
         if (_postgres is not null) builder.UseSetting("ConnectionStrings:Bulwark", _postgres);
         foreach (var (k, v) in Settings) builder.UseSetting(k, v);
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestClientAddress>());
     }
 
     public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> body)

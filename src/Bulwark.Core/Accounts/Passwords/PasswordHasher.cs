@@ -35,6 +35,19 @@ public sealed class PasswordHasher
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 
+    /// <summary>
+    /// Spends the time of one verification and returns false. Sign-in calls it when there is no hash to
+    /// check (unknown user, automation account), so the answer's timing does not tell those apart from a
+    /// wrong password.
+    /// </summary>
+    public bool VerifyNothing(string password)
+    {
+        var salt = new byte[SaltBytes];
+        var bytes = Encoding.UTF8.GetByteCount(password);
+        _ = Derive(bytes <= MaxPasswordBytes ? password : "", salt, _settings);
+        return false;
+    }
+
     public bool NeedsRehash(string encoded) =>
         !TryDecode(encoded, out var s, out _, out _) || s.MemoryKiB < _settings.MemoryKiB || s.Passes < _settings.Passes;
 

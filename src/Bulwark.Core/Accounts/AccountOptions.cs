@@ -1,0 +1,85 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Bulwark.Core.Accounts;
+
+/// <summary>
+/// The <c>Bulwark:Accounts</c> configuration section. Defaults are the security baseline's numbers; the
+/// validation attributes stop an operator from loosening them past the baseline's ceilings.
+/// </summary>
+public sealed class AccountOptions
+{
+    public const string Section = "Bulwark:Accounts";
+
+    public SessionOptions Sessions { get; set; } = new();
+    public AccountLinkOptions Links { get; set; } = new();
+    public ThrottleOptions Throttling { get; set; } = new();
+}
+
+public sealed class SessionOptions
+{
+    /// <summary>A session ends this long after sign-in whatever happens (baseline: at most 12 h).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "12:00:00")]
+    public TimeSpan AbsoluteLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>A session ends after this long without a request (baseline: at most 30 min for management pages).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "00:30:00")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long a "password verified, second factor pending" session may wait for the second step.</summary>
+    [Range(typeof(TimeSpan), "00:00:30", "00:10:00")]
+    public TimeSpan SecondFactorTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How recent an authentication must be for sensitive actions ("sudo"; baseline: at most 10 min).</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "00:10:00")]
+    public TimeSpan ReauthenticationWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Last-seen is written at most this often, so every page view does not become a database write.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan TouchInterval { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+public sealed class AccountLinkOptions
+{
+    /// <summary>E-mail verification links (baseline: at most 24 h).</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
+    public TimeSpan VerifyEmailLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Password-reset links (baseline: at most 1 h).</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "01:00:00")]
+    public TimeSpan ResetPasswordLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Links that confirm a new e-mail address.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
+    public TimeSpan ChangeEmailLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Links that confirm an unrecognised device (Warehouse: 6 h).</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "06:00:00")]
+    public TimeSpan ConfirmDeviceLifetime { get; set; } = TimeSpan.FromHours(6);
+}
+
+public sealed class ThrottleOptions
+{
+    /// <summary>Failed sign-ins per account in 5 minutes (baseline: 10).</summary>
+    [Range(1, 10)]
+    public int AccountFailuresPer5Minutes { get; set; } = 10;
+
+    /// <summary>Failed sign-ins per account in an hour (baseline: 100).</summary>
+    [Range(1, 100)]
+    public int AccountFailuresPerHour { get; set; } = 100;
+
+    /// <summary>Failed sign-ins per client network in 5 minutes (baseline: 10).</summary>
+    [Range(1, 10)]
+    public int NetworkFailuresPer5Minutes { get; set; } = 10;
+
+    /// <summary>Failed sign-ins across the whole index in 5 minutes (Warehouse: 1000); a brake on a distributed attack.</summary>
+    [Range(1, 1_000_000)]
+    public int GlobalFailuresPer5Minutes { get; set; } = 1000;
+
+    /// <summary>Password-reset requests per account key in a day (Warehouse: 5).</summary>
+    [Range(1, 100)]
+    public int ResetRequestsPerAccountPerDay { get; set; } = 5;
+
+    /// <summary>Password-reset requests per client network in an hour.</summary>
+    [Range(1, 1000)]
+    public int ResetRequestsPerNetworkPerHour { get; set; } = 20;
+}

@@ -1,0 +1,27 @@
+using Bulwark.Core.Accounts.ApiTokens;
+using Bulwark.Core.Audit;
+using Bulwark.Core.Email;
+
+namespace Bulwark.Core.Accounts.Flows;
+
+public sealed record ApiTokenCreationResult(AccountResult Result, CreatedToken? Created);
+
+/// <summary>
+/// Creates an API token from the web UI or API: checks the account may (verified e-mail, not frozen),
+/// mints the token and e-mails the owner, since a token created by someone else is how packages get hijacked.
+/// </summary>
+public sealed class ApiTokenCreation(ApiTokenService apiTokens, IEmailSender mail, TimeProvider time)
+{
+    /// <summary>Callers require a fresh session ("sudo") first; see <see cref="Sessions.SessionService.IsFresh"/>.</summary>
+    public async Task<ApiTokenCreationResult> CreateAsync(User user, string name, IReadOnlyCollection<string> projectScopes, DateTimeOffset? expiresAt, Actor actor, CancellationToken ct = default)
+    {
+        var permission = AccountStanding.CanCreateTokens(user);
+        if (!permission.Allowed) return new(new AccountResult(AccountStatus.Refused, permission.Message!), null);
+        name = name.Trim();
+        if (name.Length is 0 or > 100) return new(AccountResult.InvalidField("name", "Give the token a name of 1 to 100 characters."), null);
+        if (expiresAt is { } e && e <= time.GetUtcNow()) return new(AccountResult.InvalidField("expiresAt", "The expiry must be in the future."), null);
+        var created = await apiTokens.CreateAsync(user, name, projectScopes, expiresAt, actor with { UserId = user.Id }, ct);
+        await mail.SendAsync(AccountEmails.ApiTokenCreated(user.Email, user.Username, name, created.Entity.ProjectScopes, created.Entity.ExpiresAt, created.Entity.CreatedAt, actor.IpAddress), ct);
+        return new(AccountResult.Ok("Token created. Copy it now: it will not be shown again."), created);
+    }
+}

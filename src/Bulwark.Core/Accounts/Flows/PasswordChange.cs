@@ -1,0 +1,63 @@
+using System.Text;
+using Bulwark.Core.Accounts.Passwords;
+using Bulwark.Core.Accounts.Sessions;
+using Bulwark.Core.Accounts.Throttling;
+using Bulwark.Core.Accounts.Tokens;
+using Bulwark.Core.Audit;
+using Bulwark.Core.Data;
+using Bulwark.Core.Email;
+
+namespace Bulwark.Core.Accounts.Flows;
+
+/// <summary>Changes the password of the signed-in user, who must give the current one.</summary>
+public sealed class PasswordChange(
+    BulwarkDbContext db,
+    PasswordPolicy policy,
+    PasswordHasher hasher,
+    AccountTokenService tokens,
+    SessionService sessions,
+    AuthThrottle throttle,
+    AuditLog audit,
+    IEmailSender mail,
+    TimeProvider time)
+{
+    public async Task<AccountResult> ChangeAsync(UserSession current, string currentPassword, string newPassword, Actor actor, CancellationToken ct = default)
+    {
+        var user = current.User;
+        if (user.PasswordHash is null || user.IsFrozen)
+        {
+            return new AccountResult(AccountStatus.Refused, "This account's password cannot be changed here.");
+        }
+        // A stolen session must not turn this form into a password-guessing oracle: wrong answers count
+        // against the same limits as failed sign-ins.
+        var decision = await throttle.CheckLoginAsync(user.Username, actor.IpAddress, ct);
+        if (!decision.Allowed) return AccountResult.Throttled(decision.RetryAfterSeconds);
+        if (Encoding.UTF8.GetByteCount(currentPassword) > PasswordHasher.MaxPasswordBytes || !hasher.Verify(user.PasswordHash, currentPassword))
+        {
+            await throttle.RecordLoginFailureAsync(user.Username, actor.IpAddress, ct);
+            audit.Record(AuditEventType.LoginFailure, actor with { UserId = user.Id }, user.Id,
+                details: System.Text.Json.JsonSerializer.Serialize(new { reason = "wrong current password at password change" }));
+            await db.SaveChangesAsync(ct);
+            return new AccountResult(AccountStatus.WrongCredentials, "The current password is incorrect.", "currentPassword");
+        }
+        if (policy.Check(newPassword, new PasswordContext(user.Username, user.Email)) is { IsAcceptable: false } verdict)
+        {
+            return AccountResult.InvalidField("newPassword", verdict.Message!);
+        }
+        if (newPassword == currentPassword)
+        {
+            return AccountResult.InvalidField("newPassword", "The new password must be different from the current one.");
+        }
+
+        var now = time.GetUtcNow();
+        user.PasswordHash = hasher.Hash(newPassword);
+        user.PasswordChangedAt = now;
+        audit.Record(AuditEventType.PasswordChanged, actor with { UserId = user.Id }, user.Id);
+        await db.SaveChangesAsync(ct);
+        // A reset link mailed before the change would undo it; sessions elsewhere may be the reason for it.
+        await tokens.InvalidateOutstandingAsync(user.Id, AccountTokenPurpose.ResetPassword, ct);
+        await sessions.RevokeAllExceptAsync(user.Id, current.Id, SessionEndReason.PasswordChanged, actor with { UserId = user.Id }, ct);
+        await mail.SendAsync(AccountEmails.PasswordChanged(user.Email, user.Username, now, actor.IpAddress, byReset: false), ct);
+        return AccountResult.Ok("Your password was changed. Every other session was signed out.");
+    }
+}

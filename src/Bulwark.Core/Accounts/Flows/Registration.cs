@@ -1,0 +1,81 @@
+using Bulwark.Core.Accounts.Passwords;
+using Bulwark.Core.Accounts.Tokens;
+using Bulwark.Core.Audit;
+using Bulwark.Core.Data;
+using Bulwark.Core.Email;
+
+namespace Bulwark.Core.Accounts.Flows;
+
+/// <summary>
+/// Self-service sign-up. Usernames are public, so a taken one is an ordinary form error; e-mail addresses
+/// are not, so signing up with a registered address looks exactly like a successful sign-up to the person
+/// at the form, while the address's owner is told by e-mail. Registration never signs anyone in: that
+/// too would tell the two cases apart.
+/// </summary>
+public sealed class Registration(
+    BulwarkDbContext db,
+    UserService users,
+    PasswordPolicy policy,
+    PasswordHasher hasher,
+    AccountTokenService tokens,
+    AuditLog audit,
+    IEmailSender mail,
+    AccountLinks links)
+{
+    public const string AcceptedMessage =
+        "Thank you. We sent a message to the address you gave: open the link in it to verify your address, then sign in.";
+
+    public async Task<AccountResult> RegisterAsync(string username, string email, string password, Actor actor, CancellationToken ct = default)
+    {
+        username = username.Trim();
+        email = email.Trim();
+        if (!UserService.IsValidUsername(username))
+        {
+            return AccountResult.InvalidField("username",
+                "Usernames can only contain letters, numbers, periods, hyphens and underscores, must start and end with a letter or number, and be at most 50 characters.");
+        }
+        if (!UserService.IsValidEmail(email))
+        {
+            return AccountResult.InvalidField("email", "Enter a valid e-mail address.");
+        }
+        if (policy.Check(password, new PasswordContext(username, email)) is { IsAcceptable: false } verdict)
+        {
+            return AccountResult.InvalidField("password", verdict.Message!);
+        }
+        if (await users.FindByUsernameAsync(username, ct) is not null)
+        {
+            return AccountResult.InvalidField("username", $"The username '{username}' is already taken.");
+        }
+
+        var owners = await users.FindByEmailAsync(email, ct);
+        if (owners.Count > 0)
+        {
+            // Pay for the hash the other branch pays for, so the answer takes as long either way.
+            _ = hasher.Hash(password);
+            foreach (var owner in owners)
+            {
+                audit.Record(AuditEventType.RegistrationAttemptWithExistingEmail, actor with { UserId = null }, owner.Id,
+                    details: System.Text.Json.JsonSerializer.Serialize(new { attemptedUsername = username }));
+            }
+            await db.SaveChangesAsync(ct);
+            foreach (var owner in owners)
+            {
+                await mail.SendAsync(AccountEmails.RegistrationAttempt(owner.Email, owner.Username, links.SignIn(), links.ForgotPassword()), ct);
+            }
+            return AccountResult.Ok(AcceptedMessage);
+        }
+
+        var created = await users.CreateAsync(username, email, password, isAdmin: false, emailVerified: false, actor, ct, AuditEventType.UserRegistered);
+        if (!created.Succeeded)
+        {
+            // Only a concurrent sign-up for the same name gets here; the other checks ran above.
+            return AccountResult.InvalidField(created.Error == CreateUserError.UsernameTaken ? "username" : "email", created.Message!);
+        }
+        var user = created.User!;
+        var issued = await tokens.IssueAsync(user, AccountTokenPurpose.VerifyEmail, user.Email, ct);
+        audit.Record(AuditEventType.EmailVerificationSent, actor with { UserId = user.Id }, user.Id);
+        await db.SaveChangesAsync(ct);
+        await mail.SendAsync(AccountEmails.VerifyEmail(user.Email, user.Username, links.VerifyEmail(issued.Secret), issued.ValidFor), ct);
+        return AccountResult.Ok(AcceptedMessage);
+    }
+}

@@ -1,0 +1,30 @@
+namespace Bulwark.Core.Accounts.Tokens;
+
+/// <summary>What a one-time account link is for; a token is only ever accepted for its own purpose.</summary>
+public enum AccountTokenPurpose
+{
+    VerifyEmail = 1,
+    ResetPassword = 2,
+    ChangeEmail = 3,
+    ConfirmDevice = 4,
+}
+
+/// <summary>
+/// A one-time link sent by e-mail. Only the SHA-256 of its 256-bit secret is stored, so a database copy
+/// cannot be turned into working links.
+/// </summary>
+public sealed class AccountToken
+{
+    public long Id { get; set; }
+    public AccountTokenPurpose Purpose { get; set; }
+    public long UserId { get; set; }
+    public User User { get; set; } = null!;
+    public required byte[] SecretHash { get; set; }
+    /// <summary>For <see cref="AccountTokenPurpose.ChangeEmail"/> (the new address) and <see cref="AccountTokenPurpose.VerifyEmail"/> (the address the link was sent to).</summary>
+    public string? Email { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? UsedAt { get; set; }
+    /// <summary>Set when a later event (password change, newer link) makes this link worthless before it expires.</summary>
+    public DateTimeOffset? InvalidatedAt { get; set; }
+}

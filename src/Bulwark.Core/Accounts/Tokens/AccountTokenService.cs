@@ -1,0 +1,139 @@
+using Bulwark.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bulwark.Core.Accounts.Tokens;
+
+/// <summary>The secret goes into the e-mailed link; it is returned once and never stored.</summary>
+public sealed record IssuedAccountToken(string Secret, AccountToken Token, TimeSpan ValidFor);
+
+public enum AccountTokenCheck
+{
+    Valid,
+    /// <summary>Unknown, malformed, or issued for another purpose: callers must not say which.</summary>
+    Invalid,
+    Expired,
+    Used,
+    /// <summary>A newer link, a password change or an e-mail change made this one worthless.</summary>
+    Superseded,
+}
+
+public sealed record AccountTokenRedemption(AccountTokenCheck Result, AccountToken? Token)
+{
+    public bool Succeeded => Result == AccountTokenCheck.Valid;
+
+    public string Message => Result switch
+    {
+        AccountTokenCheck.Valid => "",
+        AccountTokenCheck.Expired => "This link has expired. Ask for a new one.",
+        AccountTokenCheck.Used => "This link has already been used. Ask for a new one if you still need it.",
+        AccountTokenCheck.Superseded => "This link is no longer valid because a newer link was sent or the account changed since. Use the newest link or ask for a new one.",
+        _ => "This link is not valid. Check that it was copied whole, or ask for a new one.",
+    };
+}
+
+/// <summary>
+/// Issues and redeems one-time e-mail links. One live link per user and purpose: issuing a new one
+/// supersedes the older ones, so only the latest mail can be used.
+/// </summary>
+public sealed class AccountTokenService(BulwarkDbContext db, AccountLinkOptions options, TimeProvider time)
+{
+    private static long _lastPruneTicks;
+
+    public TimeSpan LifetimeOf(AccountTokenPurpose purpose) => purpose switch
+    {
+        AccountTokenPurpose.VerifyEmail => options.VerifyEmailLifetime,
+        AccountTokenPurpose.ResetPassword => options.ResetPasswordLifetime,
+        AccountTokenPurpose.ChangeEmail => options.ChangeEmailLifetime,
+        AccountTokenPurpose.ConfirmDevice => options.ConfirmDeviceLifetime,
+        _ => throw new ArgumentOutOfRangeException(nameof(purpose)),
+    };
+
+    /// <summary>Creates a link for <paramref name="user"/> and supersedes its older ones; the caller saves.</summary>
+    public async Task<IssuedAccountToken> IssueAsync(User user, AccountTokenPurpose purpose, string? email, CancellationToken ct = default)
+    {
+        await InvalidateOutstandingAsync(user.Id, purpose, ct);
+        var (secret, hash) = OpaqueSecret.Create();
+        var now = time.GetUtcNow();
+        if (Housekeeping.IsDue(ref _lastPruneTicks, now, TimeSpan.FromHours(1))) await PruneAsync(ct);
+        var lifetime = LifetimeOf(purpose);
+        var token = new AccountToken
+        {
+            Purpose = purpose,
+            UserId = user.Id,
+            User = user,
+            SecretHash = hash,
+            Email = email,
+            CreatedAt = now,
+            ExpiresAt = now + lifetime,
+        };
+        db.AccountTokens.Add(token);
+        return new IssuedAccountToken(secret, token, lifetime);
+    }
+
+    /// <summary>Checks a link without using it up (to decide whether to show the form behind it).</summary>
+    public async Task<AccountTokenRedemption> PeekAsync(string? secret, AccountTokenPurpose purpose, CancellationToken ct = default)
+    {
+        var token = await FindAsync(secret, purpose, ct);
+        return new(Judge(token), token);
+    }
+
+    /// <summary>
+    /// Uses a link up. The "not yet used" condition is part of the UPDATE, so two concurrent requests
+    /// with the same link cannot both succeed; run inside the caller's transaction to tie the use to the
+    /// change it authorizes.
+    /// </summary>
+    public async Task<AccountTokenRedemption> RedeemAsync(string? secret, AccountTokenPurpose purpose, CancellationToken ct = default)
+    {
+        var token = await FindAsync(secret, purpose, ct);
+        var check = Judge(token);
+        if (check != AccountTokenCheck.Valid) return new(check, token);
+        var now = time.GetUtcNow();
+        var claimed = await db.AccountTokens
+            .Where(t => t.Id == token!.Id && t.UsedAt == null && t.InvalidatedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.UsedAt, now), ct);
+        if (claimed != 1)
+        {
+            // Used or invalidated since it was read (by a concurrent request, or by a bulk update that
+            // bypassed this context's copy): re-read to tell which.
+            await db.Entry(token!).ReloadAsync(ct);
+            var current = Judge(token);
+            return new(current == AccountTokenCheck.Valid ? AccountTokenCheck.Used : current, token);
+        }
+        token!.UsedAt = now;
+        db.Entry(token).Property(t => t.UsedAt).IsModified = false;
+        return new(AccountTokenCheck.Valid, token);
+    }
+
+    /// <summary>Makes every unused link of this purpose worthless (for example reset links after a password change).</summary>
+    public Task<int> InvalidateOutstandingAsync(long userId, AccountTokenPurpose purpose, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        return db.AccountTokens
+            .Where(t => t.UserId == userId && t.Purpose == purpose && t.UsedAt == null && t.InvalidatedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.InvalidatedAt, now), ct);
+    }
+
+    /// <summary>Deletes links that expired longer than the retention ago (used or not).</summary>
+    public Task<int> PruneAsync(CancellationToken ct = default)
+    {
+        var cutoff = time.GetUtcNow() - Housekeeping.Retention;
+        return db.AccountTokens.Where(t => t.ExpiresAt < cutoff).ExecuteDeleteAsync(ct);
+    }
+
+    private async Task<AccountToken?> FindAsync(string? secret, AccountTokenPurpose purpose, CancellationToken ct)
+    {
+        if (OpaqueSecret.Hash(secret) is not { } hash) return null;
+        var token = await db.AccountTokens.Include(t => t.User).FirstOrDefaultAsync(t => t.SecretHash == hash, ct);
+        // A reset link must not verify an e-mail and the other way round: the purpose is part of the check.
+        return token?.Purpose == purpose ? token : null;
+    }
+
+    private AccountTokenCheck Judge(AccountToken? token)
+    {
+        if (token is null) return AccountTokenCheck.Invalid;
+        if (token.UsedAt is not null) return AccountTokenCheck.Used;
+        if (token.InvalidatedAt is not null) return AccountTokenCheck.Superseded;
+        if (token.ExpiresAt <= time.GetUtcNow()) return AccountTokenCheck.Expired;
+        return AccountTokenCheck.Valid;
+    }
+}

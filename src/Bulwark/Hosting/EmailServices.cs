@@ -1,0 +1,48 @@
+using Bulwark.Core.Accounts;
+using Bulwark.Core.Email;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Hosting;
+
+/// <summary>
+/// E-mail for the web host: options bound and checked at start, the configured transport, and the
+/// outbox that flows write to.
+/// </summary>
+public static class EmailServices
+{
+    public static IServiceCollection AddBulwarkEmail(this IServiceCollection services)
+    {
+        services.AddOptions<EmailOptions>()
+            .BindConfiguration(EmailOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Mode != EmailMode.Smtp || !string.IsNullOrWhiteSpace(o.Smtp.Host), "Bulwark:Email:Mode is Smtp but Bulwark:Email:Smtp:Host is empty.")
+            .Validate(o => MimeKit.MailboxAddress.TryParse(o.From, out _), "Bulwark:Email:From is not an e-mail address (\"Name <address>\" or \"address\").")
+            .Validate(o => OptionsChecks.Valid(o.Smtp), "Bulwark:Email:Smtp has a value out of range (Port 1-65535, TimeoutSeconds 1-600).")
+            .ValidateOnStart();
+
+        services.AddSingleton<EmailTransport>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<EmailOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            IEmailSender sender = options.Mode switch
+            {
+                EmailMode.Smtp => new SmtpEmailSender(options.Smtp, options.From, time),
+                _ => new PickupDirectoryEmailSender(PickupDirectory(sp, options), options.From, time),
+            };
+            return new EmailTransport(sender);
+        });
+        services.AddSingleton<EmailOutbox>();
+        services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<EmailOutbox>());
+        services.AddHostedService<EmailDispatcher>();
+        services.AddSingleton(sp => new AccountLinks(() => sp.GetRequiredService<PublicUrl>().Uri));
+        return services;
+    }
+
+    public static string PickupDirectory(IServiceProvider sp, EmailOptions options) =>
+        options.PickupDirectory is { Length: > 0 } dir
+            ? Path.GetFullPath(dir)
+            : Path.Combine(DataServices.DataDirectory(sp.GetRequiredService<IOptions<BulwarkOptions>>().Value), "mail");
+}
+
+/// <summary>The sender that really delivers (pickup directory or SMTP), used by the dispatcher only.</summary>
+public sealed record EmailTransport(IEmailSender Sender);

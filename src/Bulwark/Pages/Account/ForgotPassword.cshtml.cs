@@ -1,0 +1,30 @@
+using Bulwark.Core.Accounts.Flows;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Bulwark.Pages.Account;
+
+public sealed class ForgotPasswordModel(PasswordResetRequest request) : BulwarkPageModel
+{
+    [BindProperty]
+    public string Login { get; set; } = "";
+
+    /// <summary>The same words whether or not an account matched.</summary>
+    public string? Answer { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var result = await request.RequestAsync(Login, RequestActor, ct);
+        if (result.Succeeded)
+        {
+            Answer = result.Message;
+            return Page();
+        }
+        if (result.Status == AccountStatus.Throttled) MarkThrottled(result.RetryAfterSeconds);
+        AddError(result);
+        return Page();
+    }
+}

@@ -1,0 +1,56 @@
+using Bulwark.Auth;
+using Bulwark.Core.Accounts.Flows;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Bulwark.Pages.Account;
+
+/// <summary>Change e-mail address (needs a recent sign-in) and password (needs the current password).</summary>
+public sealed class SettingsModel(EmailChange emailChange, PasswordChange passwordChange) : BulwarkPageModel
+{
+    [BindProperty]
+    public string NewEmail { get; set; } = "";
+
+    [BindProperty]
+    public string CurrentPassword { get; set; } = "";
+
+    [BindProperty]
+    public string NewPassword { get; set; } = "";
+
+    /// <summary>Which form the errors on the page belong to.</summary>
+    public string? FailedForm { get; private set; }
+
+    public string Email => CurrentUser.Email;
+
+    public void OnGet()
+    {
+    }
+
+    [RequireRecentAuthentication]
+    public async Task<IActionResult> OnPostEmailAsync(CancellationToken ct)
+    {
+        var result = await emailChange.RequestAsync(CurrentUser, NewEmail, RequestActor, ct);
+        if (result.Succeeded)
+        {
+            Flash(result.Message);
+            return RedirectToPage();
+        }
+        FailedForm = "email";
+        AddError(result);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostPasswordAsync(CancellationToken ct)
+    {
+        var result = await passwordChange.ChangeAsync(HttpContext.CurrentSession()!, CurrentPassword, NewPassword, RequestActor, ct);
+        CurrentPassword = NewPassword = "";
+        if (result.Succeeded)
+        {
+            Flash(result.Message);
+            return RedirectToPage();
+        }
+        if (result.Status == AccountStatus.Throttled) MarkThrottled(result.RetryAfterSeconds);
+        FailedForm = "password";
+        AddError(result);
+        return Page();
+    }
+}

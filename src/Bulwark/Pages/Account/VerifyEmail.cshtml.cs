@@ -1,0 +1,16 @@
+using Bulwark.Core.Accounts.Flows;
+
+namespace Bulwark.Pages.Account;
+
+/// <summary>The landing page of the e-mailed verification link.</summary>
+public sealed class VerifyEmailModel(EmailVerification verification) : BulwarkPageModel
+{
+    public AccountResult Result { get; private set; } = null!;
+
+    public async Task OnGetAsync(string? token, CancellationToken ct)
+    {
+        NoReferrer();
+        Result = await verification.VerifyAsync(token, RequestActor, ct);
+        if (!Result.Succeeded) Response.StatusCode = StatusCodes.Status400BadRequest;
+    }
+}

@@ -1,0 +1,41 @@
+using Bulwark.Auth;
+using Bulwark.Core.Accounts;
+using Bulwark.Core.Accounts.Flows;
+using Bulwark.Core.Audit;
+using Bulwark.Endpoints;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Bulwark.Pages;
+
+/// <summary>Helpers every page model shares: the audit actor, flash messages, throttling answers.</summary>
+public abstract class BulwarkPageModel : PageModel
+{
+    /// <summary>IP and user agent of this request, and the signed-in user if any.</summary>
+    protected Actor RequestActor => Endpoints.RequestActor.From(HttpContext) with { UserId = HttpContext.CurrentSession()?.UserId };
+
+    protected User CurrentUser => HttpContext.CurrentUser();
+
+    /// <summary>A message shown once on the next page (after a redirect).</summary>
+    protected void Flash(string message, bool error = false) => TempData[error ? "FlashError" : "Flash"] = message;
+
+    /// <summary>Puts a flow's refusal next to the field it is about, or at the top of the form.</summary>
+    protected void AddError(AccountResult result) => ModelState.AddModelError(result.Field ?? "", result.Message);
+
+    /// <summary>Answers 429 with Retry-After; the page itself still renders, with the message.</summary>
+    protected void MarkThrottled(int retryAfterSeconds)
+    {
+        Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        Response.Headers.RetryAfter = Math.Max(1, retryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Pages whose URL carries a one-time secret must not leak it to the next site through Referer.</summary>
+    protected void NoReferrer() => Response.Headers["Referrer-Policy"] = "no-referrer";
+
+    /// <summary>Pages that show a secret once must not be kept in any cache.</summary>
+    protected void NoStore() => Response.Headers.CacheControl = "no-store";
+
+    /// <summary>A local return URL, or <paramref name="fallback"/>: never an open redirect.</summary>
+    protected string SafeReturnUrl(string? returnUrl, string fallback = "/manage/projects/") =>
+        !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : fallback;
+}

@@ -1,0 +1,38 @@
+using Bulwark.Core.Projects;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Bulwark.Pages.Manage;
+
+/// <summary>A management page of one project: loads the signed-in user's membership, refuses non-members.</summary>
+public abstract class ManagePageModel(ProjectAccess access) : BulwarkPageModel
+{
+    public ProjectMembership Membership { get; private set; } = null!;
+
+    public Bulwark.Core.Packaging.Project Project => Membership.Project;
+
+    /// <summary>Null when the page may go on; otherwise the answer (404 unknown project, 403 not a collaborator).</summary>
+    protected async Task<IActionResult?> LoadAsync(string name, CancellationToken ct)
+    {
+        var membership = await access.FindAsync(name, CurrentUser.Id, ct);
+        if (membership is null) return NotFound();
+        if (!membership.IsMember) return Forbid();
+        Membership = membership;
+        return null;
+    }
+
+    /// <summary>The typed project name of a destructive form; adds the error when it does not match.</summary>
+    protected bool Confirmed(string? typed)
+    {
+        if (ProjectAccess.ConfirmsName(typed, Project)) return true;
+        Flash($"Type the project name “{Project.Name}” to confirm.", error: true);
+        return false;
+    }
+
+    /// <summary>Flashes the outcome and goes back to the page (post/redirect/get).</summary>
+    protected IActionResult Outcome(ManageResult result, string? redirectTo = null)
+    {
+        if (result.Status == ManageStatus.Forbidden) return Forbid();
+        Flash(result.Message, error: !result.Succeeded);
+        return redirectTo is null ? RedirectToPage() : LocalRedirect(redirectTo);
+    }
+}

@@ -1,0 +1,84 @@
+using Bulwark.Auth;
+using Bulwark.Core.Browsing;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Bulwark.Hosting;
+using Bulwark.Rendering;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Web;
+
+/// <summary>The server-rendered web UI: Razor Pages, static files, sign-in, security headers.</summary>
+public static class WebUi
+{
+    /// <summary>Paths of the machine APIs: no HTML error pages and no sign-in redirects there.</summary>
+    private static readonly string[] ApiPrefixes = ["/simple", "/pypi", "/files", "/legacy", "/_health", "/_"];
+
+    /// <summary>Pages under /Account that work without a session.</summary>
+    private static readonly string[] AnonymousAccountPages =
+    [
+        "/Account/Login", "/Account/Register", "/Account/VerifyEmail", "/Account/ForgotPassword",
+        "/Account/ResetPassword", "/Account/ConfirmEmail", "/Account/Logout",
+    ];
+
+    public static bool IsApiPath(PathString path) =>
+        ApiPrefixes.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
+
+    public static IServiceCollection AddBulwarkWebUi(this IServiceCollection services)
+    {
+        services.AddRazorPages(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Account");
+            foreach (var open in AnonymousAccountPages) options.Conventions.AllowAnonymousToPage(open);
+            options.Conventions.AuthorizeFolder("/Manage");
+            options.Conventions.AuthorizeFolder("/Admin", BulwarkClaims.AdminPolicy);
+        }).AddMvcOptions(mvc => mvc.Filters.Add<RecentAuthenticationFilter>());
+        services.AddAuthentication(BulwarkClaims.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(BulwarkClaims.Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(BulwarkClaims.AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(BulwarkClaims.AdminRole));
+        services.AddScoped<WebSignIn>();
+        services.Configure<CookieTempDataProviderOptions>(o =>
+        {
+            o.Cookie.Name = "bulwark-flash";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        services.AddAntiforgery();
+        services.AddOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>()
+            .Configure<IOptions<BulwarkOptions>>((af, bulwark) =>
+            {
+                var https = bulwark.Value.PublicUrl?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true;
+                // The __Host- prefix binds the cookie to this exact origin, but browsers accept it only with Secure.
+                af.Cookie.Name = https ? "__Host-bulwark-af" : "bulwark-af";
+                af.Cookie.SecurePolicy = https ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+                af.Cookie.SameSite = SameSiteMode.Strict;
+                af.Cookie.HttpOnly = true;
+                af.Cookie.Path = "/";
+                af.FormFieldName = "__csrf";
+            });
+        services.AddBulwarkManagement();
+        services.AddSingleton<ReadmeRenderer>();
+        services.AddScoped<ProjectSearch>();
+        services.AddScoped<ProjectPages>();
+        services.AddScoped<UserProfiles>();
+        return services;
+    }
+
+    public static void UseBulwarkWebUi(this WebApplication app)
+    {
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseWhen(ctx => !IsApiPath(ctx.Request.Path), html => html.UseStatusCodePagesWithReExecute("/error/{0}"));
+        app.UseStaticFiles();
+        // Routing runs after the status-code pages so that their re-executed request finds the error page.
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+    }
+
+    public static void MapBulwarkPages(this WebApplication app)
+    {
+        app.MapRazorPages();
+    }
+}

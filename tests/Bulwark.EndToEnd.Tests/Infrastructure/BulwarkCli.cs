@@ -1,0 +1,54 @@
+namespace Bulwark.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The real <c>Bulwark.dll</c> run as an operator would: <c>dotnet Bulwark.dll VERB ...</c> with
+/// <c>Bulwark__DataDirectory</c> pointing at the live server's data directory.
+/// </summary>
+public sealed class BulwarkCli(string dataDirectory, string workingDirectory)
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>The app's entry assembly, copied next to the tests together with its runtimeconfig and deps files.</summary>
+    public static string AssemblyPath
+    {
+        get
+        {
+            var path = Path.Combine(AppContext.BaseDirectory, "Bulwark.dll");
+            if (!File.Exists(path) || !File.Exists(Path.ChangeExtension(path, ".runtimeconfig.json")))
+            {
+                throw new FileNotFoundException($"Bulwark.dll and Bulwark.runtimeconfig.json were expected in {AppContext.BaseDirectory}.");
+            }
+            return path;
+        }
+    }
+
+    /// <summary>The dotnet host running these tests (set by the SDK), else the one on PATH.</summary>
+    public static string DotnetHost =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
+    public Task<ProcessResult> RunAsync(string[] args, string? stdin = null)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
+            ["HOME"] = workingDirectory,
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+            ["Bulwark__DataDirectory"] = dataDirectory,
+            ["Bulwark__Database"] = "Sqlite",
+        };
+        foreach (var name in new[] { "DOTNET_ROOT", "DOTNET_ROOT_X64", "DOTNET_ROOT_ARM64" })
+        {
+            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value) env[name] = value;
+        }
+        return new ExternalProcess
+        {
+            FileName = DotnetHost,
+            Arguments = [AssemblyPath, .. args],
+            WorkingDirectory = workingDirectory,
+            Environment = env,
+            Stdin = stdin,
+            Timeout = Timeout,
+        }.RunAsync();
+    }
+}
