@@ -101,6 +101,11 @@ class Nginx:
                 raise RuntimeError(f"nginx copy of {t.path} differs (status {status}, type {headers.get('Content-Type')})")
         log(f"nginx serves the same bytes and content types for {len(targets)} URLs")
 
+    def pids(self):
+        """The master and its workers (the workers do the serving)."""
+        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout.split()
+        return [self.process.pid] + [int(c) for c in children]
+
     def stop(self):
         if self.process and self.process.poll() is None:
             self.process.terminate()

@@ -50,13 +50,14 @@ def targets(manifest):
 def compare(server, nginx, target_list, seconds):
     rows = []
     for t in target_list:
-        # A short unrecorded run first: JIT, caches and connection setup are not what is measured.
-        wrk(server.base + t.path, 2, t.accept)
+        # An unrecorded run first: JIT tiers, caches and connection setup are not what is measured.
+        wrk(server.base + t.path, 5, t.accept)
         wrk(nginx.base + t.nginx_path, 2, t.accept)
-        b = wrk(server.base + t.path, seconds, t.accept)
-        n = wrk(nginx.base + t.nginx_path, seconds, t.accept)
+        b = wrk(server.base + t.path, seconds, t.accept, pids=[server.pid])
+        n = wrk(nginx.base + t.nginx_path, seconds, t.accept, pids=nginx.pids())
         row = {"key": t.key, "label": t.label, "bytes": len(t.body), "bulwark": b, "nginx": n,
-               "rps_ratio": b["rps"] / n["rps"], "p50_ratio": b["p50_ms"] / n["p50_ms"], "p99_ratio": b["p99_ms"] / n["p99_ms"]}
+               "rps_ratio": b["rps"] / n["rps"], "p50_ratio": b["p50_ms"] / n["p50_ms"], "p99_ratio": b["p99_ms"] / n["p99_ms"],
+               "cpu_ratio": b.get("cpu_us_per_request", 0) / max(n.get("cpu_us_per_request", 0), 1e-9)}
         log(f"{t.key}: Bulwark {b['rps']:.0f} req/s p50 {b['p50_ms']:.2f} p99 {b['p99_ms']:.2f} ms | "
             f"nginx {n['rps']:.0f} req/s p50 {n['p50_ms']:.2f} p99 {n['p99_ms']:.2f} ms | ratio {row['rps_ratio']:.2f}")
         rows.append(row)

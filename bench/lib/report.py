@@ -10,8 +10,8 @@ def verdict(ok):
 
 
 def compare_table(rows):
-    lines = ["| URL | bytes | Bulwark req/s | nginx req/s | ratio (≥ 0.7) | Bulwark p50 / p99 ms | nginx p50 / p99 ms | p50 ratio | p99 ratio (≤ 2) |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| URL | bytes | Bulwark req/s | nginx req/s | ratio (≥ 0.7) | Bulwark p50 / p99 ms | nginx p50 / p99 ms | p50 ratio | p99 ratio (≤ 2) | server CPU µs/req Bulwark / nginx |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         b, n = r["bulwark"], r["nginx"]
         # The 500-file page's goal is requests/s only; every other row has both.
@@ -19,7 +19,8 @@ def compare_table(rows):
         lines.append(
             f"| {r['label']} | {r['bytes']} | {b['rps']:,.0f} | {n['rps']:,.0f} | {r['rps_ratio']:.2f} {verdict(r['rps_ratio'] >= GOAL_RPS)} | "
             f"{b['p50_ms']:.2f} / {b['p99_ms']:.2f} | {n['p50_ms']:.2f} / {n['p99_ms']:.2f} | {r['p50_ratio']:.2f} | "
-            f"{r['p99_ratio']:.2f} {verdict(p99_goal) if not r['key'].startswith('big') else ''} |")
+            f"{r['p99_ratio']:.2f} {verdict(p99_goal) if not r['key'].startswith('big') else ''} | "
+            f"{b.get('cpu_us_per_request', 0):.0f} / {n.get('cpu_us_per_request', 0):.0f} |")
     return lines
 
 

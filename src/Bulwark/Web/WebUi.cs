@@ -69,12 +69,21 @@ public static class WebUi
     public static void UseBulwarkWebUi(this WebApplication app)
     {
         app.UseMiddleware<SecurityHeaders>();
-        app.UseWhen(ctx => !IsApiPath(ctx.Request.Path), html => html.UseStatusCodePagesWithReExecute("/error/{0}"));
-        app.UseStaticFiles();
+        // The machine APIs (simple pages, files, uploads) are most of the traffic and need none of the web
+        // UI's middleware: no wwwroot file lookup, no session cookie, no page authorization. Each of those
+        // costs something on every request, and an index page served from memory costs little else.
+        app.UseWhen(ctx => !IsApiPath(ctx.Request.Path), html =>
+        {
+            html.UseStatusCodePagesWithReExecute("/error/{0}");
+            html.UseStaticFiles();
+        });
         // Routing runs after the status-code pages so that their re-executed request finds the error page.
         app.UseRouting();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseWhen(ctx => !IsApiPath(ctx.Request.Path), html =>
+        {
+            html.UseAuthentication();
+            html.UseAuthorization();
+        });
     }
 
     public static void MapBulwarkPages(this WebApplication app)
