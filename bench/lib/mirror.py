@@ -9,7 +9,8 @@ from common import free_port, http_get, log
 # Headers Bulwark sends that nginx should send too, so both responses carry about the same header bytes.
 COPIED_HEADERS = ["Cache-Control", "Vary", "Access-Control-Allow-Origin", "Access-Control-Allow-Headers",
                   "Access-Control-Allow-Methods", "Access-Control-Max-Age", "Access-Control-Expose-Headers",
-                  "X-PyPI-Last-Serial"]
+                  "X-PyPI-Last-Serial", "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
+                  "X-Frame-Options"]
 
 CONFIG = """
 worker_processes auto;

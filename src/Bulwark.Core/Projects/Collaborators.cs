@@ -17,7 +17,7 @@ public sealed record InvitationRow(long Id, string ProjectName, string Normalize
 /// collaborators, anyone may leave; a project always keeps at least one owner. Every change is audited
 /// and e-mailed to the people it concerns and to the owners.
 /// </summary>
-public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditLog audit, IEmailSender mail, AccountLinks links, TimeProvider time)
+public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditLog audit, IEmailSender mail, AccountLinks links, TimeProvider time, IndexJournal journal)
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
 
@@ -104,6 +104,8 @@ public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditL
         if (!already)
         {
             db.ProjectRoles.Add(new ProjectRole { ProjectId = project.Id, UserId = user.Id, Role = invitation.Role, CreatedAt = time.GetUtcNow() });
+            // Roles are part of the JSON API (ownership); journaled like Warehouse does, so cached pages follow.
+            await journal.AppendAsync(project, $"add {invitation.Role} {user.Username}", userId: user.Id, ct: ct);
             audit.Record(AuditEventType.RoleAdded, actor with { UserId = user.Id }, user.Id, project.Id,
                 JsonSerializer.Serialize(new { user = user.Username, role = invitation.Role.ToString(), invitedBy = invitation.Inviter?.Username }));
         }
@@ -177,6 +179,7 @@ public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditL
             }
         }
         db.ProjectRoles.Remove(role);
+        await journal.AppendAsync(project, $"remove {role.Role} {target.Username}", userId: actingUser.Id, ct: ct);
         audit.Record(AuditEventType.RoleRemoved, actor with { UserId = actingUser.Id }, target.Id, project.Id,
             JsonSerializer.Serialize(new { user = target.Username, role = role.Role.ToString(), removedBy = actingUser.Username }));
         await db.SaveChangesAsync(ct);

@@ -15,7 +15,7 @@ public sealed class SessionAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    SessionService sessions)
+    IServiceProvider services)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SignInPath = "/account/login";
@@ -24,6 +24,9 @@ public sealed class SessionAuthenticationHandler(
     {
         var id = SessionCookie.Read(Request);
         if (id is null) return AuthenticateResult.NoResult();
+        // Resolved only when there is a cookie: the session store brings a DbContext, and creating one for
+        // every cookie-less request (pip, file downloads) cost more than serving the cached page itself.
+        var sessions = services.GetRequiredService<SessionService>();
         var validation = await sessions.ValidateAsync(id, Context.RequestAborted);
         BulwarkClaims.SetSession(Context, validation);
         if (validation.IsSignedIn)

@@ -69,21 +69,19 @@ public static class WebUi
     public static void UseBulwarkWebUi(this WebApplication app)
     {
         app.UseMiddleware<SecurityHeaders>();
-        // The machine APIs (simple pages, files, uploads) are most of the traffic and need none of the web
-        // UI's middleware: no wwwroot file lookup, no session cookie, no page authorization. Each of those
-        // costs something on every request, and an index page served from memory costs little else.
+        // The machine APIs (simple pages, files, uploads) are most of the traffic and need no error pages and
+        // no wwwroot lookup (a file-system probe on every request otherwise).
         app.UseWhen(ctx => !IsApiPath(ctx.Request.Path), html =>
         {
             html.UseStatusCodePagesWithReExecute("/error/{0}");
             html.UseStaticFiles();
         });
         // Routing runs after the status-code pages so that their re-executed request finds the error page.
+        // Authentication stays on the main pipeline (WebApplication would otherwise add its own in front of
+        // everything); without a session cookie it costs a cookie lookup (see SessionAuthenticationHandler).
         app.UseRouting();
-        app.UseWhen(ctx => !IsApiPath(ctx.Request.Path), html =>
-        {
-            html.UseAuthentication();
-            html.UseAuthorization();
-        });
+        app.UseAuthentication();
+        app.UseAuthorization();
     }
 
     public static void MapBulwarkPages(this WebApplication app)

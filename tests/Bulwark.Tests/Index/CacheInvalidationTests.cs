@@ -55,6 +55,30 @@ public abstract class CacheInvalidationTests<TServer>(TServer server) where TSer
     }
 
     [Fact]
+    public async Task A_new_collaborator_shows_in_the_cached_json_api_ownership()
+    {
+        await server.SeedAsync(new ReleaseSeed("owned-project", "1.0"));
+        await server.AddRoleAsync("owned-project", "first-owner", ProjectRoleKind.Owner);
+        Assert.Single((await (await _client.GetAsync("/pypi/owned-project/json")).ReadJsonAsync()).GetProperty("ownership").GetProperty("roles").EnumerateArray());
+
+        await server.WithScopeAsync(async sp =>
+        {
+            var users = sp.GetRequiredService<Bulwark.Core.Accounts.UserService>();
+            var owner = (await users.FindByUsernameAsync("first-owner"))!;
+            var invitee = (await users.CreateAsync("second-maintainer", "second-maintainer@example.com", null, false, true, new Actor("test", "test"))).User!;
+            var collaborators = sp.GetRequiredService<Bulwark.Core.Projects.Collaborators>();
+            var membership = (await sp.GetRequiredService<Bulwark.Core.Projects.ProjectAccess>().FindAsync("owned-project", owner.Id))!;
+            await collaborators.InviteAsync(membership, owner, "second-maintainer", ProjectRoleKind.Maintainer, new Actor("test", "test"));
+            var invitation = (await collaborators.PendingForUserAsync(invitee.Id)).Single();
+            await collaborators.AcceptAsync(invitation.Id, invitee, new Actor("test", "test"));
+            return 0;
+        });
+
+        var roles = (await (await _client.GetAsync("/pypi/owned-project/json")).ReadJsonAsync()).GetProperty("ownership").GetProperty("roles");
+        Assert.Contains(roles.EnumerateArray(), r => r.GetProperty("user").GetString() == "second-maintainer");
+    }
+
+    [Fact]
     public async Task A_quarantine_stops_downloads_that_were_served_before()
     {
         var wheel = (await server.SeedAsync(new ReleaseSeed("download-then-quarantine", "1.0"))).Single();
