@@ -1,4 +1,7 @@
 using Bulwark.Core.Accounts;
+using Bulwark.Core.Accounts.RecoveryCodes;
+using Bulwark.Core.Accounts.Totp;
+using Bulwark.Core.Accounts.WebAuthn;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Downloads;
 using Bulwark.Core.Packaging;
@@ -21,6 +24,11 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
     public DbSet<JournalEntry> Journal => Set<JournalEntry>();
     public DbSet<DownloadCount> DownloadCounts => Set<DownloadCount>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<TotpCredential> TotpCredentials => Set<TotpCredential>();
+    public DbSet<RecoveryCodeSet> RecoveryCodeSets => Set<RecoveryCodeSet>();
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+    public DbSet<WebAuthnCredential> WebAuthnCredentials => Set<WebAuthnCredential>();
+    public DbSet<WebAuthnChallenge> WebAuthnChallenges => Set<WebAuthnChallenge>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -54,6 +62,8 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
             e.HasIndex(t => t.UserId);
             e.Property(t => t.Name).HasMaxLength(100);
         });
+
+        SecondFactorModel.Configure(b);
 
         b.Entity<Project>(e =>
         {
