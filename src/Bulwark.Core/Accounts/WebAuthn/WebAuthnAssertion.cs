@@ -150,10 +150,8 @@ public sealed class WebAuthnAssertion(
                 .SetProperty(c => c.LastUsedAt, now), ct);
         if (updated != 1) return await FlagPossibleCloneAsync(credential, raw, actor, ct);
 
-        credential.SignCount = newCount;
-        credential.BackedUp = verified.IsBackedUp;
-        credential.LastUsedAt = now;
-        db.Entry(credential).State = EntityState.Unchanged;
+        // The row changed behind the change tracker's back; read it again so callers see what is stored.
+        await db.Entry(credential).ReloadAsync(ct);
         var userVerified = AuthenticatorAssertionResponse.Parse(raw).AuthenticatorData.UserVerified;
         return new WebAuthnAssertionResult(WebAuthnOutcome.Success, credential.User, credential) { UserVerified = userVerified };
     }
@@ -173,8 +171,7 @@ public sealed class WebAuthnAssertion(
         await db.WebAuthnCredentials
             .Where(c => c.Id == credential.Id && c.FlaggedAsPossibleCloneAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.FlaggedAsPossibleCloneAt, now), ct);
-        credential.FlaggedAsPossibleCloneAt ??= now;
-        db.Entry(credential).State = EntityState.Unchanged;
+        await db.Entry(credential).ReloadAsync(ct);
         logger.LogWarning("WebAuthn credential {Credential} of user {UserId} presented counter {Presented} after {Stored}: flagged as possibly cloned",
             credential.Id, credential.UserId, presented, credential.SignCount);
         audit.Record(AuditEventType.WebAuthnPossibleClone, actor, credential.UserId,
