@@ -10,6 +10,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Bulwark.Tests.Shared.SecondFactors;
 
 namespace Bulwark.Core.Tests.Accounts.SecondFactors;
 
@@ -28,8 +29,8 @@ public sealed class RecordingNotifier : IFactorNotifier
 /// <summary>The second-factor services over an in-memory SQLite database with the real model and a fake clock.</summary>
 public sealed class FactorTestContext : IDisposable
 {
-    public const string RpId = "bulwark.example";
-    public const string Origin = "https://bulwark.example";
+    public const string RpId = TestAuthenticator.DefaultRpId;
+    public const string Origin = TestAuthenticator.DefaultOrigin;
 
     private readonly SqliteConnection _connection = new("Data Source=:memory:");
 

@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Bulwark.Core.Tests.Accounts.SecondFactors;
+namespace Bulwark.Tests.Shared.SecondFactors;
 
 /// <summary>Authenticator-data flag bits (WebAuthn §6.1).</summary>
 [Flags]
@@ -28,6 +28,9 @@ public enum AuthFlags : byte
 /// </summary>
 public sealed class TestAuthenticator : IDisposable
 {
+    public const string DefaultRpId = "bulwark.example";
+    public const string DefaultOrigin = "https://bulwark.example";
+
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     public TestAuthenticator(byte[]? credentialId = null, Guid? aaguid = null)
@@ -46,7 +49,7 @@ public sealed class TestAuthenticator : IDisposable
     public static byte[] ChallengeOf(string optionsJson) =>
         Base64Url.DecodeFromChars(JsonNode.Parse(optionsJson)!["challenge"]!.GetValue<string>());
 
-    public string Register(string optionsJson, string origin = FactorTestContext.Origin, string rpId = FactorTestContext.RpId,
+    public string Register(string optionsJson, string origin = DefaultOrigin, string rpId = DefaultRpId,
         AuthFlags flags = AuthFlags.UP | AuthFlags.UV, byte[]? challenge = null, string type = "webauthn.create", bool? residentKey = null)
     {
         var options = JsonNode.Parse(optionsJson)!;
@@ -83,7 +86,7 @@ public sealed class TestAuthenticator : IDisposable
     }
 
     /// <summary>Signs an assertion. The counter goes up by one unless <paramref name="counter"/> says otherwise.</summary>
-    public string SignAssertion(string optionsJson, string origin = FactorTestContext.Origin, string rpId = FactorTestContext.RpId,
+    public string SignAssertion(string optionsJson, string origin = DefaultOrigin, string rpId = DefaultRpId,
         AuthFlags flags = AuthFlags.UP | AuthFlags.UV, uint? counter = null, byte[]? userHandle = null, bool omitUserHandle = false,
         byte[]? challenge = null, ECDsa? signWith = null, string type = "webauthn.get")
     {

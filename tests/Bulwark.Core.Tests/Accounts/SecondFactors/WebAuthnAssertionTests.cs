@@ -3,6 +3,7 @@ using Bulwark.Core.Accounts;
 using Bulwark.Core.Accounts.TwoFactor;
 using Bulwark.Core.Accounts.WebAuthn;
 using Bulwark.Core.Audit;
+using Bulwark.Tests.Shared.SecondFactors;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Core.Tests.Accounts.SecondFactors;
