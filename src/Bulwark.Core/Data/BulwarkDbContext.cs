@@ -2,6 +2,9 @@ using Bulwark.Core.Accounts;
 using Bulwark.Core.Accounts.Sessions;
 using Bulwark.Core.Accounts.Throttling;
 using Bulwark.Core.Accounts.Tokens;
+using Bulwark.Core.Accounts.RecoveryCodes;
+using Bulwark.Core.Accounts.Totp;
+using Bulwark.Core.Accounts.WebAuthn;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Downloads;
 using Bulwark.Core.Packaging;
@@ -28,6 +31,11 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
     public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<AuthAttempt> AuthAttempts => Set<AuthAttempt>();
+    public DbSet<TotpCredential> TotpCredentials => Set<TotpCredential>();
+    public DbSet<RecoveryCodeSet> RecoveryCodeSets => Set<RecoveryCodeSet>();
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+    public DbSet<WebAuthnCredential> WebAuthnCredentials => Set<WebAuthnCredential>();
+    public DbSet<WebAuthnChallenge> WebAuthnChallenges => Set<WebAuthnChallenge>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -97,6 +105,7 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
             e.Property(a => a.Network).HasMaxLength(64);
             e.Property(a => a.Kind).HasConversion<int>();
         });
+        SecondFactorModel.Configure(b);
 
         b.Entity<Project>(e =>
         {

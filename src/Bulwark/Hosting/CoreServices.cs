@@ -45,6 +45,7 @@ public static class CoreServices
         services.AddScoped<UserService>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<ReleaseManagement>();
+        services.AddSecondFactors();
         return services;
     }
 }
