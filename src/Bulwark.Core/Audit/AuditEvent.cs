@@ -47,4 +47,11 @@ public enum AuditEventType
     RoleAdded = 4030,
     RoleRemoved = 4031,
     UploadRejected = 4040,
+    /// <summary>The project entered the critical cohort (by downloads or from the always-critical list).</summary>
+    ProjectBecameCritical = 4050,
+
+    /// <summary>An admin put a name on the always-critical list.</summary>
+    CriticalListAdded = 6100,
+    /// <summary>An admin took a project out of the critical cohort (and off the always-critical list).</summary>
+    CriticalRemoved = 6101,
 }

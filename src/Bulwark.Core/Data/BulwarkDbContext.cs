@@ -2,6 +2,7 @@ using Bulwark.Core.Accounts;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Downloads;
 using Bulwark.Core.Packaging;
+using Bulwark.Core.Policies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -21,6 +22,7 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
     public DbSet<JournalEntry> Journal => Set<JournalEntry>();
     public DbSet<DownloadCount> DownloadCounts => Set<DownloadCount>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<CriticalOverride> CriticalOverrides => Set<CriticalOverride>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -64,6 +66,8 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
             e.HasIndex(p => p.LastSerial);
             e.HasIndex(p => p.UltranormalizedName);
             e.Property(p => p.UltranormalizedName).HasMaxLength(200);
+            // Partial: the cohort is about 1 % of projects, and the recompute reads exactly those rows.
+            e.HasIndex(p => p.CriticalSince).HasFilter("\"CriticalSince\" IS NOT NULL");
         });
 
         b.Entity<ProjectRole>(e =>
@@ -125,6 +129,15 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
             e.ToTable("download_counts");
             e.HasKey(d => new { d.FileId, d.Day });
             e.HasIndex(d => new { d.Day, d.ProjectId });
+        });
+
+        b.Entity<CriticalOverride>(e =>
+        {
+            e.ToTable("critical_overrides");
+            e.HasKey(o => o.NormalizedName);
+            e.Property(o => o.NormalizedName).HasMaxLength(200);
+            e.Property(o => o.Kind).HasConversion<int>();
+            e.Property(o => o.Reason).HasMaxLength(500);
         });
 
         b.Entity<AuditEvent>(e =>
