@@ -266,6 +266,12 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("CriticalEnforceAfter")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("CriticalNotifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("CriticalSince")
                         .HasColumnType("timestamp with time zone");
 
@@ -297,6 +303,9 @@ namespace Bulwark.Data.PostgreSql.Migrations
                         .HasColumnType("character varying(200)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CriticalSince")
+                        .HasFilter("\"CriticalSince\" IS NOT NULL");
 
                     b.HasIndex("LastSerial");
 
@@ -530,6 +539,30 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.HasIndex("Sha256Digest");
 
                     b.ToTable("files", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Policies.CriticalOverride", b =>
+                {
+                    b.Property<string>("NormalizedName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("CreatedByUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("NormalizedName");
+
+                    b.ToTable("critical_overrides", (string)null);
                 });
 
             modelBuilder.Entity("Bulwark.Core.Accounts.ApiToken", b =>

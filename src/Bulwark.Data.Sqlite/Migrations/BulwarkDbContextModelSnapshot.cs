@@ -252,6 +252,12 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("CriticalEnforceAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CriticalNotifiedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("CriticalSince")
                         .HasColumnType("INTEGER");
 
@@ -283,6 +289,9 @@ namespace Bulwark.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CriticalSince")
+                        .HasFilter("\"CriticalSince\" IS NOT NULL");
 
                     b.HasIndex("LastSerial");
 
@@ -512,6 +521,30 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.HasIndex("Sha256Digest");
 
                     b.ToTable("files", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Policies.CriticalOverride", b =>
+                {
+                    b.Property<string>("NormalizedName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CreatedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("NormalizedName");
+
+                    b.ToTable("critical_overrides", (string)null);
                 });
 
             modelBuilder.Entity("Bulwark.Core.Accounts.ApiToken", b =>

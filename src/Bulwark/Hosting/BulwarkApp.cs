@@ -32,6 +32,8 @@ public static class BulwarkApp
         services.AddProblemDetails();
         services.AddSingleton<PublicUrl>();
         services.AddIndexServices();
+        services.AddSingleton<CriticalRecomputeScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<CriticalRecomputeScheduler>());
         return services;
     }
 

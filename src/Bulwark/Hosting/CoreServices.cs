@@ -17,6 +17,7 @@ public static class CoreServices
         services.AddScoped<UserService>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<ReleaseManagement>();
+        services.AddCriticalProjects();
         return services;
     }
 }

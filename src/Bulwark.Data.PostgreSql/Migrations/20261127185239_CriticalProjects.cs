@@ -1,0 +1,67 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Bulwark.Data.PostgreSql.Migrations
+{
+    /// <inheritdoc />
+    public partial class CriticalProjects : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "CriticalEnforceAfter",
+                table: "projects",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "CriticalNotifiedAt",
+                table: "projects",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "critical_overrides",
+                columns: table => new
+                {
+                    NormalizedName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedByUserId = table.Column<long>(type: "bigint", nullable: true),
+                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_critical_overrides", x => x.NormalizedName);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_projects_CriticalSince",
+                table: "projects",
+                column: "CriticalSince",
+                filter: "\"CriticalSince\" IS NOT NULL");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "critical_overrides");
+
+            migrationBuilder.DropIndex(
+                name: "IX_projects_CriticalSince",
+                table: "projects");
+
+            migrationBuilder.DropColumn(
+                name: "CriticalEnforceAfter",
+                table: "projects");
+
+            migrationBuilder.DropColumn(
+                name: "CriticalNotifiedAt",
+                table: "projects");
+        }
+    }
+}
