@@ -181,7 +181,7 @@ namespace Bulwark.Data.PostgreSql.Migrations
 
                     b.HasKey("FileId", "Day");
 
-                    b.HasIndex("Day", "ProjectId");
+                    b.HasIndex("ProjectId", "Day", "Count");
 
                     b.ToTable("download_counts", (string)null);
                 });

@@ -171,7 +171,7 @@ namespace Bulwark.Data.Sqlite.Migrations
 
                     b.HasKey("FileId", "Day");
 
-                    b.HasIndex("Day", "ProjectId");
+                    b.HasIndex("ProjectId", "Day", "Count");
 
                     b.ToTable("download_counts", (string)null);
                 });

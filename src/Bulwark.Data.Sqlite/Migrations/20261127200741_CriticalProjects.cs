@@ -1,9 +1,8 @@
-﻿using System;
-using Microsoft.EntityFrameworkCore.Migrations;
+﻿using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Bulwark.Data.PostgreSql.Migrations
+namespace Bulwark.Data.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class CriticalProjects : Migration
@@ -11,27 +10,31 @@ namespace Bulwark.Data.PostgreSql.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<DateTimeOffset>(
+            migrationBuilder.DropIndex(
+                name: "IX_download_counts_Day_ProjectId",
+                table: "download_counts");
+
+            migrationBuilder.AddColumn<long>(
                 name: "CriticalEnforceAfter",
                 table: "projects",
-                type: "timestamp with time zone",
+                type: "INTEGER",
                 nullable: true);
 
-            migrationBuilder.AddColumn<DateTimeOffset>(
+            migrationBuilder.AddColumn<long>(
                 name: "CriticalNotifiedAt",
                 table: "projects",
-                type: "timestamp with time zone",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "critical_overrides",
                 columns: table => new
                 {
-                    NormalizedName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Kind = table.Column<int>(type: "integer", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    CreatedByUserId = table.Column<long>(type: "bigint", nullable: true),
-                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedByUserId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -43,6 +46,11 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 table: "projects",
                 column: "CriticalSince",
                 filter: "\"CriticalSince\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_download_counts_ProjectId_Day_Count",
+                table: "download_counts",
+                columns: new[] { "ProjectId", "Day", "Count" });
         }
 
         /// <inheritdoc />
@@ -55,6 +63,10 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 name: "IX_projects_CriticalSince",
                 table: "projects");
 
+            migrationBuilder.DropIndex(
+                name: "IX_download_counts_ProjectId_Day_Count",
+                table: "download_counts");
+
             migrationBuilder.DropColumn(
                 name: "CriticalEnforceAfter",
                 table: "projects");
@@ -62,6 +74,11 @@ namespace Bulwark.Data.PostgreSql.Migrations
             migrationBuilder.DropColumn(
                 name: "CriticalNotifiedAt",
                 table: "projects");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_download_counts_Day_ProjectId",
+                table: "download_counts",
+                columns: new[] { "Day", "ProjectId" });
         }
     }
 }

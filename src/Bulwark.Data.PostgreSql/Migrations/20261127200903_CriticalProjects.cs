@@ -1,8 +1,9 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Bulwark.Data.Sqlite.Migrations
+namespace Bulwark.Data.PostgreSql.Migrations
 {
     /// <inheritdoc />
     public partial class CriticalProjects : Migration
@@ -10,27 +11,31 @@ namespace Bulwark.Data.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<long>(
+            migrationBuilder.DropIndex(
+                name: "IX_download_counts_Day_ProjectId",
+                table: "download_counts");
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "CriticalEnforceAfter",
                 table: "projects",
-                type: "INTEGER",
+                type: "timestamp with time zone",
                 nullable: true);
 
-            migrationBuilder.AddColumn<long>(
+            migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "CriticalNotifiedAt",
                 table: "projects",
-                type: "INTEGER",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "critical_overrides",
                 columns: table => new
                 {
-                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    CreatedByUserId = table.Column<long>(type: "INTEGER", nullable: true),
-                    Reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                    NormalizedName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedByUserId = table.Column<long>(type: "bigint", nullable: true),
+                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -42,6 +47,11 @@ namespace Bulwark.Data.Sqlite.Migrations
                 table: "projects",
                 column: "CriticalSince",
                 filter: "\"CriticalSince\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_download_counts_ProjectId_Day_Count",
+                table: "download_counts",
+                columns: new[] { "ProjectId", "Day", "Count" });
         }
 
         /// <inheritdoc />
@@ -54,6 +64,10 @@ namespace Bulwark.Data.Sqlite.Migrations
                 name: "IX_projects_CriticalSince",
                 table: "projects");
 
+            migrationBuilder.DropIndex(
+                name: "IX_download_counts_ProjectId_Day_Count",
+                table: "download_counts");
+
             migrationBuilder.DropColumn(
                 name: "CriticalEnforceAfter",
                 table: "projects");
@@ -61,6 +75,11 @@ namespace Bulwark.Data.Sqlite.Migrations
             migrationBuilder.DropColumn(
                 name: "CriticalNotifiedAt",
                 table: "projects");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_download_counts_Day_ProjectId",
+                table: "download_counts",
+                columns: new[] { "Day", "ProjectId" });
         }
     }
 }
