@@ -41,31 +41,37 @@ public sealed class CriticalProjectAdmin(BulwarkDbContext db, CriticalMarks mark
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await marks.LockAsync(ct);
         var entry = await db.CriticalOverrides.FirstOrDefaultAsync(o => o.NormalizedName == normalized, ct);
-        if (entry is { Kind: CriticalOverrideKind.AlwaysCritical }) return (CriticalAddOutcome.AlreadyListed, null);
-        if (entry is null)
-        {
-            entry = new CriticalOverride { NormalizedName = normalized };
-            db.CriticalOverrides.Add(entry);
-        }
-        // Listing a name also ends an earlier admin removal of it: the newer decision wins.
-        entry.Kind = CriticalOverrideKind.AlwaysCritical;
-        entry.CreatedAt = time.GetUtcNow();
-        entry.CreatedByUserId = actor.UserId;
-        entry.Reason = Trim(reason);
-
+        var alreadyListed = entry is { Kind: CriticalOverrideKind.AlwaysCritical };
         var project = await db.Projects.AsNoTracking().Where(p => p.NormalizedName == normalized).Select(p => new { p.Id, p.CriticalSince }).FirstOrDefaultAsync(ct);
-        audit.Record(AuditEventType.CriticalListAdded, actor, projectId: project?.Id,
-            details: JsonSerializer.Serialize(new { name = normalized, reason = entry.Reason }));
+        if (!alreadyListed)
+        {
+            if (entry is null)
+            {
+                entry = new CriticalOverride { NormalizedName = normalized };
+                db.CriticalOverrides.Add(entry);
+            }
+            // Listing a name also ends an earlier admin removal of it: the newer decision wins.
+            entry.Kind = CriticalOverrideKind.AlwaysCritical;
+            entry.CreatedAt = time.GetUtcNow();
+            entry.CreatedByUserId = actor.UserId;
+            entry.Reason = Trim(reason);
+            audit.Record(AuditEventType.CriticalListAdded, actor, projectId: project?.Id,
+                details: JsonSerializer.Serialize(new { name = normalized, reason = entry.Reason }));
+        }
         MarkedProject? marked = null;
         if (project is { CriticalSince: null })
         {
+            // Also when the name was listed before the project existed and no recompute has run since.
             var list = await marks.MarkAsync([new CohortMember(project.Id, 0, null, CriticalReason.AlwaysCriticalList)], actor, "always-critical list", ct);
             marked = list.SingleOrDefault();
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         if (marked is not null) await marks.NotifyPendingAsync(ct);
-        var outcome = project is null ? CriticalAddOutcome.ListedNotYetCreated : marked is null ? CriticalAddOutcome.Listed : CriticalAddOutcome.ListedAndMarked;
+        var outcome = marked is not null ? CriticalAddOutcome.ListedAndMarked
+            : alreadyListed ? CriticalAddOutcome.AlreadyListed
+            : project is null ? CriticalAddOutcome.ListedNotYetCreated
+            : CriticalAddOutcome.Listed;
         return (outcome, marked);
     }
 
