@@ -10,6 +10,8 @@ public sealed record Args
     public double Scale { get; init; } = 0.01;
     public int Seed { get; init; } = 42;
     public bool SkipLoad { get; init; }
+    /// <summary>With --skip-load: clear earlier marks so run 1 again marks the whole cohort.</summary>
+    public bool ResetMarks { get; init; }
     public string SqliteDir { get; init; } = Path.Combine(Path.GetTempPath(), "bulwark-bench-critical");
     public string PostgresAdmin { get; init; } = Environment.GetEnvironmentVariable("BULWARK_TEST_POSTGRES")
         ?? "Host=127.0.0.1;Port=5432;Username=bulwark;Password=bulwark;Database=postgres";
@@ -28,6 +30,7 @@ public sealed record Args
                 "--scale" => a with { Scale = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--seed" => a with { Seed = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--skip-load" => a with { SkipLoad = true },
+                "--reset-marks" => a with { ResetMarks = true },
                 "--sqlite-dir" => a with { SqliteDir = Next() },
                 "--postgres" => a with { PostgresAdmin = Next() },
                 "--top-packages" => a with { TopPackages = Next() },

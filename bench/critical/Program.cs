@@ -84,6 +84,18 @@ public static class Program
     {
         var clock = new FixedClock(Now);
         await using var services = BuildServices(db, cs, clock);
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var ctx = scope.ServiceProvider.GetRequiredService<BulwarkDbContext>();
+            if (opt.ResetMarks)
+            {
+                await ctx.Projects.Where(p => p.CriticalSince != null).ExecuteUpdateAsync(s => s
+                    .SetProperty(p => p.CriticalSince, (DateTimeOffset?)null)
+                    .SetProperty(p => p.CriticalEnforceAfter, (DateTimeOffset?)null)
+                    .SetProperty(p => p.CriticalNotifiedAt, (DateTimeOffset?)null));
+            }
+            Console.WriteLine("Aggregation statement:\n" + CriticalRecompute.TotalsQuery(ctx, DownloadWindow.Ending(Now, 180)).ToQueryString());
+        }
         string[] labels = ["first run (marks the cohort)", "same day again", "same day again", "next day"];
         for (var i = 0; i < labels.Length; i++)
         {

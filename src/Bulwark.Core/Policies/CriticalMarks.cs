@@ -80,9 +80,9 @@ public sealed class CriticalMarks(
     /// <summary>
     /// Tells the maintainers of every critical project not yet notified. Runs after the marks commit; a
     /// notice that fails stays pending and is retried by the next run, so a mail outage delays notices
-    /// instead of losing them. A project is claimed before its notice goes out, so two instances running the
-    /// schedule at the same moment do not both send it; the price is that a crash between the claim and the
-    /// send loses that one notice (the mark, the journal and the audit event are already committed).
+    /// instead of losing them. Projects are claimed before their notices go out, so two instances running the
+    /// schedule at the same moment do not both send them; the price is that a crash between the claim and the
+    /// send loses those notices (the marks, journal entries and audit events are already committed).
     /// </summary>
     public async Task<int> NotifyPendingAsync(CancellationToken ct)
     {
@@ -103,12 +103,16 @@ public sealed class CriticalMarks(
                 .OrderBy(r => r.Role).ThenBy(r => r.User.Username)
                 .Select(r => new { r.ProjectId, Recipient = new NoticeRecipient(r.UserId, r.User.Username, r.User.Email, r.Role) })
                 .ToListAsync(ct)).ToLookup(r => r.ProjectId, r => r.Recipient);
-            foreach (var p in chunk)
+            // Claim the chunk with one statement (the first run on a large index has thousands of projects). The
+            // claim time doubles as the token that tells our rows from another instance's: whole seconds plus a
+            // random number of microseconds below one second, which both databases store exactly.
+            var now = time.GetUtcNow().UtcTicks;
+            var claimedAt = new DateTimeOffset(now - now % TimeSpan.TicksPerSecond + Random.Shared.Next(0, 1_000_000) * TimeSpan.TicksPerMicrosecond, TimeSpan.Zero);
+            await db.Projects.Where(x => ids.Contains(x.Id) && x.CriticalNotifiedAt == null && x.CriticalSince != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.CriticalNotifiedAt, claimedAt), ct);
+            var claimed = (await db.Projects.AsNoTracking().Where(x => ids.Contains(x.Id) && x.CriticalNotifiedAt == claimedAt).Select(x => x.Id).ToListAsync(ct)).ToHashSet();
+            foreach (var p in chunk.Where(p => claimed.Contains(p.Id)))
             {
-                var claimedAt = time.GetUtcNow();
-                var claimed = await db.Projects.Where(x => x.Id == p.Id && x.CriticalNotifiedAt == null && x.CriticalSince != null)
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.CriticalNotifiedAt, claimedAt), ct);
-                if (claimed == 0) continue;
                 var notice = new CriticalProjectNotice(p.Id, p.Name,
                     listed.Contains(p.NormalizedName) ? CriticalReason.AlwaysCriticalList : CriticalReason.Downloads,
                     p.CriticalSince!.Value, p.CriticalEnforceAfter ?? p.CriticalSince.Value, roles[p.Id].ToList());

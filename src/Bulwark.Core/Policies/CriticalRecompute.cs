@@ -65,23 +65,27 @@ public sealed class CriticalRecompute(BulwarkDbContext db, CriticalMarks marks, 
 
     /// <summary>
     /// Per-project downloads over the window as one set-based statement: the counts are summed per project
-    /// first (a range scan of <c>download_counts</c> by day) and only the sums are joined to <c>projects</c>,
-    /// which drops counts of deleted projects. Only projects with downloads come back.
+    /// first and only the sums are joined to <c>projects</c> (which drops counts of deleted projects). Only
+    /// projects with downloads come back. The covering index (ProjectId, Day, Count) serves it on both databases.
     /// </summary>
-    public static async Task<List<ProjectDownloads>> LoadTotalsAsync(BulwarkDbContext db, DownloadWindow window, CancellationToken ct)
+    public static IQueryable<ProjectDownloads> TotalsQuery(BulwarkDbContext db, DownloadWindow window)
     {
         var (from, to) = (window.From, window.To);
+        return db.DownloadCounts
+            .Where(d => d.Day >= from && d.Day < to)
+            .GroupBy(d => d.ProjectId)
+            .Select(g => new { ProjectId = g.Key, Downloads = g.Sum(d => d.Count) })
+            .Join(db.Projects, t => t.ProjectId, p => p.Id, (t, p) => new ProjectDownloads(t.ProjectId, t.Downloads));
+    }
+
+    public static async Task<List<ProjectDownloads>> LoadTotalsAsync(BulwarkDbContext db, DownloadWindow window, CancellationToken ct)
+    {
         var previousTimeout = db.Database.GetCommandTimeout();
         // A large index aggregates tens of millions of rows; the default 30 s would be a guess, not a limit.
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
         try
         {
-            return await db.DownloadCounts
-                .Where(d => d.Day >= from && d.Day < to)
-                .GroupBy(d => d.ProjectId)
-                .Select(g => new { ProjectId = g.Key, Downloads = g.Sum(d => d.Count) })
-                .Join(db.Projects, t => t.ProjectId, p => p.Id, (t, p) => new ProjectDownloads(t.ProjectId, t.Downloads))
-                .ToListAsync(ct);
+            return await TotalsQuery(db, window).ToListAsync(ct);
         }
         finally
         {
