@@ -54,7 +54,7 @@ public static class PostgresLoader
     public static async Task<string> SettingsAsync(NpgsqlConnection conn)
     {
         await using var cmd = new NpgsqlCommand(
-            "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings " +
+            "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings " +
             "WHERE name IN ('shared_buffers', 'work_mem', 'hash_mem_multiplier', 'max_parallel_workers_per_gather', 'effective_cache_size')", conn);
         var settings = (string)(await cmd.ExecuteScalarAsync())!;
         await using var size = new NpgsqlCommand("SELECT pg_size_pretty(pg_total_relation_size('download_counts'))", conn);
