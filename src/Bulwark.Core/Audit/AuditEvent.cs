@@ -93,4 +93,11 @@ public enum AuditEventType
     /// <summary>An owner withdrew an invitation before it was answered.</summary>
     RoleInvitationRevoked = 4034,
     UploadRejected = 4040,
+    /// <summary>The project entered the critical cohort (by downloads or from the always-critical list).</summary>
+    ProjectBecameCritical = 4050,
+
+    /// <summary>An admin put a name on the always-critical list.</summary>
+    CriticalListAdded = 6100,
+    /// <summary>An admin took a project out of the critical cohort (and off the always-critical list).</summary>
+    CriticalRemoved = 6101,
 }

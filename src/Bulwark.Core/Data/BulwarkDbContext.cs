@@ -8,6 +8,7 @@ using Bulwark.Core.Accounts.WebAuthn;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Downloads;
 using Bulwark.Core.Packaging;
+using Bulwark.Core.Policies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -36,6 +37,7 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
     public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
     public DbSet<WebAuthnCredential> WebAuthnCredentials => Set<WebAuthnCredential>();
     public DbSet<WebAuthnChallenge> WebAuthnChallenges => Set<WebAuthnChallenge>();
+    public DbSet<CriticalOverride> CriticalOverrides => Set<CriticalOverride>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -116,6 +118,8 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
             e.HasIndex(p => p.LastSerial);
             e.HasIndex(p => p.UltranormalizedName);
             e.Property(p => p.UltranormalizedName).HasMaxLength(200);
+            // Partial: the cohort is about 1 % of projects, and the recompute reads exactly those rows.
+            e.HasIndex(p => p.CriticalSince).HasFilter("\"CriticalSince\" IS NOT NULL");
         });
 
         b.Entity<ProjectRole>(e =>
@@ -188,7 +192,20 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
         {
             e.ToTable("download_counts");
             e.HasKey(d => new { d.FileId, d.Day });
-            e.HasIndex(d => new { d.Day, d.ProjectId });
+            // For the critical-project recompute (sum per project over a window of days): covering, so neither
+            // database reads the table. SQLite uses it as a skip-scan per project and never sorts for the GROUP BY;
+            // with the former (Day, ProjectId) index it looked up every row in the table (measured 50x slower at
+            // 31M rows, bench/critical). It also serves per-project download charts.
+            e.HasIndex(d => new { d.ProjectId, d.Day, d.Count });
+        });
+
+        b.Entity<CriticalOverride>(e =>
+        {
+            e.ToTable("critical_overrides");
+            e.HasKey(o => o.NormalizedName);
+            e.Property(o => o.NormalizedName).HasMaxLength(200);
+            e.Property(o => o.Kind).HasConversion<int>();
+            e.Property(o => o.Reason).HasMaxLength(500);
         });
 
         b.Entity<AuditEvent>(e =>

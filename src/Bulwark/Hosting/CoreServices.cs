@@ -46,6 +46,7 @@ public static class CoreServices
         services.AddScoped<ApiTokenService>();
         services.AddScoped<ReleaseManagement>();
         services.AddSecondFactors();
+        services.AddCriticalProjects();
         return services;
     }
 }
