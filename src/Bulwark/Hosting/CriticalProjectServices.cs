@@ -17,6 +17,7 @@ public static class CriticalProjectServices
         services.AddScoped<CriticalRecompute>();
         services.AddScoped<CriticalProjectAdmin>();
         services.AddScoped<CriticalProjectPolicy>();
+        services.AddScoped<ITwoFactorRequirement, CriticalProjectTwoFactorRequirement>();
         return services;
     }
 }
