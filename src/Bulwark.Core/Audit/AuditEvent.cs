@@ -51,6 +51,28 @@ public enum AuditEventType
     /// <summary>A one-time link was presented but was expired, used or superseded.</summary>
     AccountLinkRejected = 1024,
 
+    /// <summary>A second factor was added; details name the method and the credential.</summary>
+    FactorAdded = 2000,
+    /// <summary>A second factor was removed; details name the method and the credential.</summary>
+    FactorRemoved = 2001,
+    /// <summary>A wrong TOTP or recovery code at sign-in; details name the method.</summary>
+    SecondFactorFailed = 2002,
+    /// <summary>A TOTP code for an already-used time step: a relayed or shoulder-surfed code. The owner is told.</summary>
+    TotpReplayed = 2010,
+    /// <summary>A TOTP code that matched a time step outside the accepted window: clock drift (or an old code).</summary>
+    TotpOutOfSync = 2011,
+    RecoveryCodesGenerated = 2020,
+    RecoveryCodeUsed = 2021,
+    /// <summary>The owner typed one code back, proving the new set was saved.</summary>
+    RecoveryCodesConfirmed = 2022,
+    /// <summary>A security key signed with a counter that did not go up; the credential was flagged.</summary>
+    WebAuthnPossibleClone = 2030,
+    WebAuthnAssertionFailed = 2031,
+    WebAuthnRegistrationFailed = 2032,
+    WebAuthnCredentialRenamed = 2033,
+    /// <summary>A failed fresh authentication before a sensitive action.</summary>
+    StepUpFailed = 2040,
+
     TokenCreated = 3000,
     TokenRevoked = 3001,
     TokenUsed = 3002,
@@ -71,4 +93,11 @@ public enum AuditEventType
     /// <summary>An owner withdrew an invitation before it was answered.</summary>
     RoleInvitationRevoked = 4034,
     UploadRejected = 4040,
+    /// <summary>The project entered the critical cohort (by downloads or from the always-critical list).</summary>
+    ProjectBecameCritical = 4050,
+
+    /// <summary>An admin put a name on the always-critical list.</summary>
+    CriticalListAdded = 6100,
+    /// <summary>An admin took a project out of the critical cohort (and off the always-critical list).</summary>
+    CriticalRemoved = 6101,
 }

@@ -27,4 +27,18 @@ public sealed class IndexJournal(BulwarkDbContext db, TimeProvider time)
         project.LastSerial = entry.Id;
         return entry.Id;
     }
+
+    /// <summary>
+    /// One entry per project with the same action, inserted as one batch (a recompute can change thousands
+    /// of projects). Same contract as <see cref="AppendAsync"/>: call inside the change's transaction.
+    /// </summary>
+    public async Task AppendManyAsync(IReadOnlyList<Project> projects, string action, long? userId = null, CancellationToken ct = default)
+    {
+        if (projects.Count == 0) return;
+        var now = time.GetUtcNow();
+        var entries = projects.Select(p => new JournalEntry { ProjectName = p.Name, Action = action, CreatedAt = now, UserId = userId }).ToList();
+        db.Journal.AddRange(entries);
+        await db.SaveChangesAsync(ct);
+        for (var i = 0; i < projects.Count; i++) projects[i].LastSerial = entries[i].Id;
+    }
 }

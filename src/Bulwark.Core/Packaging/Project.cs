@@ -30,6 +30,15 @@ public sealed class Project
     /// <summary>Set when the project entered the critical cohort (never cleared automatically).</summary>
     public DateTimeOffset? CriticalSince { get; set; }
 
+    /// <summary>
+    /// When the critical-project rules start to apply: <see cref="CriticalSince"/> plus the grace period in force
+    /// at that moment. Stored, not derived, because it is the date the maintainers were told.
+    /// </summary>
+    public DateTimeOffset? CriticalEnforceAfter { get; set; }
+
+    /// <summary>When the maintainers were told the project became critical; null while that is still to do.</summary>
+    public DateTimeOffset? CriticalNotifiedAt { get; set; }
+
     /// <summary>Owners opted into requiring WebAuthn/passkey sessions for management.</summary>
     public bool RequirePhishingResistant { get; set; }
 

@@ -64,6 +64,64 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.ToTable("api_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCode", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("BurnedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("Salt")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("SetId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SetId");
+
+                    b.ToTable("recovery_codes", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCodeSet", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("InvalidatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "InvalidatedAt");
+
+                    b.ToTable("recovery_code_sets", (string)null);
+                });
+
             modelBuilder.Entity("Bulwark.Core.Accounts.Sessions.UserSession", b =>
                 {
                     b.Property<long>("Id")
@@ -202,6 +260,42 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.ToTable("account_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Accounts.Totp.TotpCredential", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("EncryptedSecret")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("bytea");
+
+                    b.Property<long?>("LastAcceptedStep")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId")
+                        .IsUnique();
+
+                    b.ToTable("totp_credentials", (string)null);
+                });
+
             modelBuilder.Entity("Bulwark.Core.Accounts.User", b =>
                 {
                     b.Property<long>("Id")
@@ -257,6 +351,113 @@ namespace Bulwark.Data.PostgreSql.Migrations
                         .IsUnique();
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Accounts.WebAuthn.WebAuthnChallenge", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Ceremony")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Challenge")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Discoverable")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("UserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("UserVerification")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("webauthn_challenges", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Accounts.WebAuthn.WebAuthnCredential", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("Aaguid")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AttestationFormat")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("BackedUp")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("BackupEligible")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("CredentialId")
+                        .IsRequired()
+                        .HasMaxLength(1023)
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTimeOffset?>("FlaggedAsPossibleCloneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IsDiscoverable")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("PublicKey")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("SignCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Transports")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("UserVerifiedAtRegistration")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CredentialId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("webauthn_credentials", (string)null);
                 });
 
             modelBuilder.Entity("Bulwark.Core.Audit.AuditEvent", b =>
@@ -319,7 +520,7 @@ namespace Bulwark.Data.PostgreSql.Migrations
 
                     b.HasKey("FileId", "Day");
 
-                    b.HasIndex("Day", "ProjectId");
+                    b.HasIndex("ProjectId", "Day", "Count");
 
                     b.ToTable("download_counts", (string)null);
                 });
@@ -404,6 +605,12 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("CriticalEnforceAfter")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("CriticalNotifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("CriticalSince")
                         .HasColumnType("timestamp with time zone");
 
@@ -435,6 +642,9 @@ namespace Bulwark.Data.PostgreSql.Migrations
                         .HasColumnType("character varying(200)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CriticalSince")
+                        .HasFilter("\"CriticalSince\" IS NOT NULL");
 
                     b.HasIndex("LastSerial");
 
@@ -670,6 +880,30 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.ToTable("files", (string)null);
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Policies.CriticalOverride", b =>
+                {
+                    b.Property<string>("NormalizedName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("CreatedByUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("NormalizedName");
+
+                    b.ToTable("critical_overrides", (string)null);
+                });
+
             modelBuilder.Entity("Bulwark.Core.Projects.RoleInvitation", b =>
                 {
                     b.Property<long>("Id")
@@ -719,6 +953,28 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCode", b =>
+                {
+                    b.HasOne("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCodeSet", "Set")
+                        .WithMany("Codes")
+                        .HasForeignKey("SetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Set");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCodeSet", b =>
+                {
+                    b.HasOne("Bulwark.Core.Accounts.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("Bulwark.Core.Accounts.Sessions.UserSession", b =>
                 {
                     b.HasOne("Bulwark.Core.Accounts.User", "User")
@@ -731,6 +987,28 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 });
 
             modelBuilder.Entity("Bulwark.Core.Accounts.Tokens.AccountToken", b =>
+                {
+                    b.HasOne("Bulwark.Core.Accounts.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Accounts.Totp.TotpCredential", b =>
+                {
+                    b.HasOne("Bulwark.Core.Accounts.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Accounts.WebAuthn.WebAuthnCredential", b =>
                 {
                     b.HasOne("Bulwark.Core.Accounts.User", "User")
                         .WithMany()
@@ -806,6 +1084,11 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.Navigation("Inviter");
 
                     b.Navigation("Project");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCodeSet", b =>
+                {
+                    b.Navigation("Codes");
                 });
 
             modelBuilder.Entity("Bulwark.Core.Packaging.Project", b =>

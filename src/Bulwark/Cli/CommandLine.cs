@@ -19,8 +19,15 @@ public static class CommandLine
     /// <summary>The server runs when there is no verb, the verb is <c>serve</c>, or only host options are given.</summary>
     public static bool IsServe(string[] args) => args.Length == 0 || args[0] == "serve" || !Verbs.Contains(args[0]) && args[0] is not ("--help" or "-h" or "-?" or "--version");
 
-    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, TextReader? stdin = null)
+    // Configuration added on top of appsettings and environment variables for one RunAsync call (and the
+    // verbs it invokes); lets tests run verbs in-process against their own database without touching
+    // process-wide environment variables that parallel tests share.
+    private static readonly AsyncLocal<IReadOnlyDictionary<string, string?>?> Overrides = new();
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, TextReader? stdin = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
+        Overrides.Value = settings;
         var root = Build(stdout ?? Console.Out, stderr ?? Console.Error, stdin ?? Console.In);
         var parse = root.Parse(args);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout ?? Console.Out, Error = stderr ?? Console.Error });
@@ -40,6 +47,7 @@ public static class CommandLine
     internal static async Task<int> WithServicesAsync(Func<IServiceProvider, Task<int>> body)
     {
         var builder = Host.CreateApplicationBuilder();
+        if (Overrides.Value is { } settings) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -11,6 +11,7 @@ internal static class ProjectCommands
         var project = new Command("project", "Manage projects.");
         project.Subcommands.Add(YankCommand("yank", true, stdout, stderr));
         project.Subcommands.Add(YankCommand("unyank", false, stdout, stderr));
+        project.Subcommands.Add(CriticalCommands.Build(stdout, stderr));
         return project;
     }
 

@@ -47,6 +47,8 @@ public static class BulwarkApp
         services.AddBulwarkEmail();
         services.AddIndexServices();
         services.AddBulwarkWebUi();
+        services.AddSingleton<CriticalRecomputeScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<CriticalRecomputeScheduler>());
         return services;
     }
 

@@ -45,6 +45,8 @@ public static class CoreServices
         services.AddScoped<UserService>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<ReleaseManagement>();
+        services.AddSecondFactors();
+        services.AddCriticalProjects();
         return services;
     }
 }

@@ -35,7 +35,8 @@ public abstract class DownloadCountTests<TServer>(TServer server) where TServer 
         conditional.IfNoneMatch($"\"{wheel.Sha256}\"");
         Assert.Equal(HttpStatusCode.NotModified, (await _client.SendAsync(conditional)).StatusCode);
 
-        Assert.Equal(2, await flusher.FlushAsync());
+        // The background flusher may already have written some of these; what matters is what is stored.
+        await flusher.FlushAsync();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var projectId = await server.WithDbAsync(db => db.Projects.Where(p => p.NormalizedName == "count-me").Select(p => p.Id).SingleAsync());
         var rows = await server.WithDbAsync(db => db.DownloadCounts.Where(d => d.ProjectId == projectId).ToListAsync());

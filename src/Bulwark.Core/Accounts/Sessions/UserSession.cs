@@ -48,4 +48,11 @@ public sealed class UserSession
     public SessionEndReason? EndReason { get; set; }
 
     public bool IsRevoked => RevokedAt is not null;
+
+    /// <summary>
+    /// Whether the latest authentication of this session used a factor bound to the origin (a WebAuthn
+    /// assertion). A password, a TOTP code or a recovery code can be relayed by a fake site; an assertion
+    /// signed for another origin cannot be used here, so only these sessions satisfy phishing-resistant rules.
+    /// </summary>
+    public bool IsPhishingResistant => AuthMethod is AuthMethod.PasswordAndWebAuthn or AuthMethod.Passkey;
 }

@@ -35,6 +35,37 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "auth_attempts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    AccountKey = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    Network = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    OccurredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_auth_attempts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "critical_overrides",
+                columns: table => new
+                {
+                    NormalizedName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedByUserId = table.Column<long>(type: "bigint", nullable: true),
+                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_critical_overrides", x => x.NormalizedName);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "download_counts",
                 columns: table => new
                 {
@@ -106,6 +137,8 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     Lifecycle = table.Column<int>(type: "integer", nullable: false),
                     TotalSize = table.Column<long>(type: "bigint", nullable: false),
                     CriticalSince = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CriticalEnforceAfter = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CriticalNotifiedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     RequirePhishingResistant = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
@@ -133,6 +166,24 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_users", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "webauthn_challenges",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Ceremony = table.Column<int>(type: "integer", nullable: false),
+                    UserId = table.Column<long>(type: "bigint", nullable: true),
+                    Challenge = table.Column<byte[]>(type: "bytea", maxLength: 64, nullable: false),
+                    UserVerification = table.Column<int>(type: "integer", nullable: false),
+                    Discoverable = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_webauthn_challenges", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -179,6 +230,32 @@ namespace Bulwark.Data.PostgreSql.Migrations
                         name: "FK_releases_projects_ProjectId",
                         column: x => x.ProjectId,
                         principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "account_tokens",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Purpose = table.Column<int>(type: "integer", nullable: false),
+                    UserId = table.Column<long>(type: "bigint", nullable: false),
+                    SecretHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    InvalidatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_account_tokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_account_tokens_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -235,6 +312,151 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "recovery_code_sets",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UserId = table.Column<long>(type: "bigint", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ConfirmedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    InvalidatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_recovery_code_sets", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_recovery_code_sets_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "role_invitations",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProjectId = table.Column<long>(type: "bigint", nullable: false),
+                    InviteeId = table.Column<long>(type: "bigint", nullable: false),
+                    Role = table.Column<int>(type: "integer", nullable: false),
+                    InviterId = table.Column<long>(type: "bigint", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_role_invitations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_role_invitations_projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_role_invitations_users_InviteeId",
+                        column: x => x.InviteeId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_role_invitations_users_InviterId",
+                        column: x => x.InviterId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "totp_credentials",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UserId = table.Column<long>(type: "bigint", nullable: false),
+                    EncryptedSecret = table.Column<byte[]>(type: "bytea", maxLength: 128, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ConfirmedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastAcceptedStep = table.Column<long>(type: "bigint", nullable: true),
+                    LastUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_totp_credentials", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_totp_credentials_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "user_sessions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TokenHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    UserId = table.Column<long>(type: "bigint", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastSeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    AuthenticatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    AuthMethod = table.Column<int>(type: "integer", nullable: false),
+                    SecondFactorPending = table.Column<bool>(type: "boolean", nullable: false),
+                    DeviceConfirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    IpAddress = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    UserAgent = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    EndReason = table.Column<int>(type: "integer", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_user_sessions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_user_sessions_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "webauthn_credentials",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UserId = table.Column<long>(type: "bigint", nullable: false),
+                    CredentialId = table.Column<byte[]>(type: "bytea", maxLength: 1023, nullable: false),
+                    PublicKey = table.Column<byte[]>(type: "bytea", maxLength: 2048, nullable: false),
+                    SignCount = table.Column<long>(type: "bigint", nullable: false),
+                    Aaguid = table.Column<Guid>(type: "uuid", nullable: false),
+                    Transports = table.Column<int>(type: "integer", nullable: false),
+                    IsDiscoverable = table.Column<bool>(type: "boolean", nullable: false),
+                    UserVerifiedAtRegistration = table.Column<bool>(type: "boolean", nullable: false),
+                    BackupEligible = table.Column<bool>(type: "boolean", nullable: false),
+                    BackedUp = table.Column<bool>(type: "boolean", nullable: false),
+                    AttestationFormat = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FlaggedAsPossibleCloneAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_webauthn_credentials", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_webauthn_credentials_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "files",
                 columns: table => new
                 {
@@ -268,6 +490,39 @@ namespace Bulwark.Data.PostgreSql.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "recovery_codes",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SetId = table.Column<long>(type: "bigint", nullable: false),
+                    Salt = table.Column<byte[]>(type: "bytea", maxLength: 16, nullable: false),
+                    Hash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    BurnedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_recovery_codes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_recovery_codes_recovery_code_sets_SetId",
+                        column: x => x.SetId,
+                        principalTable: "recovery_code_sets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_account_tokens_SecretHash",
+                table: "account_tokens",
+                column: "SecretHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_account_tokens_UserId_Purpose",
+                table: "account_tokens",
+                columns: new[] { "UserId", "Purpose" });
+
             migrationBuilder.CreateIndex(
                 name: "IX_api_tokens_UserId",
                 table: "api_tokens",
@@ -284,9 +539,24 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 columns: new[] { "UserId", "OccurredAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_download_counts_Day_ProjectId",
+                name: "IX_auth_attempts_Kind_AccountKey_OccurredAt",
+                table: "auth_attempts",
+                columns: new[] { "Kind", "AccountKey", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_auth_attempts_Kind_Network_OccurredAt",
+                table: "auth_attempts",
+                columns: new[] { "Kind", "Network", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_auth_attempts_Kind_OccurredAt",
+                table: "auth_attempts",
+                columns: new[] { "Kind", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_download_counts_ProjectId_Day_Count",
                 table: "download_counts",
-                columns: new[] { "Day", "ProjectId" });
+                columns: new[] { "ProjectId", "Day", "Count" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_files_Blake2b256Digest",
@@ -331,6 +601,12 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 column: "UserId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_projects_CriticalSince",
+                table: "projects",
+                column: "CriticalSince",
+                filter: "\"CriticalSince\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_projects_LastSerial",
                 table: "projects",
                 column: "LastSerial");
@@ -347,10 +623,53 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 column: "UltranormalizedName");
 
             migrationBuilder.CreateIndex(
+                name: "IX_recovery_code_sets_UserId_InvalidatedAt",
+                table: "recovery_code_sets",
+                columns: new[] { "UserId", "InvalidatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_recovery_codes_SetId",
+                table: "recovery_codes",
+                column: "SetId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_releases_ProjectId_CanonicalVersion",
                 table: "releases",
                 columns: new[] { "ProjectId", "CanonicalVersion" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_role_invitations_InviteeId",
+                table: "role_invitations",
+                column: "InviteeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_role_invitations_InviterId",
+                table: "role_invitations",
+                column: "InviterId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_role_invitations_ProjectId_InviteeId",
+                table: "role_invitations",
+                columns: new[] { "ProjectId", "InviteeId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_totp_credentials_UserId",
+                table: "totp_credentials",
+                column: "UserId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_user_sessions_TokenHash",
+                table: "user_sessions",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_user_sessions_UserId_RevokedAt",
+                table: "user_sessions",
+                columns: new[] { "UserId", "RevokedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_users_Email",
@@ -368,16 +687,41 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 table: "users",
                 column: "WebAuthnUserHandle",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webauthn_challenges_ExpiresAt",
+                table: "webauthn_challenges",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webauthn_credentials_CredentialId",
+                table: "webauthn_credentials",
+                column: "CredentialId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webauthn_credentials_UserId",
+                table: "webauthn_credentials",
+                column: "UserId");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "account_tokens");
+
+            migrationBuilder.DropTable(
                 name: "api_tokens");
 
             migrationBuilder.DropTable(
                 name: "audit_events");
+
+            migrationBuilder.DropTable(
+                name: "auth_attempts");
+
+            migrationBuilder.DropTable(
+                name: "critical_overrides");
 
             migrationBuilder.DropTable(
                 name: "download_counts");
@@ -398,13 +742,34 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 name: "project_roles");
 
             migrationBuilder.DropTable(
+                name: "recovery_codes");
+
+            migrationBuilder.DropTable(
+                name: "role_invitations");
+
+            migrationBuilder.DropTable(
+                name: "totp_credentials");
+
+            migrationBuilder.DropTable(
+                name: "user_sessions");
+
+            migrationBuilder.DropTable(
+                name: "webauthn_challenges");
+
+            migrationBuilder.DropTable(
+                name: "webauthn_credentials");
+
+            migrationBuilder.DropTable(
                 name: "releases");
 
             migrationBuilder.DropTable(
-                name: "users");
+                name: "recovery_code_sets");
 
             migrationBuilder.DropTable(
                 name: "projects");
+
+            migrationBuilder.DropTable(
+                name: "users");
         }
     }
 }

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Bulwark.Data.Sqlite.Migrations
 {
     [DbContext(typeof(BulwarkDbContext))]
-    [Migration("20261127185120_RoleInvitations")]
-    partial class RoleInvitations
+    [Migration("20261127210611_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -59,6 +59,60 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.HasIndex("UserId");
 
                     b.ToTable("api_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCode", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BurnedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Salt")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("SetId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SetId");
+
+                    b.ToTable("recovery_codes", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCodeSet", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ConfirmedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("InvalidatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "InvalidatedAt");
+
+                    b.ToTable("recovery_code_sets", (string)null);
                 });
 
             modelBuilder.Entity("Bulwark.Core.Accounts.Sessions.UserSession", b =>
@@ -193,6 +247,40 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.ToTable("account_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Accounts.Totp.TotpCredential", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ConfirmedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("EncryptedSecret")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("LastAcceptedStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId")
+                        .IsUnique();
+
+                    b.ToTable("totp_credentials", (string)null);
+                });
+
             modelBuilder.Entity("Bulwark.Core.Accounts.User", b =>
                 {
                     b.Property<long>("Id")
@@ -246,6 +334,111 @@ namespace Bulwark.Data.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Accounts.WebAuthn.WebAuthnChallenge", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Ceremony")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Challenge")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Discoverable")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UserVerification")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("webauthn_challenges", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Accounts.WebAuthn.WebAuthnCredential", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Aaguid")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AttestationFormat")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("BackedUp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("BackupEligible")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("CredentialId")
+                        .IsRequired()
+                        .HasMaxLength(1023)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("FlaggedAsPossibleCloneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsDiscoverable")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("PublicKey")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("SignCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Transports")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("UserVerifiedAtRegistration")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CredentialId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("webauthn_credentials", (string)null);
                 });
 
             modelBuilder.Entity("Bulwark.Core.Audit.AuditEvent", b =>
@@ -306,7 +499,7 @@ namespace Bulwark.Data.Sqlite.Migrations
 
                     b.HasKey("FileId", "Day");
 
-                    b.HasIndex("Day", "ProjectId");
+                    b.HasIndex("ProjectId", "Day", "Count");
 
                     b.ToTable("download_counts", (string)null);
                 });
@@ -387,6 +580,12 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("CriticalEnforceAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CriticalNotifiedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("CriticalSince")
                         .HasColumnType("INTEGER");
 
@@ -418,6 +617,9 @@ namespace Bulwark.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CriticalSince")
+                        .HasFilter("\"CriticalSince\" IS NOT NULL");
 
                     b.HasIndex("LastSerial");
 
@@ -649,6 +851,30 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.ToTable("files", (string)null);
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Policies.CriticalOverride", b =>
+                {
+                    b.Property<string>("NormalizedName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CreatedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("NormalizedName");
+
+                    b.ToTable("critical_overrides", (string)null);
+                });
+
             modelBuilder.Entity("Bulwark.Core.Projects.RoleInvitation", b =>
                 {
                     b.Property<long>("Id")
@@ -696,6 +922,28 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCode", b =>
+                {
+                    b.HasOne("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCodeSet", "Set")
+                        .WithMany("Codes")
+                        .HasForeignKey("SetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Set");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCodeSet", b =>
+                {
+                    b.HasOne("Bulwark.Core.Accounts.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("Bulwark.Core.Accounts.Sessions.UserSession", b =>
                 {
                     b.HasOne("Bulwark.Core.Accounts.User", "User")
@@ -708,6 +956,28 @@ namespace Bulwark.Data.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Bulwark.Core.Accounts.Tokens.AccountToken", b =>
+                {
+                    b.HasOne("Bulwark.Core.Accounts.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Accounts.Totp.TotpCredential", b =>
+                {
+                    b.HasOne("Bulwark.Core.Accounts.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Accounts.WebAuthn.WebAuthnCredential", b =>
                 {
                     b.HasOne("Bulwark.Core.Accounts.User", "User")
                         .WithMany()
@@ -783,6 +1053,11 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.Navigation("Inviter");
 
                     b.Navigation("Project");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCodeSet", b =>
+                {
+                    b.Navigation("Codes");
                 });
 
             modelBuilder.Entity("Bulwark.Core.Packaging.Project", b =>

@@ -1,0 +1,159 @@
+using System.Text.Json;
+using Bulwark.Core.Audit;
+using Bulwark.Core.Data;
+using Bulwark.Core.Packaging;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bulwark.Core.Policies;
+
+public enum CriticalAddOutcome
+{
+    /// <summary>Listed, and the existing project was marked critical now.</summary>
+    ListedAndMarked,
+    /// <summary>Listed; the project was critical already.</summary>
+    Listed,
+    /// <summary>Listed; no project has this name yet (the recompute marks it once one exists).</summary>
+    ListedNotYetCreated,
+    AlreadyListed,
+    InvalidName,
+}
+
+public enum CriticalRemoveOutcome
+{
+    Removed,
+    NotCritical,
+    InvalidName,
+}
+
+/// <summary>One line of <see cref="CriticalProjectAdmin.ListAsync"/>.</summary>
+public sealed record CriticalListing(string Name, bool Exists, DateTimeOffset? CriticalSince, DateTimeOffset? EnforceAfter, bool AlwaysCritical, DateOnly? RemovedOn);
+
+/// <summary>
+/// The admin's side of the cohort: the always-critical list and removals. Every change is audited
+/// (admin range) and journaled when the JSON API's <c>info.critical</c> changes.
+/// </summary>
+public sealed class CriticalProjectAdmin(BulwarkDbContext db, CriticalMarks marks, IndexJournal journal, AuditLog audit, TimeProvider time)
+{
+    public async Task<(CriticalAddOutcome Outcome, MarkedProject? Marked)> AddAsync(string name, string? reason, Actor actor, CancellationToken ct = default)
+    {
+        if (!ProjectName.IsValid(name)) return (CriticalAddOutcome.InvalidName, null);
+        var normalized = ProjectName.Normalize(name);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await marks.LockAsync(ct);
+        var entry = await db.CriticalOverrides.FirstOrDefaultAsync(o => o.NormalizedName == normalized, ct);
+        var alreadyListed = entry is { Kind: CriticalOverrideKind.AlwaysCritical };
+        var project = await db.Projects.AsNoTracking().Where(p => p.NormalizedName == normalized).Select(p => new { p.Id, p.CriticalSince }).FirstOrDefaultAsync(ct);
+        if (!alreadyListed)
+        {
+            if (entry is null)
+            {
+                entry = new CriticalOverride { NormalizedName = normalized };
+                db.CriticalOverrides.Add(entry);
+            }
+            // Listing a name also ends an earlier admin removal of it: the newer decision wins.
+            entry.Kind = CriticalOverrideKind.AlwaysCritical;
+            entry.CreatedAt = time.GetUtcNow();
+            entry.CreatedByUserId = actor.UserId;
+            entry.Reason = Trim(reason);
+            audit.Record(AuditEventType.CriticalListAdded, actor, projectId: project?.Id,
+                details: JsonSerializer.Serialize(new { name = normalized, reason = entry.Reason }));
+        }
+        MarkedProject? marked = null;
+        if (project is { CriticalSince: null })
+        {
+            // Also when the name was listed before the project existed and no recompute has run since.
+            var list = await marks.MarkAsync([new CohortMember(project.Id, 0, null, CriticalReason.AlwaysCriticalList)], actor, "always-critical list", ct);
+            marked = list.SingleOrDefault();
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        if (marked is not null) await marks.NotifyPendingAsync(ct);
+        var outcome = marked is not null ? CriticalAddOutcome.ListedAndMarked
+            : alreadyListed ? CriticalAddOutcome.AlreadyListed
+            : project is null ? CriticalAddOutcome.ListedNotYetCreated
+            : CriticalAddOutcome.Listed;
+        return (outcome, marked);
+    }
+
+    /// <summary>
+    /// Takes a project out of the cohort: clears its mark, takes it off the always-critical list, and records
+    /// the removal so the next recompute does not mark it again on the same downloads.
+    /// </summary>
+    public async Task<CriticalRemoveOutcome> RemoveAsync(string name, string? reason, Actor actor, CancellationToken ct = default)
+    {
+        if (!ProjectName.IsValid(name)) return CriticalRemoveOutcome.InvalidName;
+        var normalized = ProjectName.Normalize(name);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await marks.LockAsync(ct);
+        var entry = await db.CriticalOverrides.FirstOrDefaultAsync(o => o.NormalizedName == normalized, ct);
+        var project = await db.Projects.FirstOrDefaultAsync(p => p.NormalizedName == normalized, ct);
+        var listed = entry is { Kind: CriticalOverrideKind.AlwaysCritical };
+        var wasMarked = project?.CriticalSince is not null;
+        if (!listed && !wasMarked) return CriticalRemoveOutcome.NotCritical;
+
+        var now = time.GetUtcNow();
+        audit.Record(AuditEventType.CriticalRemoved, actor, projectId: project?.Id, details: JsonSerializer.Serialize(new
+        {
+            name = normalized,
+            reason = Trim(reason),
+            wasListed = listed,
+            criticalSince = project?.CriticalSince,
+            enforceAfter = project?.CriticalEnforceAfter,
+        }));
+        if (project is null)
+        {
+            db.CriticalOverrides.Remove(entry!);
+        }
+        else
+        {
+            if (entry is null)
+            {
+                entry = new CriticalOverride { NormalizedName = normalized };
+                db.CriticalOverrides.Add(entry);
+            }
+            entry.Kind = CriticalOverrideKind.Removed;
+            entry.CreatedAt = now;
+            entry.CreatedByUserId = actor.UserId;
+            entry.Reason = Trim(reason);
+            if (wasMarked)
+            {
+                project.CriticalSince = null;
+                project.CriticalEnforceAfter = null;
+                project.CriticalNotifiedAt = null;
+                await journal.AppendAsync(project, CriticalMarks.UnmarkAction, userId: actor.UserId, ct: ct);
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return CriticalRemoveOutcome.Removed;
+    }
+
+    /// <summary>Every critical project, every listed name, and removals still in force for <paramref name="window"/>; by name.</summary>
+    public async Task<IReadOnlyList<CriticalListing>> ListAsync(DownloadWindow window, CancellationToken ct = default)
+    {
+        var critical = await db.Projects.AsNoTracking().Where(p => p.CriticalSince != null)
+            .Select(p => new { p.Name, p.NormalizedName, p.CriticalSince, p.CriticalEnforceAfter }).ToListAsync(ct);
+        var overrides = await db.CriticalOverrides.AsNoTracking().ToListAsync(ct);
+        var names = overrides.Select(o => o.NormalizedName).ToList();
+        var existing = (await db.Projects.AsNoTracking().Where(p => names.Contains(p.NormalizedName)).Select(p => new { p.Name, p.NormalizedName }).ToListAsync(ct))
+            .ToDictionary(p => p.NormalizedName, p => p.Name);
+        var byName = overrides.ToDictionary(o => o.NormalizedName);
+
+        var rows = new Dictionary<string, CriticalListing>();
+        foreach (var p in critical)
+        {
+            byName.TryGetValue(p.NormalizedName, out var o);
+            rows[p.NormalizedName] = new CriticalListing(p.Name, true, p.CriticalSince, p.CriticalEnforceAfter, o?.Kind == CriticalOverrideKind.AlwaysCritical, null);
+        }
+        foreach (var o in overrides.Where(o => !rows.ContainsKey(o.NormalizedName)))
+        {
+            var removedOn = DateOnly.FromDateTime(o.CreatedAt.UtcDateTime);
+            if (o.Kind == CriticalOverrideKind.Removed && !CriticalCohort.RemovalInForce(removedOn, window)) continue;
+            rows[o.NormalizedName] = new CriticalListing(existing.GetValueOrDefault(o.NormalizedName, o.NormalizedName), existing.ContainsKey(o.NormalizedName),
+                null, null, o.Kind == CriticalOverrideKind.AlwaysCritical, o.Kind == CriticalOverrideKind.Removed ? removedOn : null);
+        }
+        return rows.Values.OrderBy(r => ProjectName.Normalize(r.Name), StringComparer.Ordinal).ToList();
+    }
+
+    private static string? Trim(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim() is { Length: > 500 } t ? t[..500] : s.Trim();
+}

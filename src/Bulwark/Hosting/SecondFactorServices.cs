@@ -1,0 +1,67 @@
+using Bulwark.Core.Accounts.RecoveryCodes;
+using Bulwark.Core.Accounts.Totp;
+using Bulwark.Core.Accounts.TwoFactor;
+using Bulwark.Core.Accounts.WebAuthn;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Hosting;
+
+/// <summary>TOTP, recovery codes and WebAuthn: options, the key for TOTP seeds, the relying party and the use cases.</summary>
+public static class SecondFactorServices
+{
+    public static IServiceCollection AddSecondFactors(this IServiceCollection services)
+    {
+        services.AddOptions<TwoFactorOptions>().BindConfiguration(TwoFactorOptions.Section);
+        services.AddOptions<WebAuthnOptions>()
+            .BindConfiguration(WebAuthnOptions.Section)
+            .Validate(o => o.ChallengeLifetime > TimeSpan.Zero && o.ChallengeLifetime <= WebAuthnOptions.MaxChallengeLifetime,
+                "Bulwark:WebAuthn:ChallengeLifetime must be more than zero and at most 5 minutes (security baseline).")
+            .ValidateOnStart();
+
+        // Both need the public URL, which without configuration is known only once the server listens;
+        // singletons are built on first use, which is after that.
+        services.AddSingleton(sp => WebAuthnSettings.Resolve(sp.GetRequiredService<IOptions<WebAuthnOptions>>().Value, PublicUri(sp)));
+        services.AddSingleton(sp => new WebAuthnRelyingParty(sp.GetRequiredService<WebAuthnSettings>()));
+        services.AddSingleton(sp =>
+        {
+            var configured = sp.GetRequiredService<IOptions<TwoFactorOptions>>().Value;
+            return new TwoFactorOptions
+            {
+                TotpIssuer = string.IsNullOrWhiteSpace(configured.TotpIssuer) ? PublicUri(sp).Host : configured.TotpIssuer,
+                SecretKey = configured.SecretKey,
+            };
+        });
+        services.AddSingleton(sp =>
+        {
+            var configured = sp.GetRequiredService<IOptions<TwoFactorOptions>>().Value.SecretKey;
+            if (!string.IsNullOrWhiteSpace(configured)) return FactorSecretProtector.FromBase64(configured, "Bulwark:TwoFactor:SecretKey");
+            var dataDirectory = DataServices.DataDirectory(sp.GetRequiredService<IOptions<BulwarkOptions>>().Value);
+            return FactorSecretProtector.LoadOrCreate(Path.Combine(dataDirectory, "keys", "factor-secrets.key"));
+        });
+
+        // Replaced by the e-mail notifier when account e-mail is wired in.
+        services.TryAddSingleton<IFactorNotifier, LoggingFactorNotifier>();
+        services.AddScoped<FactorNotifications>();
+        services.AddScoped<TotpSecrets>();
+        services.AddScoped<TotpEnrollment>();
+        services.AddScoped<TotpVerification>();
+        services.AddScoped<RecoveryCodeGeneration>();
+        services.AddScoped<RecoveryCodeRedemption>();
+        services.AddScoped<WebAuthnChallengeStore>();
+        services.AddScoped<WebAuthnRegistration>();
+        services.AddScoped<WebAuthnAssertion>();
+        services.AddScoped<WebAuthnCredentialManagement>();
+        services.AddScoped<TwoFactorStatusQuery>();
+        services.AddScoped<FactorRemoval>();
+        return services;
+    }
+
+    private static Uri PublicUri(IServiceProvider sp)
+    {
+        if (sp.GetService<PublicUrl>() is { } publicUrl) return publicUrl.Uri;
+        // The admin command line has no server; it only needs a sensible host name.
+        var configured = sp.GetRequiredService<IOptions<BulwarkOptions>>().Value.PublicUrl;
+        return new Uri(string.IsNullOrWhiteSpace(configured) ? BulwarkApp.DefaultUrl.Replace("127.0.0.1", "localhost") : configured);
+    }
+}
