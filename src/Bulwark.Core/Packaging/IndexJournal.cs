@@ -19,10 +19,9 @@ public sealed class IndexJournal(BulwarkDbContext db, TimeProvider time)
             CreatedAt = time.GetUtcNow(),
             UserId = userId,
         };
+        // Announced after the commit by Index.IndexChangeInterceptor (which picks up every tracked journal
+        // row, single or bulk), so the change is visible to the next request before the caller's write returns.
         db.Journal.Add(entry);
-        // Announced to this process's caches after the commit (Index.IndexChangeInterceptor), so the change
-        // is visible to the next request here before the caller's write returns.
-        db.PendingJournalEntries.Add(entry);
         await db.SaveChangesAsync(ct);
         project.LastSerial = entry.Id;
         return entry.Id;

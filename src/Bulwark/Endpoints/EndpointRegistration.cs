@@ -62,7 +62,10 @@ public static class EndpointRegistration
             var o = sp.GetRequiredService<IOptions<IndexOptions>>().Value;
             return new SmallBlobCache(sp.GetRequiredService<Bulwark.Core.Storage.IBlobStore>(), o.SmallBlobKilobytes * 1024L, o.SmallBlobCacheMegabytes * 1024L * 1024L);
         });
-        services.AddSingleton<JournalPoller>();
+        // The poller's gap timeout is a matter of wall-clock time in this process, not of the domain clock (which
+        // tests replace with a fake one that jumps by days).
+        services.AddSingleton(sp => new JournalPoller(sp.GetRequiredService<IndexLookups>(), sp.GetRequiredService<IndexChangeFeed>(), TimeProvider.System));
+        services.AddSingleton<IndexFreshness>();
         services.AddHostedService<JournalPollingService>();
         services.AddSingleton<DownloadCounter>();
         services.AddScoped<DownloadCountWriter>();

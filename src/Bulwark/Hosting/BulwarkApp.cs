@@ -33,6 +33,7 @@ public static class BulwarkApp
         builder.Services.AddBulwarkWeb(builder.Configuration);
 
         var app = builder.Build();
+        app.UseIndexFreshness();
         app.UseBulwarkForwardedHeaders();
         app.UseBulwarkWebUi();
         app.MapBulwarkEndpoints();
@@ -50,6 +51,27 @@ public static class BulwarkApp
         services.AddSingleton<CriticalRecomputeScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<CriticalRecomputeScheduler>());
         return services;
+    }
+
+    /// <summary>
+    /// Before any request: if another process on this machine committed an index change since the last journal
+    /// poll, poll now, so that a change is visible to every request that starts after its writer returned.
+    /// Without such a change this is one memory read.
+    /// </summary>
+    private static void UseIndexFreshness(this WebApplication app)
+    {
+        var freshness = app.Services.GetRequiredService<Bulwark.Core.Index.IndexFreshness>();
+        app.Use((context, next) =>
+        {
+            var current = freshness.EnsureCurrentAsync(context.RequestAborted);
+            return current.IsCompletedSuccessfully ? next(context) : Then(current, context, next);
+        });
+
+        static async Task Then(ValueTask current, HttpContext context, RequestDelegate next)
+        {
+            await current;
+            await next(context);
+        }
     }
 
     /// <summary>X-Forwarded-* is honoured only from the proxies an operator listed; anyone else could forge it.</summary>

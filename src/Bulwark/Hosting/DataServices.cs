@@ -21,9 +21,18 @@ public static class DataServices
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
-        // Every process announces its own committed index changes (the server to its caches; in an admin verb
-        // nobody listens and the journal poller of each server picks the change up).
+        // Every process announces its own committed index changes: on the feed to its own caches (in an admin
+        // verb nobody listens), and on the signal file in the data directory to the servers sharing it, which
+        // read the journal before their next request. Servers elsewhere see the change at their next poll.
         services.AddSingleton<IndexChangeFeed>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<BulwarkOptions>>().Value;
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<IndexChangeSignal>();
+            var path = Path.Combine(DataDirectory(options), IndexChangeSignalFile);
+            return new IndexChangeSignal(path, e => logger.LogWarning(e,
+                "Cannot map {Path}; changes made by other processes on this machine will show after the next journal poll instead of at once.", path));
+        });
         services.AddSingleton<IndexChangeInterceptor>();
         services.AddDbContext<BulwarkDbContext>((sp, builder) =>
         {
@@ -38,6 +47,9 @@ public static class DataServices
         });
         return services;
     }
+
+    /// <summary>The shared change signal's file name inside the data directory.</summary>
+    public const string IndexChangeSignalFile = "index-changes.signal";
 
     public static string DataDirectory(BulwarkOptions options) => Path.GetFullPath(options.DataDirectory);
 

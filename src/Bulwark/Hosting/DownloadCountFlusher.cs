@@ -11,7 +11,6 @@ public sealed class DownloadCountFlusher(
     DownloadCounter counter,
     IServiceScopeFactory scopes,
     IOptions<DownloadCountOptions> options,
-    TimeProvider time,
     ILogger<DownloadCountFlusher> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _flushing = new(1, 1);
@@ -45,7 +44,9 @@ public sealed class DownloadCountFlusher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.FlushInterval, time);
+        // The system clock, not the injected domain clock (which dates the counts): the interval is real time in
+        // this process, and a fake clock advanced by days in a test would fire it hundreds of thousands of times.
+        using var timer = new PeriodicTimer(options.Value.FlushInterval, TimeProvider.System);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

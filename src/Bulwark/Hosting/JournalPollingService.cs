@@ -6,15 +6,15 @@ namespace Bulwark.Hosting;
 /// <summary>
 /// Polls the journal for changes made by other processes. The first poll runs before the server accepts
 /// requests (it fixes where reading starts, and subscribes the caches to the change feed), then one every
-/// <see cref="IndexOptions.JournalPollInterval"/>.
+/// <see cref="IndexOptions.JournalPollInterval"/>. Processes on this machine also make the server poll before
+/// its next request (<see cref="IndexFreshness"/>); the periodic poll is what servers on other machines rely on.
 /// </summary>
 public sealed class JournalPollingService(
-    JournalPoller poller,
+    IndexFreshness freshness,
     IndexChangeFeed feed,
     IndexGenerations generations,
     RootIndex root,
     IOptions<IndexOptions> options,
-    TimeProvider time,
     ILogger<JournalPollingService> logger) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -22,7 +22,7 @@ public sealed class JournalPollingService(
         // Resolving the generations and the root subscribes them to the feed before any request can cache a page.
         _ = (generations, root);
         feed.RemembersLocalChanges = true;
-        await poller.PollOnceAsync(cancellationToken);
+        await freshness.PollAsync(cancellationToken);
         await base.StartAsync(cancellationToken);
     }
 
@@ -40,14 +40,16 @@ public sealed class JournalPollingService(
             }
         }
 
-        using var timer = new PeriodicTimer(options.Value.JournalPollInterval, time);
+        // The system clock, not the injected domain clock: the interval is real time in this process. A fake
+        // clock advanced by days (as tests do) would otherwise fire this timer millions of times in a row.
+        using var timer = new PeriodicTimer(options.Value.JournalPollInterval, TimeProvider.System);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 try
                 {
-                    await poller.PollOnceAsync(stoppingToken);
+                    await freshness.PollAsync(stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

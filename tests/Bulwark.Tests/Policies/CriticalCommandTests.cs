@@ -8,8 +8,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Bulwark.Tests.Policies;
 
 /// <summary>
-/// The admin verbs, run in-process against the test server's database. The verbs use the real clock, so the
-/// downloads are placed relative to today (UTC).
+/// The admin verbs, run in-process against the test server's database and data directory, with a host of their
+/// own (as a separate process would). The verbs use the real clock, so the downloads are placed relative to
+/// today (UTC). Each JSON API check after a verb follows a fetch that cached the page before it: the verb's
+/// change must reach the server's cache through the change signal, since the server polls only every ten minutes.
 /// </summary>
 public abstract class CriticalCommandTests(DatabaseKind database)
 {
@@ -31,6 +33,7 @@ public abstract class CriticalCommandTests(DatabaseKind database)
         await server.SeedAsync(new ReleaseSeed("cli-top", "1.0"));
         await server.AddDownloadsAsync("cli-top", (yesterday, 4321));
         await server.AddProjectsAsync("cli-bg-", 19, _ => yesterday, _ => 5);
+        Assert.False(await server.JsonCriticalAsync("cli-top")); // cached before the verb runs
 
         var first = await CliAsync(server, "project", "critical", "recompute");
         Assert.Equal(0, first.Exit);
@@ -70,6 +73,7 @@ public abstract class CriticalCommandTests(DatabaseKind database)
         // cli-busy becomes critical by downloads (10 % of 10 projects = 1).
         await server.AddDownloadsAsync("cli-busy", (yesterday, 1000));
         await server.AddProjectsAsync("cli-quiet-", 9, _ => yesterday, i => 1 + i);
+        Assert.False(await server.JsonCriticalAsync("cli-busy"));
         Assert.Equal(0, (await CliAsync(server, "project", "critical", "recompute")).Exit);
         Assert.True(await server.JsonCriticalAsync("cli-busy"));
 

@@ -29,7 +29,8 @@ public sealed class RecordingNotifier : ICriticalProjectNotifier
 
 /// <summary>
 /// A server with a database of its own per test (the cohort is global, so tests cannot share one), the
-/// schedule off, 10 % instead of 1 % so that twenty projects make a cohort of two, and a recording notifier.
+/// schedule off, 10 % instead of 1 % so that twenty projects make a cohort of two, a recording notifier, and
+/// the periodic journal poll slowed to ten minutes.
 /// </summary>
 public sealed class CriticalTestServer(DatabaseKind database, TimeProvider? clock = null) : BulwarkServer(database), IAsyncDisposable
 {
@@ -51,6 +52,9 @@ public sealed class CriticalTestServer(DatabaseKind database, TimeProvider? cloc
         new("Bulwark:Policy:CriticalMinDownloads", "1"),
         new("Bulwark:Policy:CriticalGracePeriod", "30.00:00:00"),
         new("Bulwark:Policy:CriticalRecomputeInterval", "00:00:00"),
+        // Ten minutes between journal polls: a mark must reach the JSON API through the change feed (in this
+        // process) or the change signal (admin verbs), never by a poll that happened to run in between.
+        new("Bulwark:Index:JournalPollInterval", "00:10:00"),
     ];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
