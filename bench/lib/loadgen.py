@@ -65,8 +65,11 @@ def wrk(url, seconds, accept=None, connections=32, threads=2, script=None, timeo
         args += ["-s", script]
     args.append(url)
     before = cpu_seconds(pids) if pids else None
+    load_before = os.getloadavg()[0]
     output = subprocess.run(args, check=True, capture_output=True, text=True).stdout
     result = parse(output)
+    # The machine is shared: the one-minute load average around each run says how much else was running.
+    result["load_before"], result["load_after"] = load_before, os.getloadavg()[0]
     if pids:
         requests = re.search(r"(\d+) requests in", output)
         if requests and int(requests.group(1)) > 0:

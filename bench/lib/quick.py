@@ -53,9 +53,11 @@ def compare(server, nginx, target_list, seconds):
         # An unrecorded run first: JIT tiers, caches and connection setup are not what is measured.
         wrk(server.base + t.path, 5, t.accept)
         wrk(nginx.base + t.nginx_path, 2, t.accept)
+        load_before = os.getloadavg()[0]
         b = wrk(server.base + t.path, seconds, t.accept, pids=[server.pid])
         n = wrk(nginx.base + t.nginx_path, seconds, t.accept, pids=nginx.pids())
         row = {"key": t.key, "label": t.label, "bytes": len(t.body), "bulwark": b, "nginx": n,
+               "load_before": load_before, "load_after": os.getloadavg()[0],
                "rps_ratio": b["rps"] / n["rps"], "p50_ratio": b["p50_ms"] / n["p50_ms"], "p99_ratio": b["p99_ms"] / n["p99_ms"],
                "cpu_ratio": b.get("cpu_us_per_request", 0) / max(n.get("cpu_us_per_request", 0), 1e-9)}
         log(f"{t.key}: Bulwark {b['rps']:.0f} req/s p50 {b['p50_ms']:.2f} p99 {b['p99_ms']:.2f} ms | "
@@ -82,6 +84,7 @@ def upload_benchmark(server, token, data, repeats):
         os.remove(copy)
 
         time.sleep(1)
+        load_before = os.getloadavg()[0]
         before_rss, _ = memory_kib(server.pid)
         hwm_reset = reset_peak(server.pid)
         form = ["-F", ":action=file_upload", "-F", "protocol_version=1", "-F", "name=bench-big-upload",
@@ -102,7 +105,8 @@ def upload_benchmark(server, token, data, repeats):
             raise RuntimeError(f"the upload failed with HTTP {out}")
         rounds.append({"version": version, "bytes": size, "upload_s": elapsed, "reference_s": reference,
                        "ratio": elapsed / reference, "rss_before_mib": before_rss / 1024, "rss_peak_mib": peak / 1024,
-                       "rss_growth_mib": growth_mib, "hwm_reset": hwm_reset})
+                       "rss_growth_mib": growth_mib, "hwm_reset": hwm_reset,
+                       "load_before": load_before, "load_after": os.getloadavg()[0]})
         os.remove(wheel)
     return {"rounds": rounds,
             "median_ratio": statistics.median(r["ratio"] for r in rounds),
@@ -133,6 +137,7 @@ def run_quick(args):
         result["compare"] = compare(server, nginx, target_list, args.seconds)
         result["upload"] = upload_benchmark(server, token, data, args.upload_rounds)
         result["rss_end_mib"] = memory_kib(server.pid)[0] / 1024
+        result["load_end"] = list(os.getloadavg())
         return result
     finally:
         if nginx:

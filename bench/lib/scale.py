@@ -19,6 +19,20 @@ def _psql(sql, database="postgres"):
                           env=env, check=True, capture_output=True, text=True).stdout
 
 
+def current_migration():
+    """The newest PostgreSQL migration in the source tree, e.g. 20261127210623_Initial."""
+    directory = os.path.join(REPO, "src/Bulwark.Data.PostgreSql/Migrations")
+    names = [f[:-3] for f in os.listdir(directory) if f.endswith(".cs") and not f.endswith(".Designer.cs") and "_" in f]
+    return max(names)
+
+
+def database_migration():
+    try:
+        return _psql('SELECT max("MigrationId") FROM "__EFMigrationsHistory"', DATABASE).strip()
+    except subprocess.CalledProcessError:
+        return None
+
+
 def prepare(args):
     data = os.path.join(OUT, "scale")
     connection = ADMIN.replace("Database=postgres", f"Database={DATABASE}")
@@ -30,7 +44,12 @@ def prepare(args):
         with open(manifest_path) as f:
             manifest = json.load(f)
         exists = _psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'").strip() == "1"
-        if exists and manifest["Projects"] == args.projects and manifest["Files"] >= total:
+        schema = database_migration() if exists else None
+        if exists and schema != current_migration():
+            # A corpus written for another schema cannot be migrated in place (nothing is deployed, so the
+            # migrations are regenerated rather than appended to): build it again.
+            log(f"{DATABASE} has schema {schema}, the source has {current_migration()}: regenerating")
+        elif exists and manifest["Projects"] == args.projects and manifest["Files"] >= total:
             log(f"reusing {DATABASE}: {manifest['Projects']:,} projects, {manifest['Files']:,} files (--regenerate to rebuild)")
             return data, env, manifest
     log(f"generating {args.projects:,} projects and {total:,} files into {DATABASE}; this takes 20-40 minutes")
@@ -71,12 +90,15 @@ request = function() return wrk.format("GET", paths[math.random(#paths)]) end
 
 
 def wait_until(predicate, timeout=30, interval=0.02):
+    """When the predicate first held (monotonic time) and after how many tries; (None, tries) on timeout."""
     started = time.monotonic()
+    tries = 0
     while time.monotonic() - started < timeout:
+        tries += 1
         if predicate():
-            return time.monotonic()
+            return time.monotonic(), tries
         time.sleep(interval)
-    return None
+    return None, tries
 
 
 def upload_small(server, token, data, name, version):
@@ -105,17 +127,19 @@ def visibility(server, token, data, manifest):
     result["first_upload_s"] = returned - started
     name = f"bench-visible-{stamp}"
     filename, started, returned = upload_small(server, token, data, name, "1.0.0")
-    page = wait_until(lambda: filename.encode() in http_get(f"{server.base}/simple/{name}/", PIP_ACCEPT)[1])
+    page, tries = wait_until(lambda: filename.encode() in http_get(f"{server.base}/simple/{name}/", PIP_ACCEPT)[1])
     root = root_contains(server, f'href="{name}/"')
     result["new_project"] = {"upload_s": returned - started, "page_after_return_s": page and page - returned,
-                             "root_first_fetch": root}
+                             "page_fetches": tries, "root_first_fetch": root}
     # A new release of a project whose page is cached: the cache must not hide it.
     big = manifest["Big"]["NormalizedName"]
     http_get(f"{server.base}/simple/{big}/", PIP_ACCEPT)
     filename, started, returned = upload_small(server, token, data, manifest["Big"]["Name"], f"999.{stamp}")
-    page = wait_until(lambda: filename.encode() in http_get(f"{server.base}/simple/{big}/", PIP_ACCEPT)[1])
-    result["new_release_cached_page"] = {"upload_s": returned - started, "page_after_return_s": page and page - returned}
-    # A yank by the CLI, another process: visible once this server learns of it.
+    page, tries = wait_until(lambda: filename.encode() in http_get(f"{server.base}/simple/{big}/", PIP_ACCEPT)[1])
+    result["new_release_cached_page"] = {"upload_s": returned - started, "page_after_return_s": page and page - returned,
+                                         "page_fetches": tries}
+    # A yank by the CLI, another process on this machine: its change signal makes the server read the journal
+    # before the next request, so the first fetch after the CLI exits should already show it.
     version = f"999.{stamp}"
     admin(server.env, "project", "yank", big, version, "--reason", "bench")
     yanked = time.monotonic()
@@ -125,8 +149,8 @@ def visibility(server, token, data, manifest):
         body = http_get(f"{server.base}/simple/{big}/", PIP_ACCEPT)[1]
         i = body.find(marker)
         return i >= 0 and b'"yanked":"bench"' in body[i:body.find(b"}", body.find(b'"yanked"', i)) + 1]
-    seen = wait_until(shows_yank)
-    result["cli_yank"] = {"page_after_cli_exit_s": seen and seen - yanked}
+    seen, tries = wait_until(shows_yank)
+    result["cli_yank"] = {"page_after_cli_exit_s": seen and seen - yanked, "page_fetches": tries}
     return result
 
 
@@ -177,6 +201,7 @@ def run_scale(args):
         r["rss_warm_mib"], r["hwm_warm_mib"] = (v / 1024 for v in memory_kib(server.pid))
         r["visibility"] = visibility(server, token, data, manifest)
         r["rss_end_mib"], r["hwm_end_mib"] = (v / 1024 for v in memory_kib(server.pid))
+        r["load_end"] = list(os.getloadavg())
         r["rows"] = rows(r)
         return r
     finally:
@@ -187,8 +212,13 @@ def rows(r):
     def ms(x):
         return f"{x * 1000:.0f} ms" if x is not None else "not seen"
 
+    def fetches(x):
+        n = x.get("page_fetches")
+        return "" if n is None else (" (first fetch)" if n == 1 else f" ({n} fetches)")
+
     def lat(w):
-        return f"{w['p50_ms']:.2f} / {w['p99_ms']:.2f} ms ({w['rps']:,.0f} req/s)"
+        load = f"; load {w['load_before']:.1f} → {w['load_after']:.1f}" if "load_before" in w else ""
+        return f"{w['p50_ms']:.2f} / {w['p99_ms']:.2f} ms ({w['rps']:,.0f} req/s{load})"
     v = r["visibility"]
     hot, nginx, cached, cold = r["page_hot"], r["page_hot_nginx"], r["pages_random_cached"], r["pages_random_cold"]
     root = v["new_project"]["root_first_fetch"]
@@ -202,8 +232,8 @@ def rows(r):
         ("`/simple/` JSON: TTLB", f"{r['root_json_first']['ttlb_s'] * 1000:.0f} ms, {r['root_json_first']['bytes']:,} B", ""),
         ("server RSS after start / after warm-up / peak (VmHWM)", f"{r['rss_start_mib']:.0f} / {r['rss_warm_mib']:.0f} / {r['hwm_end_mib']:.0f} MiB", f"≤ 1024 MiB: {'PASS' if r['hwm_end_mib'] <= 1024 else 'MISS'}"),
         ("first upload of the process (JIT, query compilation)", ms(v["first_upload_s"]), ""),
-        ("new project: upload took / on its page after the upload returned", f"{ms(v['new_project']['upload_s'])} / {ms(v['new_project']['page_after_return_s'])}", "≤ 1 s"),
+        ("new project: upload took / on its page after the upload returned", f"{ms(v['new_project']['upload_s'])} / {ms(v['new_project']['page_after_return_s'])}{fetches(v['new_project'])}", "≤ 1 s"),
         ("new project: in the first root fetched after the upload returned (fetch TTLB)", f"{'yes' if root['listed'] else 'NO'} ({root['ttlb_s'] * 1000:.0f} ms)", "≤ 1 s"),
-        ("new release of a cached 520-file project: on its page after the upload returned", ms(v["new_release_cached_page"]["page_after_return_s"]), "≤ 1 s"),
-        ("yank by the CLI (another process): on the page after the CLI exits", ms(v["cli_yank"]["page_after_cli_exit_s"]), "≤ poll interval (250 ms) + a render"),
+        ("new release of a cached 520-file project: on its page after the upload returned", ms(v["new_release_cached_page"]["page_after_return_s"]) + fetches(v["new_release_cached_page"]), "≤ 1 s"),
+        ("yank by the CLI (another process): on the page after the CLI exits", ms(v["cli_yank"]["page_after_cli_exit_s"]) + fetches(v["cli_yank"]), "at once (first fetch; includes that fetch and a render)"),
     ]
