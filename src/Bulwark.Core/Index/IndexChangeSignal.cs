@@ -31,9 +31,6 @@ public sealed class IndexChangeSignal : IDisposable
         _view = new Lazy<MemoryMappedViewAccessor?>(() => path is null ? null : Open(path, onOpenFailed), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    /// <summary>A signal shared with nobody (a process without a data directory); only periodic polls see other processes' changes.</summary>
-    public static IndexChangeSignal None { get; } = new(null);
-
     public string? Path { get; }
 
     /// <summary>Whether the file could be mapped; without it the server falls back to its periodic poll.</summary>
