@@ -332,8 +332,9 @@ public abstract partial class SecondFactorPagesTests<TServer>(TServer server) : 
         }
         Assert.Contains(await AuditAsync(e => e.UserId == user.Id), e => e.Type == AuditEventType.AccountFrozenByOwner);
         await PickupMail.WaitForAsync(Server, user.Email, "Your account was frozen");
-        var login = await NewBrowser().GetAsync("/account/login");
-        var refused = await NewBrowser().SubmitAsync(login, "#login-form", [Field("Username", user.Username), Field("Password", Password)]);
+        var later = NewBrowser();
+        var login = await later.GetAsync("/account/login");
+        var refused = await later.SubmitAsync(login, "#login-form", [Field("Username", user.Username), Field("Password", Password)]);
         Assert.Contains("frozen", refused.Get("#form-errors").TextContent);
     }
 
