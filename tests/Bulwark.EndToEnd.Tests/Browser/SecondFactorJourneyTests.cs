@@ -201,7 +201,7 @@ public sealed partial class SecondFactorJourneyTests(LocalhostServerFixture fixt
         await SignOutAsync(page);
 
         await PasswordStepAsync(page, username);
-        await page.GetByLabel("Recovery code").FillAsync(codes[0]);
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Recovery code", Exact = true }).FillAsync(codes[0]);
         await page.GetByRole(AriaRole.Button, new() { Name = "Use recovery code" }).ClickAsync();
         await Expect(page.Locator(".flash")).ToContainTextAsync("You have 7 recovery codes left.");
         await PickupMailbox.WaitForAsync(Server.DataDirectory, email, "A recovery code was used");
@@ -210,7 +210,7 @@ public sealed partial class SecondFactorJourneyTests(LocalhostServerFixture fixt
         await SignOutAsync(page);
 
         await PasswordStepAsync(page, username);
-        await page.GetByLabel("Recovery code").FillAsync(codes[0]);
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Recovery code", Exact = true }).FillAsync(codes[0]);
         await page.GetByRole(AriaRole.Button, new() { Name = "Use recovery code" }).ClickAsync();
         await Expect(page.Locator("#recovery-form #form-errors")).ToContainTextAsync("already been used");
         await ShotAsync(page, "2fa-recovery-code-burned.png");
