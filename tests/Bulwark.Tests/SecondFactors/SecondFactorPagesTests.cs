@@ -192,6 +192,7 @@ public abstract partial class SecondFactorPagesTests<TServer>(TServer server) : 
         Assert.StartsWith(RecentAuthenticationFilter.ConfirmDevicePath, raw.Headers.Location!.OriginalString);
         var explained = await elsewhere.FollowAsync(raw);
         Assert.Contains("cannot create API tokens", explained.Get("#device-unconfirmed").TextContent);
+        Assert.Null(explained.Find("#form-errors"));
         var session = (await SessionsAsync(user.Id)).Last();
         Assert.False(session.DeviceConfirmed);
         Assert.Equal(AuthMethod.PasswordAndTotp, session.AuthMethod);
@@ -370,6 +371,47 @@ public abstract partial class SecondFactorPagesTests<TServer>(TServer server) : 
         var back = await browser.SubmitAsync(reauth, "#reauth-webauthn-form", [Field("ChallengeId", challengeId), Field("Credential", key.SignAssertion(options, Origin, RpId))]);
         Assert.NotNull(back.Find("#token-form"));
         Assert.Equal(AuthMethod.PasswordAndWebAuthn, (await SessionsAsync(user.Id)).Last().AuthMethod);
+    }
+
+    [Fact]
+    public async Task Step_up_with_an_authenticator_app_needs_the_password_and_a_code()
+    {
+        var (user, browser) = await SignedInUserAsync("sudototp");
+        var (secret, _) = await EnrolTotpAsync(browser);
+        await AgeAuthenticationAsync(user.Id, TimeSpan.FromMinutes(11));
+        var reauth = await browser.FollowAsync(await browser.GetRawAsync("/account/tokens/new"));
+        Assert.NotNull(reauth.Find("#reauth-form #totp-code"));
+
+        var noCode = await browser.SubmitAsync(reauth, "#reauth-form", [Field("Password", Password), Field("Code", "")], follow: false);
+        Assert.Contains("6-digit code", noCode.Get("#form-errors").TextContent);
+        var wrong = await browser.SubmitAsync(reauth, "#reauth-form", [Field("Password", Password), Field("Code", "000000")], follow: false);
+        Assert.NotNull(wrong.Find("#form-errors"));
+        Assert.Contains(await AuditAsync(e => e.UserId == user.Id), e => e.Type == AuditEventType.StepUpFailed);
+        await PickupMail.WaitForAsync(Server, user.Email, "A confirmation before a sensitive action failed");
+
+        var back = await browser.SubmitAsync(reauth, "#reauth-form", [Field("Password", Password), Field("Code", Code(secret, 1))]);
+        Assert.NotNull(back.Find("#token-form"));
+        Assert.Equal(AuthMethod.PasswordAndTotp, (await SessionsAsync(user.Id)).Last().AuthMethod);
+    }
+
+    [Fact]
+    public async Task The_last_factor_cannot_be_removed_while_a_critical_project_needs_one()
+    {
+        var (user, browser) = await SignedInUserAsync("last");
+        var project = UniqueName("crit");
+        await UploadAsync(user.Username, new TestDistributions.Spec(project, "1.0"));
+        await AddKeyAsync(browser, passkey: false, "only key");
+        await Server.WithDbAsync(async db =>
+        {
+            var p = await db.Projects.SingleAsync(x => x.NormalizedName == project);
+            p.CriticalSince = DateTimeOffset.UtcNow;
+            return await db.SaveChangesAsync();
+        });
+        var page = await browser.GetAsync("/account/security");
+        var refused = await browser.SubmitAsync(page, "#key-list form", follow: false);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains("last two-factor method", refused.Get("#form-errors").TextContent);
+        Assert.Equal(1, await Server.WithDbAsync(db => db.WebAuthnCredentials.CountAsync(c => c.UserId == user.Id)));
     }
 
     [Fact]

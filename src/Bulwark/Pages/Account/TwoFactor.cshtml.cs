@@ -73,7 +73,7 @@ public sealed class TwoFactorModel(SecondFactorSignIn secondStep, TwoFactorStatu
             if (result.NewDevice)
             {
                 // Explained once on arrival; the gate on sensitive actions explains it again where it bites.
-                return LocalRedirect(RecentAuthenticationFilter.ConfirmDevicePath + "?returnUrl=" + Uri.EscapeDataString(target) + "&new=1");
+                return LocalRedirect(RecentAuthenticationFilter.ConfirmDevicePath + "?returnUrl=" + Uri.EscapeDataString(target) + "&new=true");
             }
             return LocalRedirect(target);
         }
