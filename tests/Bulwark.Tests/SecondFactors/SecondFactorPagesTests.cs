@@ -107,7 +107,12 @@ public abstract partial class SecondFactorPagesTests<TServer>(TServer server) : 
     public async Task Password_then_security_key_finishes_sign_in_with_a_new_session_id_and_the_pending_session_can_do_nothing_else()
     {
         var (user, browser) = await SignedInUserAsync("key");
+        var other = await SignInAsync(user.Username);
         var key = await AddKeyAsync(browser, passkey: false, "blue key");
+        // Adding a factor ends the account's other sessions.
+        var ended = await other.GetRawAsync("/account/");
+        Assert.Equal(HttpStatusCode.Redirect, ended.StatusCode);
+        Assert.Equal(SessionEndReason.FactorChanged, (await SessionsAsync(user.Id)).Single(s => s.RevokedAt != null && s.EndReason != SessionEndReason.Superseded).EndReason);
         var added = await PickupMail.WaitForAsync(Server, user.Email, "A security key was added");
         Assert.Contains("blue key", added.TextBody);
         await browser.SubmitAsync(await browser.GetAsync("/account/"), ".account-nav form");

@@ -21,6 +21,8 @@ public enum SessionEndReason
     RevokedByAdmin = 6,
     /// <summary>Replaced by a new session at the second sign-in step (the id changes at every authentication).</summary>
     Superseded = 7,
+    /// <summary>A second factor was added or removed in another session of the account.</summary>
+    FactorChanged = 8,
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Bulwark.Auth;
 using Bulwark.Core.Accounts.Devices;
 using Bulwark.Core.Accounts.RecoveryCodes;
+using Bulwark.Core.Accounts.Sessions;
 using Bulwark.Core.Accounts.Totp;
 using Bulwark.Core.Accounts.TwoFactor;
 using Bulwark.Core.Accounts.WebAuthn;
@@ -27,6 +28,7 @@ public sealed class SecurityModel(
     FactorRemoval removal,
     ITwoFactorRequirement requirement,
     KnownDevices devices,
+    SessionService sessions,
     BulwarkDbContext db) : BulwarkPageModel
 {
     [BindProperty]
@@ -82,7 +84,8 @@ public sealed class SecurityModel(
     {
         var result = await removal.RemoveTotpAsync(CurrentUser, await requirement.RequiresFactorAsync(CurrentUser, ct), RequestActor, ct);
         if (!result.Succeeded) return await FailAsync("totp", result.Message, ct);
-        Flash("The authenticator app was removed. It can no longer be used to sign in.");
+        await EndOtherSessionsAsync(ct);
+        Flash("The authenticator app was removed. It can no longer be used to sign in. Your other sessions were signed out.");
         return RedirectToPage();
     }
 
@@ -106,7 +109,8 @@ public sealed class SecurityModel(
     {
         var result = await removal.RemoveWebAuthnAsync(CurrentUser, CredentialRowId, await requirement.RequiresFactorAsync(CurrentUser, ct), RequestActor, ct);
         if (!result.Succeeded) return await FailAsync("keys", result.Message, ct);
-        Flash("The key was removed. It can no longer be used to sign in.");
+        await EndOtherSessionsAsync(ct);
+        Flash("The key was removed. It can no longer be used to sign in. Your other sessions were signed out.");
         return RedirectToPage();
     }
 
@@ -149,6 +153,8 @@ public sealed class SecurityModel(
     private async Task<IActionResult> FactorAddedAsync(string message, CancellationToken ct)
     {
         var session = HttpContext.CurrentSession()!;
+        await EndOtherSessionsAsync(ct);
+        message += " Your other sessions were signed out.";
         await devices.RememberAsync(session.UserId, DeviceCookie.Ensure(HttpContext), RequestActor.IpAddress, RequestActor.UserAgent, ct);
         var status = await statusQuery.GetAsync(CurrentUser.Id, ct);
         var hasLiveSet = await db.RecoveryCodeSets.AnyAsync(s => s.UserId == CurrentUser.Id && s.InvalidatedAt == null && s.Codes.Any(c => c.BurnedAt == null), ct);
@@ -159,6 +165,13 @@ public sealed class SecurityModel(
         Flash(message);
         return RedirectToPage();
     }
+
+    /// <summary>
+    /// A factor change ends every other session of the account (the owner is e-mailed by the factor notice):
+    /// a session opened before the change may be the very thing the owner is locking out.
+    /// </summary>
+    private Task EndOtherSessionsAsync(CancellationToken ct) =>
+        sessions.RevokeAllExceptAsync(CurrentUser.Id, HttpContext.CurrentSession()!.Id, SessionEndReason.FactorChanged, RequestActor, ct);
 
     private async Task<IActionResult> ShowNewCodesAsync(string message, CancellationToken ct)
     {
