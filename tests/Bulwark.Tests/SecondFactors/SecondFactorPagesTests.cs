@@ -222,6 +222,8 @@ public abstract partial class SecondFactorPagesTests<TServer>(TServer server) : 
         Assert.Equal(tokensBefore, await TokenCountAsync(user.Id));
         Assert.Equal(user.Email, (await Server.WithDbAsync(db => db.Users.SingleAsync(u => u.Id == user.Id))).Email);
         Assert.Contains(await AuditAsync(e => e.UserId == user.Id), e => e.Type == AuditEventType.UnconfirmedDeviceRefused);
+        Assert.NotNull((await elsewhere.GetAsync("/account/")).Find("#device-notice"));
+        Assert.Null((await home.GetAsync("/account/")).Find("#device-notice"));
         var getRefused = await elsewhere.GetRawAsync("/account/tokens/new");
         Assert.StartsWith(RecentAuthenticationFilter.ConfirmDevicePath, getRefused.Headers.Location!.OriginalString);
 
