@@ -238,6 +238,7 @@ public sealed partial class SecondFactorJourneyTests(LocalhostServerFixture fixt
         await Expect(victim).ToHaveURLAsync(new Regex(Regex.Escape(relay.Origin.GetLeftPart(UriPartial.Authority)) + "/account/two-factor"));
         await victim.GetByRole(AriaRole.Button, new() { Name = "Use security key" }).ClickAsync();
         await Expect(victim.Locator("#webauthn-form #form-errors")).ToContainTextAsync("different site");
+        await Expect(victim.Locator("#form-errors li")).ToHaveCountAsync(1);
         await ShotAsync(victim, "aitm-key-refused.png");
         var keySession = await LatestSessionAsync(keyUser);
         Assert.True(keySession.SecondFactorPending, "the relayed sign-in must stay at the second step");

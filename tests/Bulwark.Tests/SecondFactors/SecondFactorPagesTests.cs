@@ -180,6 +180,8 @@ public abstract partial class SecondFactorPagesTests<TServer>(TServer server) : 
         var (id2, options2) = await OptionsAsync(other, page, "#passkey-form");
         var phished = await other.SubmitAsync(page, "#passkey-form", [Field("ChallengeId", id2), Field("Credential", key.SignAssertion(options2, "http://127.0.0.2:8080", RpId))]);
         Assert.Contains("different site", phished.Get("#passkey-form #form-errors").TextContent);
+        // Only the sign-in's own answer, not validation noise about fields of the other form.
+        Assert.Single(phished.All("#form-errors li"));
         Assert.Null(phished.Find(".account-nav a[href='/account/']"));
     }
 
@@ -298,6 +300,7 @@ public abstract partial class SecondFactorPagesTests<TServer>(TServer server) : 
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.Status);
         Assert.True(int.Parse(refused.Response.Headers.GetValues("Retry-After").Single()) > 0);
         Assert.Contains("Too many wrong second-factor attempts", refused.Get("#form-errors").TextContent);
+        Assert.Single(refused.All("#form-errors li"));
         Assert.True((await SessionsAsync(user.Id)).Last().SecondFactorPending);
         Assert.Contains(await AuditAsync(e => e.UserId == user.Id), e => e.Type == AuditEventType.SecondFactorThrottled);
 

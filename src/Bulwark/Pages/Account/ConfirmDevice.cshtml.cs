@@ -81,6 +81,7 @@ public sealed class ConfirmDeviceModel(DeviceConfirmation confirmation, Reauthen
             return LocalRedirect(SafeReturnUrl(ReturnUrl, "/account/"));
         }
         if (result.Result.Status == AccountStatus.Throttled) MarkThrottled(result.Result.RetryAfterSeconds);
+        ModelState.Clear();
         AddError(result.Result);
         await LoadAsync(ct);
         return Page();

@@ -52,6 +52,8 @@ public sealed class LoginModel(PasswordSignIn signIn, PasskeySignIn passkeys, We
                 break;
         }
         FailedForm = "password";
+        // The passkey form's fields are not posted here; only the sign-in's own answer is shown.
+        ModelState.Clear();
         ModelState.AddModelError("", result.Message);
         return Page();
     }
@@ -76,6 +78,7 @@ public sealed class LoginModel(PasswordSignIn signIn, PasskeySignIn passkeys, We
         }
         if (result.Outcome == SignInOutcome.Throttled) MarkThrottled(result.RetryAfterSeconds);
         FailedForm = "passkey";
+        ModelState.Clear();
         ModelState.AddModelError("", result.Message);
         return Page();
     }

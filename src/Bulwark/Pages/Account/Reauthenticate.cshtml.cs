@@ -63,6 +63,8 @@ public sealed class ReauthenticateModel(Reauthentication reauthentication) : Bul
             return LocalRedirect(SafeReturnUrl(ReturnUrl, "/account/"));
         }
         if (result.Result.Status == AccountStatus.Throttled) MarkThrottled(result.Result.RetryAfterSeconds);
+        // The password form and the key form post different fields; show only the flow's answer.
+        ModelState.Clear();
         AddError(result.Result);
         Factors = await reauthentication.StatusAsync(HttpContext.CurrentSession()!, ct);
         return Page();

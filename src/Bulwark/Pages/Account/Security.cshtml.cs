@@ -186,6 +186,8 @@ public sealed class SecurityModel(
     private async Task<IActionResult> FailAsync(string form, string message, CancellationToken ct)
     {
         FailedForm = form;
+        // Every form on the page posts only its own fields; show only the answer to this one.
+        ModelState.Clear();
         ModelState.AddModelError("", message);
         Response.StatusCode = StatusCodes.Status400BadRequest;
         await LoadAsync(ct);

@@ -80,6 +80,8 @@ public sealed class TwoFactorModel(SecondFactorSignIn secondStep, TwoFactorStatu
         if (result.Result.Status == AccountStatus.Throttled) MarkThrottled(result.Result.RetryAfterSeconds);
         if (result.Result.Status == AccountStatus.Refused) return NotPending();
         FailedForm = form;
+        // Each form posts only its own field; the others' implicit "required" errors are not this answer's.
+        ModelState.Clear();
         ModelState.AddModelError("", result.Result.Message);
         Factors = await status.GetAsync(pending.UserId, ct);
         return Page();
