@@ -14,6 +14,7 @@ public sealed class AccountLinks(Func<Uri> baseUrl)
     public const string ConfirmEmailChangePath = "/account/confirm-email";
     public const string ConfirmDevicePath = "/account/confirm-device";
     public const string InvitationsPath = "/account/invitations";
+    public const string ReportSignInPath = "/account/not-me";
 
     public AccountLinks(Uri baseUrl) : this(() => baseUrl)
     {
@@ -26,6 +27,8 @@ public sealed class AccountLinks(Func<Uri> baseUrl)
     public Uri ConfirmEmailChange(string secret) => Build(ConfirmEmailChangePath, secret);
     public Uri ConfirmDevice(string secret) => Build(ConfirmDevicePath, secret);
     public Uri Invitations() => Build(InvitationsPath);
+    public Uri ReportSignIn(string secret) => Build(ReportSignInPath, secret);
+    public Uri Security() => Build("/account/security");
     public Uri Project(string normalizedName) => Build("/project/" + Uri.EscapeDataString(normalizedName) + "/");
 
     private Uri Build(string path, string? token = null)

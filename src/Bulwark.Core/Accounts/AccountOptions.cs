@@ -55,6 +55,11 @@ public sealed class AccountLinkOptions
     /// <summary>Links that confirm an unrecognised device (Warehouse: 6 h).</summary>
     [Range(typeof(TimeSpan), "00:05:00", "06:00:00")]
     public TimeSpan ConfirmDeviceLifetime { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>How long the "this was not me" link of a new-device mail works: long enough for someone
+    /// back from a holiday to read the mail. Opening it only ever locks the account down.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "30.00:00:00")]
+    public TimeSpan ReportSignInLifetime { get; set; } = TimeSpan.FromDays(14);
 }
 
 public sealed class ThrottleOptions
@@ -82,4 +87,16 @@ public sealed class ThrottleOptions
     /// <summary>Password-reset requests per client network in an hour.</summary>
     [Range(1, 1000)]
     public int ResetRequestsPerNetworkPerHour { get; set; } = 20;
+
+    /// <summary>Failed second-factor attempts (TOTP, recovery code, security key) per account in 5 minutes (baseline: 5).</summary>
+    [Range(1, 5)]
+    public int SecondFactorFailuresPerAccountPer5Minutes { get; set; } = 5;
+
+    /// <summary>Failed second-factor attempts per account in an hour (baseline: 20).</summary>
+    [Range(1, 20)]
+    public int SecondFactorFailuresPerAccountPerHour { get; set; } = 20;
+
+    /// <summary>Failed second-factor attempts (and passkey sign-ins) per client network in 5 minutes (baseline: 10).</summary>
+    [Range(1, 10)]
+    public int SecondFactorFailuresPerNetworkPer5Minutes { get; set; } = 10;
 }

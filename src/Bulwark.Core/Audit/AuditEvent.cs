@@ -50,6 +50,16 @@ public enum AuditEventType
     EmailVerificationSent = 1023,
     /// <summary>A one-time link was presented but was expired, used or superseded.</summary>
     AccountLinkRejected = 1024,
+    /// <summary>A sign-in completed with TOTP or a recovery code from a browser not seen before; the owner was e-mailed.</summary>
+    NewDeviceSignIn = 1030,
+    /// <summary>A session's device was confirmed (WebAuthn, or the e-mailed link opened in the same browser).</summary>
+    DeviceConfirmed = 1031,
+    /// <summary>A device-confirmation link was e-mailed at the user's request.</summary>
+    DeviceConfirmationSent = 1032,
+    /// <summary>The owner reported a sign-in as not theirs: the account was frozen and every session ended.</summary>
+    AccountFrozenByOwner = 1033,
+    /// <summary>A sensitive action was refused because the session's device is not confirmed.</summary>
+    UnconfirmedDeviceRefused = 1034,
 
     /// <summary>A second factor was added; details name the method and the credential.</summary>
     FactorAdded = 2000,
@@ -57,6 +67,8 @@ public enum AuditEventType
     FactorRemoved = 2001,
     /// <summary>A wrong TOTP or recovery code at sign-in; details name the method.</summary>
     SecondFactorFailed = 2002,
+    /// <summary>A second-factor attempt was refused by the throttle; details name the limit.</summary>
+    SecondFactorThrottled = 2003,
     /// <summary>A TOTP code for an already-used time step: a relayed or shoulder-surfed code. The owner is told.</summary>
     TotpReplayed = 2010,
     /// <summary>A TOTP code that matched a time step outside the accepted window: clock drift (or an old code).</summary>

@@ -32,6 +32,7 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
     public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<AuthAttempt> AuthAttempts => Set<AuthAttempt>();
+    public DbSet<Accounts.Devices.KnownDevice> KnownDevices => Set<Accounts.Devices.KnownDevice>();
     public DbSet<TotpCredential> TotpCredentials => Set<TotpCredential>();
     public DbSet<RecoveryCodeSet> RecoveryCodeSets => Set<RecoveryCodeSet>();
     public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
@@ -94,6 +95,18 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
             e.Property(t => t.SecretHash).HasMaxLength(32);
             e.Property(t => t.Email).HasMaxLength(254);
             e.Property(t => t.Purpose).HasConversion<int>();
+            // A device-confirmation link belongs to one session; deleting the session makes it worthless.
+            e.HasOne<UserSession>().WithMany().HasForeignKey(t => t.SessionId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        b.Entity<Accounts.Devices.KnownDevice>(e =>
+        {
+            e.ToTable("known_devices");
+            e.HasOne(d => d.User).WithMany().HasForeignKey(d => d.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(d => new { d.UserId, d.CookieHash }).IsUnique();
+            e.Property(d => d.CookieHash).HasMaxLength(32);
+            e.Property(d => d.LastIpAddress).HasMaxLength(64);
+            e.Property(d => d.LastUserAgent).HasMaxLength(512);
         });
 
         b.Entity<UserSession>(e =>

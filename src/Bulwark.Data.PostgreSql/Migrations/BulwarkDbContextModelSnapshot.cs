@@ -64,6 +64,44 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.ToTable("api_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Accounts.Devices.KnownDevice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("CookieHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastIpAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastUserAgent")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CookieHash")
+                        .IsUnique();
+
+                    b.ToTable("known_devices", (string)null);
+                });
+
             modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCode", b =>
                 {
                     b.Property<long>("Id")
@@ -244,6 +282,9 @@ namespace Bulwark.Data.PostgreSql.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("bytea");
 
+                    b.Property<long?>("SessionId")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTimeOffset?>("UsedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -254,6 +295,8 @@ namespace Bulwark.Data.PostgreSql.Migrations
 
                     b.HasIndex("SecretHash")
                         .IsUnique();
+
+                    b.HasIndex("SessionId");
 
                     b.HasIndex("UserId", "Purpose");
 
@@ -953,6 +996,17 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Accounts.Devices.KnownDevice", b =>
+                {
+                    b.HasOne("Bulwark.Core.Accounts.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCode", b =>
                 {
                     b.HasOne("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCodeSet", "Set")
@@ -988,6 +1042,11 @@ namespace Bulwark.Data.PostgreSql.Migrations
 
             modelBuilder.Entity("Bulwark.Core.Accounts.Tokens.AccountToken", b =>
                 {
+                    b.HasOne("Bulwark.Core.Accounts.Sessions.UserSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("Bulwark.Core.Accounts.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")

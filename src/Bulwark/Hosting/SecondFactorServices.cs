@@ -1,3 +1,5 @@
+using Bulwark.Core.Accounts.Devices;
+using Bulwark.Core.Accounts.Flows;
 using Bulwark.Core.Accounts.RecoveryCodes;
 using Bulwark.Core.Accounts.Totp;
 using Bulwark.Core.Accounts.TwoFactor;
@@ -40,8 +42,8 @@ public static class SecondFactorServices
             return FactorSecretProtector.LoadOrCreate(Path.Combine(dataDirectory, "keys", "factor-secrets.key"));
         });
 
-        // Replaced by the e-mail notifier when account e-mail is wired in.
-        services.TryAddSingleton<IFactorNotifier, LoggingFactorNotifier>();
+        // The owner hears about every factor change by e-mail (the sender queues; delivery does not hold the request).
+        services.TryAddSingleton<IFactorNotifier, EmailFactorNotifier>();
         services.AddScoped<FactorNotifications>();
         services.AddScoped<TotpSecrets>();
         services.AddScoped<TotpEnrollment>();
@@ -54,6 +56,10 @@ public static class SecondFactorServices
         services.AddScoped<WebAuthnCredentialManagement>();
         services.AddScoped<TwoFactorStatusQuery>();
         services.AddScoped<FactorRemoval>();
+        services.AddScoped<KnownDevices>();
+        services.AddScoped<DeviceConfirmation>();
+        services.AddScoped<SecondFactorSignIn>();
+        services.AddScoped<PasskeySignIn>();
         return services;
     }
 

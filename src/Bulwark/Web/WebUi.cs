@@ -19,6 +19,8 @@ public static class WebUi
     [
         "/Account/Login", "/Account/Register", "/Account/VerifyEmail", "/Account/ForgotPassword",
         "/Account/ResetPassword", "/Account/ConfirmEmail", "/Account/Logout",
+        // The second sign-in step runs on a session that is not signed in yet; "this was not me" works signed out.
+        "/Account/TwoFactor", "/Account/NotMe",
     ];
 
     public static bool IsApiPath(PathString path) =>

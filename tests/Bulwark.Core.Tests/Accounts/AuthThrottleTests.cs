@@ -110,4 +110,41 @@ public sealed class AuthThrottleTests : IDisposable
         await _throttle.PruneAsync();
         Assert.Single(_ctx.Db.AuthAttempts, a => a.AccountKey == "dave");
     }
+    [Fact]
+    public async Task Second_factor_failures_are_limited_to_five_per_five_minutes_and_twenty_an_hour_per_account()
+    {
+        // Four failures every 5 minutes, each from another network: under the short limit, but the hour fills up.
+        for (var i = 0; i < 20; i++)
+        {
+            var ip = $"203.0.113.{i}";
+            Assert.True((await _throttle.CheckSecondFactorAsync(42, ip)).Allowed, $"attempt {i + 1}");
+            await _throttle.RecordSecondFactorFailureAsync(42, ip);
+            _ctx.Time.Advance(i % 4 == 3 ? TimeSpan.FromMinutes(5) : TimeSpan.FromSeconds(1));
+        }
+        var blocked = await _throttle.CheckSecondFactorAsync(42, "203.0.113.99");
+        Assert.False(blocked.Allowed);
+        Assert.Equal(ThrottleScope.Account, blocked.Scope);
+        Assert.Contains("20 per hour", blocked.Limit);
+        // Another account is not affected, and password failures are a separate budget.
+        Assert.True((await _throttle.CheckSecondFactorAsync(43, "203.0.113.99")).Allowed);
+        Assert.True((await _throttle.CheckLoginAsync("user42", "203.0.113.99")).Allowed);
+
+        // Five quick failures block a fresh account at once.
+        for (var i = 0; i < 5; i++) await _throttle.RecordSecondFactorFailureAsync(44, $"198.51.100.{i}");
+        var quick = await _throttle.CheckSecondFactorAsync(44, "198.51.100.99");
+        Assert.False(quick.Allowed);
+        Assert.Contains("5 per 5 minutes", quick.Limit);
+    }
+
+    [Fact]
+    public async Task Second_factor_failures_are_limited_to_ten_per_five_minutes_per_network()
+    {
+        for (var i = 0; i < 10; i++) await _throttle.RecordSecondFactorFailureAsync(100 + i, "192.0.2.7");
+        var blocked = await _throttle.CheckSecondFactorAsync(200, "192.0.2.7");
+        Assert.False(blocked.Allowed);
+        Assert.Equal(ThrottleScope.Network, blocked.Scope);
+        // Passkey sign-ins, where no account is known yet, are counted by network too.
+        Assert.False((await _throttle.CheckSecondFactorAsync(null, "192.0.2.7")).Allowed);
+        Assert.True((await _throttle.CheckSecondFactorAsync(null, "192.0.2.8")).Allowed);
+    }
 }

@@ -33,7 +33,7 @@ public static partial class WebJourney
         await page.GotoAsync("/account/login");
         await page.GetByLabel("Username", new() { Exact = true }).FillAsync(username);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(page.Locator(".account-nav")).ToContainTextAsync(username);
     }
 

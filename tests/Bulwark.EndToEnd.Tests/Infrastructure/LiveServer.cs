@@ -18,17 +18,19 @@ public sealed class LiveServer : WebApplicationFactory<Program>
 {
     private readonly int _port;
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly string _host;
 
-    private LiveServer(string dataDirectory, int port, IReadOnlyDictionary<string, string> settings)
+    private LiveServer(string dataDirectory, int port, IReadOnlyDictionary<string, string> settings, string host)
     {
         DataDirectory = dataDirectory;
         _port = port;
         _settings = settings;
+        _host = host;
         UseKestrel(options => options.Listen(IPAddress.Loopback, port));
     }
 
     public string DataDirectory { get; }
-    public Uri BaseUri => new($"http://127.0.0.1:{_port}/");
+    public Uri BaseUri => new($"http://{_host}:{_port}/");
     public string IndexUrl => new Uri(BaseUri, "simple/").ToString();
     public string UploadUrl => new Uri(BaseUri, "legacy/").ToString();
     public RequestLog Requests { get; } = new();
@@ -38,12 +40,14 @@ public sealed class LiveServer : WebApplicationFactory<Program>
     /// Picks a free port and starts; a port grabbed by someone else in between means another try.
     /// <paramref name="settings"/> are configuration keys such as <c>Bulwark:Uploads:MaxFileSize</c>.
     /// </summary>
-    public static async Task<LiveServer> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="host">The name in the public URL: "localhost" for WebAuthn, whose relying-party id must be a
+    /// domain name, not an IP address. The socket is on 127.0.0.1 either way.</param>
+    public static async Task<LiveServer> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, string host = "127.0.0.1")
     {
         Exception? last = null;
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var server = new LiveServer(dataDirectory, FreePort(), settings ?? new Dictionary<string, string>());
+            var server = new LiveServer(dataDirectory, FreePort(), settings ?? new Dictionary<string, string>(), host);
             try
             {
                 server.StartServer();
@@ -76,7 +80,7 @@ public sealed class LiveServer : WebApplicationFactory<Program>
     {
         builder.UseSetting("Bulwark:DataDirectory", DataDirectory);
         builder.UseSetting("Bulwark:Database", "Sqlite");
-        builder.UseSetting("Bulwark:PublicUrl", $"http://127.0.0.1:{_port}");
+        builder.UseSetting("Bulwark:PublicUrl", $"http://{_host}:{_port}");
         builder.UseSetting("urls", $"http://127.0.0.1:{_port}");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new RequestLogStartupFilter(Requests)));

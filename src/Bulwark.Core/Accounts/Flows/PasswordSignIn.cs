@@ -2,6 +2,7 @@ using System.Text;
 using Bulwark.Core.Accounts.Passwords;
 using Bulwark.Core.Accounts.Sessions;
 using Bulwark.Core.Accounts.Throttling;
+using Bulwark.Core.Accounts.TwoFactor;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 
@@ -36,6 +37,7 @@ public sealed class PasswordSignIn(
     PasswordHasher hasher,
     SessionService sessions,
     AuthThrottle throttle,
+    TwoFactorStatusQuery twoFactor,
     AuditLog audit)
 {
     public const string FailedMessage = "The username or password is incorrect.";
@@ -95,7 +97,8 @@ public sealed class PasswordSignIn(
             audit.Record(AuditEventType.PasswordRehashed, actor with { UserId = account.Id }, account.Id);
         }
 
-        var secondFactor = RequiresSecondFactor(account);
+        // Any usable factor (TOTP, security key, passkey) makes the password only the first step.
+        var secondFactor = (await twoFactor.GetAsync(account.Id, ct)).HasAnyFactor;
         var created = await sessions.CreateAsync(account, AuthMethod.Password, secondFactor, actor, ct);
         audit.Record(AuditEventType.LoginSuccess, actor with { UserId = account.Id }, account.Id,
             details: System.Text.Json.JsonSerializer.Serialize(new { session = created.Session.Id, method = AuthMethod.Password.ToString(), secondFactorPending = secondFactor }));
@@ -104,7 +107,4 @@ public sealed class PasswordSignIn(
             ? new SignInResult(SignInOutcome.SecondFactorRequired, "Enter your second factor to finish signing in.", created.SessionId, created.Session)
             : new SignInResult(SignInOutcome.SignedIn, "Signed in.", created.SessionId, created.Session);
     }
-
-    /// <summary>Second factors (TOTP, WebAuthn, recovery codes) plug in here: none are enrolled yet.</summary>
-    private static bool RequiresSecondFactor(User user) => false;
 }

@@ -1,7 +1,11 @@
 using System.Text;
+using Bulwark.Core.Accounts.Devices;
 using Bulwark.Core.Accounts.Passwords;
 using Bulwark.Core.Accounts.Sessions;
 using Bulwark.Core.Accounts.Throttling;
+using Bulwark.Core.Accounts.Totp;
+using Bulwark.Core.Accounts.TwoFactor;
+using Bulwark.Core.Accounts.WebAuthn;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 
@@ -10,31 +14,106 @@ namespace Bulwark.Core.Accounts.Flows;
 public sealed record ReauthenticationResult(AccountResult Result, string? NewSessionId);
 
 /// <summary>
-/// "Sudo" with the password: a signed-in user proves again who they are before a sensitive action. The
-/// session gets a new id (new authentication, new id), which the caller puts into the cookie.
+/// Step-up ("sudo"): a signed-in user proves again who they are before a sensitive action. The method
+/// follows the account's strongest factor:
+/// <list type="bullet">
+/// <item>a security key or passkey: only WebAuthn is accepted. A password (and a TOTP code) can be relayed by
+/// a fake site; offering them next to the key would let a relay session step up with what it phished.</item>
+/// <item>an authenticator app: password and a TOTP code;</item>
+/// <item>no factor: the password.</item>
+/// </list>
+/// The session gets a new id (new authentication, new id), which the caller puts into the cookie. Every
+/// failure is audited and e-mailed to the owner: a failed step-up in a live session is how a stolen session shows.
 /// </summary>
-public sealed class Reauthentication(BulwarkDbContext db, PasswordHasher hasher, SessionService sessions, AuthThrottle throttle, AuditLog audit)
+public sealed class Reauthentication(
+    BulwarkDbContext db,
+    PasswordHasher hasher,
+    SessionService sessions,
+    AuthThrottle throttle,
+    TwoFactorStatusQuery twoFactor,
+    TotpVerification totp,
+    WebAuthnAssertion webAuthn,
+    DeviceConfirmation devices,
+    FactorNotifications notifications,
+    AuditLog audit)
 {
-    public async Task<ReauthenticationResult> WithPasswordAsync(UserSession session, string password, Actor actor, CancellationToken ct = default)
+    public const string UseKeyMessage = "Your account has a security key or passkey: confirm with it instead of the password.";
+
+    public Task<TwoFactorStatus> StatusAsync(UserSession session, CancellationToken ct = default) => twoFactor.GetAsync(session.UserId, ct);
+
+    public async Task<ReauthenticationResult> WithPasswordAsync(UserSession session, string password, Actor actor, CancellationToken ct = default, string? totpCode = null)
     {
         var user = session.User;
-        if (session.IsRevoked || session.SecondFactorPending || user.PasswordHash is null || user.IsFrozen)
-        {
-            return new(new AccountResult(AccountStatus.Refused, "Sign in again."), null);
-        }
+        if (Unusable(session)) return new(new AccountResult(AccountStatus.Refused, "Sign in again."), null);
+        var status = await twoFactor.GetAsync(user.Id, ct);
+        if (status.HasPhishingResistantFactor) return new(new AccountResult(AccountStatus.Refused, UseKeyMessage), null);
+
         // Same limits as sign-in: a session left open on a shared computer must not become a way to
         // guess the password without them.
         var decision = await throttle.CheckLoginAsync(user.Username, actor.IpAddress, ct);
         if (!decision.Allowed) return new(AccountResult.Throttled(decision.RetryAfterSeconds), null);
-        if (Encoding.UTF8.GetByteCount(password) > PasswordHasher.MaxPasswordBytes || !hasher.Verify(user.PasswordHash, password))
+        if (status.HasTotp)
+        {
+            var second = await throttle.CheckSecondFactorAsync(user.Id, actor.IpAddress, ct);
+            if (!second.Allowed) return new(AccountResult.Throttled(second.RetryAfterSeconds), null);
+        }
+        if (Encoding.UTF8.GetByteCount(password) > PasswordHasher.MaxPasswordBytes || !hasher.Verify(user.PasswordHash!, password))
         {
             await throttle.RecordLoginFailureAsync(user.Username, actor.IpAddress, ct);
             audit.Record(AuditEventType.LoginFailure, actor with { UserId = user.Id }, user.Id,
                 details: System.Text.Json.JsonSerializer.Serialize(new { reason = "wrong password at re-authentication", session = session.Id }));
+            audit.Record(AuditEventType.StepUpFailed, actor with { UserId = user.Id }, user.Id,
+                details: System.Text.Json.JsonSerializer.Serialize(new { method = "password", session = session.Id }));
             await db.SaveChangesAsync(ct);
+            await notifications.SendAsync(FactorNoticeKind.StepUpFailed, user, actor, ct: ct);
             return new(new AccountResult(AccountStatus.WrongCredentials, "The password is incorrect.", "password"), null);
         }
-        var newId = await sessions.ReauthenticateAsync(session, AuthMethod.Password, actor with { UserId = user.Id }, ct);
+
+        var method = AuthMethod.Password;
+        if (status.HasTotp)
+        {
+            if (string.IsNullOrWhiteSpace(totpCode))
+            {
+                return new(AccountResult.InvalidField("totp", "Enter the 6-digit code your authenticator app shows."), null);
+            }
+            var check = await totp.VerifyAsync(user, totpCode, FactorPurpose.StepUp, actor with { UserId = user.Id }, ct);
+            if (!check.Succeeded)
+            {
+                await throttle.RecordSecondFactorFailureAsync(user.Id, actor.IpAddress, ct);
+                // A replay was already reported to the owner by the verifier; other failures are reported here.
+                if (check.Check != TotpCheck.Replayed) await notifications.SendAsync(FactorNoticeKind.StepUpFailed, user, actor, SecondFactorMethod.Totp, ct: ct);
+                return new(new AccountResult(AccountStatus.WrongCredentials, check.Message, "totp"), null);
+            }
+            method = AuthMethod.PasswordAndTotp;
+        }
+        var newId = await sessions.ReauthenticateAsync(session, method, actor with { UserId = user.Id }, ct);
         return new(AccountResult.Ok("Confirmed."), newId);
     }
+
+    public async Task<WebAuthnCeremonyStart?> BeginWebAuthnAsync(UserSession session, CancellationToken ct = default) =>
+        Unusable(session) ? null : await webAuthn.BeginAsync(session.User, FactorPurpose.StepUp, ct);
+
+    /// <summary>A WebAuthn step-up also confirms the session's device: the assertion is bound to this origin.</summary>
+    public async Task<ReauthenticationResult> WithWebAuthnAsync(UserSession session, Guid challengeId, string responseJson, string? deviceCookie, Actor actor, CancellationToken ct = default)
+    {
+        var user = session.User;
+        if (Unusable(session)) return new(new AccountResult(AccountStatus.Refused, "Sign in again."), null);
+        var decision = await throttle.CheckSecondFactorAsync(user.Id, actor.IpAddress, ct);
+        if (!decision.Allowed) return new(AccountResult.Throttled(decision.RetryAfterSeconds), null);
+        var result = await webAuthn.CompleteAsync(user, challengeId, responseJson, FactorPurpose.StepUp, actor with { UserId = user.Id }, ct);
+        if (!result.Succeeded)
+        {
+            await throttle.RecordSecondFactorFailureAsync(user.Id, actor.IpAddress, ct);
+            // A flagged clone was already reported by the verifier.
+            if (result.Outcome != WebAuthnOutcome.PossibleClone) await notifications.SendAsync(FactorNoticeKind.StepUpFailed, user, actor, ct: ct);
+            return new(new AccountResult(AccountStatus.WrongCredentials, result.Message), null);
+        }
+        var method = WebAuthnAssertion.MethodOf(result.Credential!) == SecondFactorMethod.Passkey ? AuthMethod.Passkey : AuthMethod.PasswordAndWebAuthn;
+        var newId = await sessions.ReauthenticateAsync(session, method, actor with { UserId = user.Id }, ct);
+        await devices.ConfirmAsync(session, deviceCookie, "security key step-up", actor with { UserId = user.Id }, ct);
+        return new(AccountResult.Ok("Confirmed."), newId);
+    }
+
+    private static bool Unusable(UserSession session) =>
+        session.IsRevoked || session.SecondFactorPending || session.User.PasswordHash is null || session.User.IsFrozen;
 }

@@ -57,6 +57,9 @@ public sealed class SessionService(BulwarkDbContext db, AuditLog audit, SessionO
             AuthenticatedAt = now,
             AuthMethod = method,
             SecondFactorPending = secondFactorPending,
+            // A one-step sign-in (password of an account without factors, or a passkey) has no relayable second
+            // step to hold back. A two-step sign-in decides at CompleteSecondFactorAsync.
+            DeviceConfirmed = !secondFactorPending,
             IpAddress = Truncate(actor.IpAddress, 64),
             UserAgent = Truncate(actor.UserAgent, 512),
         };
@@ -125,7 +128,9 @@ public sealed class SessionService(BulwarkDbContext db, AuditLog audit, SessionO
     /// Completes a two-step sign-in: the pending session becomes a full one under a new id (the second
     /// step is an authentication, so the id changes). Called by the second-factor handlers.
     /// </summary>
-    public async Task<string> CompleteSecondFactorAsync(UserSession session, AuthMethod method, Actor actor, CancellationToken ct = default)
+    /// <param name="deviceConfirmed">False for a TOTP or recovery-code sign-in from a browser not seen before:
+    /// the session then cannot do sensitive actions until the device is confirmed.</param>
+    public async Task<string> CompleteSecondFactorAsync(UserSession session, AuthMethod method, Actor actor, CancellationToken ct = default, bool deviceConfirmed = false)
     {
         if (!session.SecondFactorPending) throw new InvalidOperationException("The session is not waiting for a second factor.");
         EnsureUsable(session);
@@ -133,6 +138,7 @@ public sealed class SessionService(BulwarkDbContext db, AuditLog audit, SessionO
         var now = time.GetUtcNow();
         session.TokenHash = hash;
         session.SecondFactorPending = false;
+        session.DeviceConfirmed = deviceConfirmed;
         session.AuthMethod = method;
         session.AuthenticatedAt = now;
         session.LastSeenAt = now;

@@ -21,6 +21,8 @@ public enum SessionEndReason
     RevokedByAdmin = 6,
     /// <summary>Replaced by a new session at the second sign-in step (the id changes at every authentication).</summary>
     Superseded = 7,
+    /// <summary>A second factor was added or removed in another session of the account.</summary>
+    FactorChanged = 8,
 }
 
 /// <summary>
@@ -40,7 +42,11 @@ public sealed class UserSession
     public AuthMethod AuthMethod { get; set; }
     /// <summary>Password verified, second factor not yet: the session grants nothing but the second step.</summary>
     public bool SecondFactorPending { get; set; }
-    /// <summary>The device was confirmed out of band (e-mailed link) or by a phishing-resistant factor.</summary>
+    /// <summary>
+    /// False only for a session whose sign-in used a relayable second factor (TOTP, recovery code) from a
+    /// browser not seen before, until the device is confirmed by a WebAuthn step-up or by the e-mailed link
+    /// opened in this browser. Such a session can browse but do nothing sensitive.
+    /// </summary>
     public bool DeviceConfirmed { get; set; }
     public string? IpAddress { get; set; }
     public string? UserAgent { get; set; }
@@ -48,6 +54,9 @@ public sealed class UserSession
     public SessionEndReason? EndReason { get; set; }
 
     public bool IsRevoked => RevokedAt is not null;
+
+    /// <summary>Signed in, but held back from sensitive actions until the device is confirmed.</summary>
+    public bool AwaitsDeviceConfirmation => !SecondFactorPending && !DeviceConfirmed;
 
     /// <summary>
     /// Whether the latest authentication of this session used a factor bound to the origin (a WebAuthn

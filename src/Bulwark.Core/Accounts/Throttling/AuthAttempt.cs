@@ -7,6 +7,8 @@ public enum AuthAttemptKind
     LoginFailure = 1,
     /// <summary>A password-reset request (counted whether or not the account exists).</summary>
     PasswordResetRequest = 2,
+    /// <summary>A failed second factor: TOTP, recovery code, security key or passkey (sign-in or step-up).</summary>
+    SecondFactorFailure = 3,
 }
 
 /// <summary>

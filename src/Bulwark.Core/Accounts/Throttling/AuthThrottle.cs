@@ -45,6 +45,21 @@ public sealed class AuthThrottle(BulwarkDbContext db, ThrottleOptions options, T
     public Task RecordPasswordResetAsync(string login, string? ipAddress, CancellationToken ct = default) =>
         RecordAsync(AuthAttemptKind.PasswordResetRequest, login, ipAddress, ct);
 
+    /// <summary>
+    /// Second-factor limits (5 / 5 min and 20 / h per account, 10 / 5 min per network). A 6-digit code has
+    /// a million values; at 20 guesses an hour an attacker who has the password needs about 50,000 hours for
+    /// an even chance. The account key is the user id, not a typed name: the password step already identified the account.
+    /// </summary>
+    public Task<ThrottleDecision> CheckSecondFactorAsync(long? userId, string? ipAddress, CancellationToken ct = default) =>
+        CheckAsync(SecondFactorRules(userId is not null), SecondFactorKey(userId), ClientNetwork.Of(ipAddress), ct);
+
+    public Task RecordSecondFactorFailureAsync(long? userId, string? ipAddress, CancellationToken ct = default) =>
+        RecordAsync(AuthAttemptKind.SecondFactorFailure, SecondFactorKey(userId), ipAddress, ct);
+
+    /// <summary>Passkey sign-ins that fail before an account is known count against the network only.</summary>
+    private static string SecondFactorKey(long? userId) =>
+        userId is { } id ? "user:" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) : "anonymous";
+
     /// <summary>Deletes attempts older than the longest window; returns how many.</summary>
     public Task<int> PruneAsync(CancellationToken ct = default)
     {
@@ -59,6 +74,16 @@ public sealed class AuthThrottle(BulwarkDbContext db, ThrottleOptions options, T
         new(AuthAttemptKind.LoginFailure, ThrottleScope.Network, FiveMinutes, options.NetworkFailuresPer5Minutes),
         new(AuthAttemptKind.LoginFailure, ThrottleScope.Global, FiveMinutes, options.GlobalFailuresPer5Minutes),
     ];
+
+    private IEnumerable<Rule> SecondFactorRules(bool perAccount)
+    {
+        if (perAccount)
+        {
+            yield return new(AuthAttemptKind.SecondFactorFailure, ThrottleScope.Account, FiveMinutes, options.SecondFactorFailuresPerAccountPer5Minutes);
+            yield return new(AuthAttemptKind.SecondFactorFailure, ThrottleScope.Account, Hour, options.SecondFactorFailuresPerAccountPerHour);
+        }
+        yield return new(AuthAttemptKind.SecondFactorFailure, ThrottleScope.Network, FiveMinutes, options.SecondFactorFailuresPerNetworkPer5Minutes);
+    }
 
     private IEnumerable<Rule> ResetRules() =>
     [

@@ -7,6 +7,8 @@ public enum AccountTokenPurpose
     ResetPassword = 2,
     ChangeEmail = 3,
     ConfirmDevice = 4,
+    /// <summary>"This was not me" in a new-device mail: freezes the account and ends every session.</summary>
+    ReportSignIn = 5,
 }
 
 /// <summary>
@@ -22,6 +24,12 @@ public sealed class AccountToken
     public required byte[] SecretHash { get; set; }
     /// <summary>For <see cref="AccountTokenPurpose.ChangeEmail"/> (the new address) and <see cref="AccountTokenPurpose.VerifyEmail"/> (the address the link was sent to).</summary>
     public string? Email { get; set; }
+    /// <summary>
+    /// For <see cref="AccountTokenPurpose.ConfirmDevice"/>: the session the link confirms. The link works only
+    /// in the browser holding that session, so a link forwarded to (or intercepted by) someone else is useless,
+    /// while a change of IP address does not matter.
+    /// </summary>
+    public long? SessionId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? UsedAt { get; set; }

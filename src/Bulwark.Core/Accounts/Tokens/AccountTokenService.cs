@@ -45,13 +45,18 @@ public sealed class AccountTokenService(BulwarkDbContext db, AccountLinkOptions 
         AccountTokenPurpose.ResetPassword => options.ResetPasswordLifetime,
         AccountTokenPurpose.ChangeEmail => options.ChangeEmailLifetime,
         AccountTokenPurpose.ConfirmDevice => options.ConfirmDeviceLifetime,
+        AccountTokenPurpose.ReportSignIn => options.ReportSignInLifetime,
         _ => throw new ArgumentOutOfRangeException(nameof(purpose)),
     };
 
     /// <summary>Creates a link for <paramref name="user"/> and supersedes its older ones; the caller saves.</summary>
-    public async Task<IssuedAccountToken> IssueAsync(User user, AccountTokenPurpose purpose, string? email, CancellationToken ct = default)
+    /// <param name="supersede">False keeps older links of the purpose alive (a "this was not me" link must keep
+    /// working when a second suspicious sign-in follows the first).</param>
+    /// <param name="sessionId">Binds the link to one session (device confirmation).</param>
+    public async Task<IssuedAccountToken> IssueAsync(User user, AccountTokenPurpose purpose, string? email, CancellationToken ct = default,
+        bool supersede = true, long? sessionId = null)
     {
-        await InvalidateOutstandingAsync(user.Id, purpose, ct);
+        if (supersede) await InvalidateOutstandingAsync(user.Id, purpose, ct);
         var (secret, hash) = OpaqueSecret.Create();
         var now = time.GetUtcNow();
         if (Housekeeping.IsDue(ref _lastPruneTicks, now, TimeSpan.FromHours(1))) await PruneAsync(ct);
@@ -63,6 +68,7 @@ public sealed class AccountTokenService(BulwarkDbContext db, AccountLinkOptions 
             User = user,
             SecretHash = hash,
             Email = email,
+            SessionId = sessionId,
             CreatedAt = now,
             ExpiresAt = now + lifetime,
         };

@@ -29,6 +29,8 @@ public enum FactorNoticeKind
     RecoveryCodesGenerated = 4,
     RecoveryCodeUsed = 5,
     PossibleClonedKey = 6,
+    /// <summary>A fresh authentication before a sensitive action failed.</summary>
+    StepUpFailed = 7,
 }
 
 /// <summary>What happened, to whom, when and from where. Carries no secret.</summary>

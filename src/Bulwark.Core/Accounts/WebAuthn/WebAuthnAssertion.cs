@@ -198,6 +198,6 @@ public sealed class WebAuthnAssertion(
             .OrderBy(c => c.Id)
             .ToListAsync(ct);
 
-    internal static SecondFactorMethod MethodOf(WebAuthnCredential c) =>
+    public static SecondFactorMethod MethodOf(WebAuthnCredential c) =>
         c.IsDiscoverable && c.UserVerifiedAtRegistration ? SecondFactorMethod.Passkey : SecondFactorMethod.SecurityKey;
 }

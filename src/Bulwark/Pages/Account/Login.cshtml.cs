@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Bulwark.Pages.Account;
 
-public sealed class LoginModel(PasswordSignIn signIn, WebSignIn web) : BulwarkPageModel
+public sealed class LoginModel(PasswordSignIn signIn, PasskeySignIn passkeys, WebSignIn web) : BulwarkPageModel
 {
-    /// <summary>Where a session waiting for its second factor continues (the second-factor pages plug in here).</summary>
+    /// <summary>Where a session waiting for its second factor continues.</summary>
     public const string SecondFactorPath = "/account/two-factor";
 
     [BindProperty]
@@ -15,12 +15,23 @@ public sealed class LoginModel(PasswordSignIn signIn, WebSignIn web) : BulwarkPa
     [BindProperty]
     public string Password { get; set; } = "";
 
+    [BindProperty]
+    public Guid ChallengeId { get; set; }
+
+    [BindProperty]
+    public string Credential { get; set; } = "";
+
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
+
+    /// <summary>Which form the errors on the page belong to.</summary>
+    public string? FailedForm { get; private set; }
 
     /// <summary>Also shown to a signed-in user, to switch accounts; signing in ends the current session.</summary>
     public void OnGet()
     {
+        // The device cookie is set before any sign-in, so the browser is recognisable when it comes back.
+        DeviceCookie.Ensure(HttpContext);
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
@@ -40,6 +51,34 @@ public sealed class LoginModel(PasswordSignIn signIn, WebSignIn web) : BulwarkPa
                 MarkThrottled(result.RetryAfterSeconds);
                 break;
         }
+        FailedForm = "password";
+        // The passkey form's fields are not posted here; only the sign-in's own answer is shown.
+        ModelState.Clear();
+        ModelState.AddModelError("", result.Message);
+        return Page();
+    }
+
+    /// <summary>Starts a username-less passkey sign-in (called by webauthn.js).</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync(CancellationToken ct)
+    {
+        var start = await passkeys.BeginAsync(ct);
+        return new JsonResult(new { challengeId = start.ChallengeId, options = start.OptionsJson });
+    }
+
+    /// <summary>Signs in with a passkey alone: no username, no password.</summary>
+    public async Task<IActionResult> OnPostPasskeyAsync(CancellationToken ct)
+    {
+        var actor = RequestActor;
+        var result = await passkeys.SignInAsync(ChallengeId, Credential, DeviceCookie.Ensure(HttpContext), actor, ct);
+        Credential = "";
+        if (result.Outcome == SignInOutcome.SignedIn)
+        {
+            await web.SignInAsync(HttpContext, result.SessionId!, result.Session!.Id, actor);
+            return LocalRedirect(SafeReturnUrl(ReturnUrl));
+        }
+        if (result.Outcome == SignInOutcome.Throttled) MarkThrottled(result.RetryAfterSeconds);
+        FailedForm = "passkey";
+        ModelState.Clear();
         ModelState.AddModelError("", result.Message);
         return Page();
     }

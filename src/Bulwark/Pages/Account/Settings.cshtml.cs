@@ -39,6 +39,9 @@ public sealed class SettingsModel(EmailChange emailChange, PasswordChange passwo
         return Page();
     }
 
+    /// <summary>Also behind the step-up filter: it is what refuses a session from an unconfirmed browser (one
+    /// that signed in with a relayable code) the chance to lock the owner out with a new password.</summary>
+    [RequireRecentAuthentication]
     public async Task<IActionResult> OnPostPasswordAsync(CancellationToken ct)
     {
         var result = await passwordChange.ChangeAsync(HttpContext.CurrentSession()!, CurrentPassword, NewPassword, RequestActor, ct);

@@ -235,32 +235,6 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "account_tokens",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Purpose = table.Column<int>(type: "integer", nullable: false),
-                    UserId = table.Column<long>(type: "bigint", nullable: false),
-                    SecretHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
-                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    InvalidatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_account_tokens", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_account_tokens_users_UserId",
-                        column: x => x.UserId,
-                        principalTable: "users",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "api_tokens",
                 columns: table => new
                 {
@@ -279,6 +253,30 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     table.PrimaryKey("PK_api_tokens", x => x.Id);
                     table.ForeignKey(
                         name: "FK_api_tokens_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "known_devices",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UserId = table.Column<long>(type: "bigint", nullable: false),
+                    CookieHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    FirstSeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastSeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastIpAddress = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    LastUserAgent = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_known_devices", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_known_devices_users_UserId",
                         column: x => x.UserId,
                         principalTable: "users",
                         principalColumn: "Id",
@@ -512,11 +510,49 @@ namespace Bulwark.Data.PostgreSql.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "account_tokens",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Purpose = table.Column<int>(type: "integer", nullable: false),
+                    UserId = table.Column<long>(type: "bigint", nullable: false),
+                    SecretHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
+                    SessionId = table.Column<long>(type: "bigint", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    InvalidatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_account_tokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_account_tokens_user_sessions_SessionId",
+                        column: x => x.SessionId,
+                        principalTable: "user_sessions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_account_tokens_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_account_tokens_SecretHash",
                 table: "account_tokens",
                 column: "SecretHash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_account_tokens_SessionId",
+                table: "account_tokens",
+                column: "SessionId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_account_tokens_UserId_Purpose",
@@ -594,6 +630,12 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 name: "IX_journal_ProjectName",
                 table: "journal",
                 column: "ProjectName");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_known_devices_UserId_CookieHash",
+                table: "known_devices",
+                columns: new[] { "UserId", "CookieHash" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_project_roles_UserId",
@@ -736,6 +778,9 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 name: "journal");
 
             migrationBuilder.DropTable(
+                name: "known_devices");
+
+            migrationBuilder.DropTable(
                 name: "prohibited_project_names");
 
             migrationBuilder.DropTable(
@@ -751,13 +796,13 @@ namespace Bulwark.Data.PostgreSql.Migrations
                 name: "totp_credentials");
 
             migrationBuilder.DropTable(
-                name: "user_sessions");
-
-            migrationBuilder.DropTable(
                 name: "webauthn_challenges");
 
             migrationBuilder.DropTable(
                 name: "webauthn_credentials");
+
+            migrationBuilder.DropTable(
+                name: "user_sessions");
 
             migrationBuilder.DropTable(
                 name: "releases");

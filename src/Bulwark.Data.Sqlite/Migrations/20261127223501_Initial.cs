@@ -233,32 +233,6 @@ namespace Bulwark.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "account_tokens",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Purpose = table.Column<int>(type: "INTEGER", nullable: false),
-                    UserId = table.Column<long>(type: "INTEGER", nullable: false),
-                    SecretHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
-                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UsedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    InvalidatedAt = table.Column<long>(type: "INTEGER", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_account_tokens", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_account_tokens_users_UserId",
-                        column: x => x.UserId,
-                        principalTable: "users",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "api_tokens",
                 columns: table => new
                 {
@@ -277,6 +251,30 @@ namespace Bulwark.Data.Sqlite.Migrations
                     table.PrimaryKey("PK_api_tokens", x => x.Id);
                     table.ForeignKey(
                         name: "FK_api_tokens_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "known_devices",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false),
+                    CookieHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    FirstSeenAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastSeenAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastIpAddress = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    LastUserAgent = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_known_devices", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_known_devices_users_UserId",
                         column: x => x.UserId,
                         principalTable: "users",
                         principalColumn: "Id",
@@ -510,11 +508,49 @@ namespace Bulwark.Data.Sqlite.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "account_tokens",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Purpose = table.Column<int>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false),
+                    SecretHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
+                    SessionId = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UsedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    InvalidatedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_account_tokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_account_tokens_user_sessions_SessionId",
+                        column: x => x.SessionId,
+                        principalTable: "user_sessions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_account_tokens_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_account_tokens_SecretHash",
                 table: "account_tokens",
                 column: "SecretHash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_account_tokens_SessionId",
+                table: "account_tokens",
+                column: "SessionId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_account_tokens_UserId_Purpose",
@@ -592,6 +628,12 @@ namespace Bulwark.Data.Sqlite.Migrations
                 name: "IX_journal_ProjectName",
                 table: "journal",
                 column: "ProjectName");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_known_devices_UserId_CookieHash",
+                table: "known_devices",
+                columns: new[] { "UserId", "CookieHash" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_project_roles_UserId",
@@ -734,6 +776,9 @@ namespace Bulwark.Data.Sqlite.Migrations
                 name: "journal");
 
             migrationBuilder.DropTable(
+                name: "known_devices");
+
+            migrationBuilder.DropTable(
                 name: "prohibited_project_names");
 
             migrationBuilder.DropTable(
@@ -749,13 +794,13 @@ namespace Bulwark.Data.Sqlite.Migrations
                 name: "totp_credentials");
 
             migrationBuilder.DropTable(
-                name: "user_sessions");
-
-            migrationBuilder.DropTable(
                 name: "webauthn_challenges");
 
             migrationBuilder.DropTable(
                 name: "webauthn_credentials");
+
+            migrationBuilder.DropTable(
+                name: "user_sessions");
 
             migrationBuilder.DropTable(
                 name: "releases");

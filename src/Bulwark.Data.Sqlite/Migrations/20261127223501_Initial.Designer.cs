@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Bulwark.Data.Sqlite.Migrations
 {
     [DbContext(typeof(BulwarkDbContext))]
-    [Migration("20261127210611_Initial")]
+    [Migration("20261127223501_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -59,6 +59,42 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.HasIndex("UserId");
 
                     b.ToTable("api_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Accounts.Devices.KnownDevice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("CookieHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("FirstSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastIpAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastUserAgent")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CookieHash")
+                        .IsUnique();
+
+                    b.ToTable("known_devices", (string)null);
                 });
 
             modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCode", b =>
@@ -231,6 +267,9 @@ namespace Bulwark.Data.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("BLOB");
 
+                    b.Property<long?>("SessionId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("UsedAt")
                         .HasColumnType("INTEGER");
 
@@ -241,6 +280,8 @@ namespace Bulwark.Data.Sqlite.Migrations
 
                     b.HasIndex("SecretHash")
                         .IsUnique();
+
+                    b.HasIndex("SessionId");
 
                     b.HasIndex("UserId", "Purpose");
 
@@ -922,6 +963,17 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Accounts.Devices.KnownDevice", b =>
+                {
+                    b.HasOne("Bulwark.Core.Accounts.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCode", b =>
                 {
                     b.HasOne("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCodeSet", "Set")
@@ -957,6 +1009,11 @@ namespace Bulwark.Data.Sqlite.Migrations
 
             modelBuilder.Entity("Bulwark.Core.Accounts.Tokens.AccountToken", b =>
                 {
+                    b.HasOne("Bulwark.Core.Accounts.Sessions.UserSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("Bulwark.Core.Accounts.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Bulwark.Data.PostgreSql.Migrations
 {
     [DbContext(typeof(BulwarkDbContext))]
-    [Migration("20261127210623_Initial")]
+    [Migration("20261127223515_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -65,6 +65,44 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.HasIndex("UserId");
 
                     b.ToTable("api_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Accounts.Devices.KnownDevice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("CookieHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastIpAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastUserAgent")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CookieHash")
+                        .IsUnique();
+
+                    b.ToTable("known_devices", (string)null);
                 });
 
             modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCode", b =>
@@ -247,6 +285,9 @@ namespace Bulwark.Data.PostgreSql.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("bytea");
 
+                    b.Property<long?>("SessionId")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTimeOffset?>("UsedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -257,6 +298,8 @@ namespace Bulwark.Data.PostgreSql.Migrations
 
                     b.HasIndex("SecretHash")
                         .IsUnique();
+
+                    b.HasIndex("SessionId");
 
                     b.HasIndex("UserId", "Purpose");
 
@@ -956,6 +999,17 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Accounts.Devices.KnownDevice", b =>
+                {
+                    b.HasOne("Bulwark.Core.Accounts.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCode", b =>
                 {
                     b.HasOne("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCodeSet", "Set")
@@ -991,6 +1045,11 @@ namespace Bulwark.Data.PostgreSql.Migrations
 
             modelBuilder.Entity("Bulwark.Core.Accounts.Tokens.AccountToken", b =>
                 {
+                    b.HasOne("Bulwark.Core.Accounts.Sessions.UserSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("Bulwark.Core.Accounts.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
