@@ -17,7 +17,9 @@ public static class CriticalProjectServices
         services.AddScoped<CriticalRecompute>();
         services.AddScoped<CriticalProjectAdmin>();
         services.AddScoped<CriticalProjectPolicy>();
-        services.AddScoped<ITwoFactorRequirement, CriticalProjectTwoFactorRequirement>();
+        services.AddOptions<TwoFactorMandateOptions>().BindConfiguration(TwoFactorMandateOptions.Section);
+        services.AddScoped<MandateEnforcement>();
+        services.AddScoped<ITwoFactorRequirement, MandateTwoFactorRequirement>();
         return services;
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Bulwark.Pages.Admin;
 
 /// <summary>The administrators' dashboard. The folder's authorization policy admits only administrators.</summary>
-public sealed class IndexModel(BulwarkDbContext db) : BulwarkPageModel
+public sealed class IndexModel(BulwarkDbContext db) : AdminPageModel
 {
     public int Users { get; private set; }
     public int Projects { get; private set; }

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Bulwark.Data.Sqlite.Migrations
 {
     [DbContext(typeof(BulwarkDbContext))]
-    [Migration("20261127210611_Initial")]
+    [Migration("20261127222726_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -30,6 +30,9 @@ namespace Bulwark.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IssuedPhishingResistant")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("LastUsedAt")
