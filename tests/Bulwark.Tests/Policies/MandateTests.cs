@@ -329,3 +329,41 @@ public sealed class SiteMandateTestsPostgres(MandatePostgresServer server) : Sit
 public sealed class CriticalMandateTestsSqlite(SqliteServer server) : CriticalMandateTests<SqliteServer>(server), IClassFixture<SqliteServer>;
 
 public sealed class CriticalMandateTestsPostgres(PostgresServer server) : CriticalMandateTests<PostgresServer>(server), IClassFixture<PostgresServer>;
+
+/// <summary>The critical-project notice over real SMTP (aiosmtpd on loopback): text and HTML parts, deadline and links.</summary>
+public sealed class CriticalNoticeSmtpTests(Bulwark.Tests.Accounts.SmtpMailServer server) : IClassFixture<Bulwark.Tests.Accounts.SmtpMailServer>
+{
+    [Fact]
+    public async Task The_notice_reaches_each_maintainer_over_smtp_with_the_deadline_and_the_security_page()
+    {
+        var name = "smtpcrit-" + Guid.NewGuid().ToString("N")[..8];
+        var username = "m" + Guid.NewGuid().ToString("N")[..8];
+        var email = $"{username}@example.com";
+        var token = await server.CreateTokenAsync("bot" + Guid.NewGuid().ToString("N")[..8]);
+        var client = server.CreateClient();
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/legacy/") { Content = UploadForm.For(new TestDistributions.Spec(name, "1.0")).ToContent() })
+        {
+            request.Headers.Authorization = UploadForm.TokenAuth(token);
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
+        }
+        await server.WithScopeAsync(async sp =>
+        {
+            var user = (await sp.GetRequiredService<UserService>().CreateAsync(username, email, "tundra velvet gossip 41", false, true, new Actor("test", "test"))).User!;
+            var db = sp.GetRequiredService<Bulwark.Core.Data.BulwarkDbContext>();
+            var id = await db.Projects.Where(p => p.Name == name).Select(p => p.Id).SingleAsync();
+            db.ProjectRoles.Add(new ProjectRole { ProjectId = id, UserId = user.Id, Role = ProjectRoleKind.Owner, CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+            await sp.GetRequiredService<CriticalProjectAdmin>().AddAsync(name, "test", Actor.Cli("project critical add"));
+            return await sp.GetRequiredService<CriticalRecompute>().RunAsync(Actor.Cli("project critical recompute"));
+        });
+
+        var mail = await server.Smtp.WaitForAsync(email, $"{name} is now a critical project");
+        var deadline = await server.WithDbAsync(db => db.Projects.Where(p => p.Name == name).Select(p => p.CriticalEnforceAfter).SingleAsync());
+        var when = $"{deadline!.Value.UtcDateTime:yyyy-MM-dd HH:mm} UTC";
+        Assert.Contains($"This applies from {when}", mail.TextBody);
+        Assert.Contains($"Enforced from: {when}", mail.TextBody);
+        Assert.Contains("http://localhost/account/security", mail.TextBody);
+        Assert.Contains("href=\"http://localhost/account/security\"", mail.HtmlBody);
+        Assert.Contains($"http://localhost/project/{name}/", mail.TextBody);
+    }
+}
