@@ -23,6 +23,6 @@ public abstract class AdminPageModel : BulwarkPageModel
             context.Result = MandateRefusal.Result(decision, mandates.SecurityPage);
             return;
         }
-        await next();
+        await base.OnPageHandlerExecutionAsync(context, next);
     }
 }
