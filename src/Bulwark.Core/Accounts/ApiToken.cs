@@ -20,4 +20,11 @@ public sealed class ApiToken
     public List<string> ProjectScopes { get; set; } = [];
 
     public bool IsUserWide => ProjectScopes.Count == 0;
+
+    /// <summary>
+    /// Minted where a phishing site could not have relayed the authentication: in a session signed in with a
+    /// security key or passkey, or by an operator on the server (<c>token create</c>). Projects that accept only
+    /// phishing-resistant authentication take uploads only from such tokens.
+    /// </summary>
+    public bool IssuedPhishingResistant { get; set; }
 }

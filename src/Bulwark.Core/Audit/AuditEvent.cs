@@ -20,7 +20,7 @@ public sealed class AuditEvent
 
 /// <summary>
 /// Stable numbers grouped in ranges (accounts 1xxx, factors 2xxx, tokens 3xxx, projects 4xxx,
-/// moderation 5xxx, admin 6xxx); a stored number never changes meaning.
+/// moderation and policy 5xxx (51xx: the 2FA mandates), admin 6xxx); a stored number never changes meaning.
 /// </summary>
 public enum AuditEventType
 {
@@ -107,6 +107,11 @@ public enum AuditEventType
     UploadRejected = 4040,
     /// <summary>The project entered the critical cohort (by downloads or from the always-critical list).</summary>
     ProjectBecameCritical = 4050,
+
+    /// <summary>A two-factor mandate refused an action; details name the rule, the action and the project.</summary>
+    MandateRefused = 5100,
+    /// <summary>An owner switched a project's "phishing-resistant only" policy on or off; details say which.</summary>
+    PhishingResistantOnlyChanged = 5101,
 
     /// <summary>An admin put a name on the always-critical list.</summary>
     CriticalListAdded = 6100,

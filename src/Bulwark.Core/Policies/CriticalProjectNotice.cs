@@ -49,8 +49,7 @@ public sealed record CriticalProjectNotice(
 }
 
 /// <summary>
-/// Tells a project's maintainers that it became critical. The e-mail implementation belongs with the e-mail
-/// subsystem; until it is wired in, <see cref="LoggingCriticalProjectNotifier"/> writes the notice to the log.
+/// Tells a project's maintainers that it became critical (<see cref="EmailCriticalProjectNotifier"/> e-mails them).
 /// </summary>
 public interface ICriticalProjectNotifier
 {

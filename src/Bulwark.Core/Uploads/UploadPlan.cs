@@ -17,4 +17,6 @@ public sealed class UploadPlan
     /// <summary>The most bytes this file may have: the per-file limit, or what is left of the project's.</summary>
     public required long MaxBytes { get; init; }
     public required bool ProjectLimitIsTighter { get; init; }
+    /// <summary>Mandates in their grace period that will refuse this upload later; sent back with the answer.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Packaging;
+using Bulwark.Core.Policies;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Core.Uploads;
@@ -17,7 +18,8 @@ public sealed class UploadService(
     BulwarkDbContext db,
     ProjectNamePolicy names,
     UploadCommitter committer,
-    DistributionChecks distributions)
+    DistributionChecks distributions,
+    MandateEnforcement mandates)
 {
     public async Task<(UploadPlan? Plan, UploadFailure? Failure)> PrepareAsync(
         UploadIdentity who, UploadFields fields, string? filename, string? contentType, UploadLimits limits, CancellationToken ct)
@@ -36,6 +38,14 @@ public sealed class UploadService(
         {
             return (null, UploadFailure.BadRequest(
                 $"User '{who.User.Username}' has no verified email addresses; verify your e-mail address in your account settings before uploading."));
+        }
+        // Warehouse's step 7, second half: the two-factor mandates, checked on every upload (not only when the
+        // token was made), because a project can become critical or phishing-resistant only after its tokens exist.
+        var mandate = await mandates.CheckUploadAsync(who.User, who.Token, project, ct);
+        if (!mandate.Allowed)
+        {
+            await mandates.RecordRefusalAsync(mandate, MandateAction.Upload, who.User, who.Actor with { UserId = who.User.Id, TokenId = who.Token.Id }, project, ct);
+            return (null, UploadFailure.Forbidden(mandate.Message!));
         }
 
         var packageType = fields["filetype"] == "sdist" ? PackageType.Sdist : PackageType.BdistWheel;
@@ -61,6 +71,7 @@ public sealed class UploadService(
             ProjectId = project?.Id,
             MaxBytes = Math.Min(limits.MaxFileSize, Math.Max(0, projectRemaining)),
             ProjectLimitIsTighter = projectRemaining < limits.MaxFileSize,
+            Warnings = mandate.Warnings,
         }, null);
     }
 

@@ -35,6 +35,9 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("IssuedPhishingResistant")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -29,6 +29,9 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.Property<long?>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IssuedPhishingResistant")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("INTEGER");
 

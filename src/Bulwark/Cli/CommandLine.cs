@@ -53,6 +53,7 @@ public static class CommandLine
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddBulwarkData(builder.Configuration);
         builder.Services.AddBulwarkCore();
+        builder.Services.AddBulwarkCliEmail();
         using var host = builder.Build();
         await DataServices.InitializeDatabaseAsync(host.Services);
         await using var scope = host.Services.CreateAsyncScope();

@@ -50,7 +50,9 @@ internal static class TokenCommands
                     await stderr.WriteLineAsync($"error: there is no user '{username}'.");
                     return 1;
                 }
-                var created = await sp.GetRequiredService<ApiTokenService>().CreateAsync(user, parse.GetValue(description) ?? "cli", scopes, expiresAt, Actor.Cli("token create"), ct);
+                // Minted by an operator with access to the server: no web page was involved that a phishing site
+                // could have imitated, so the token counts as phishing-resistant issuance.
+                var created = await sp.GetRequiredService<ApiTokenService>().CreateAsync(user, parse.GetValue(description) ?? "cli", scopes, expiresAt, Actor.Cli("token create"), ct, issuedPhishingResistant: true);
                 await stdout.WriteLineAsync(created.Token);
                 return 0;
             });

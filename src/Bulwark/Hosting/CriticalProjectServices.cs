@@ -11,13 +11,17 @@ public static class CriticalProjectServices
             .BindConfiguration(CriticalProjectOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        // Replaced by the e-mail implementation when the e-mail subsystem is wired in.
-        services.AddSingleton<ICriticalProjectNotifier, LoggingCriticalProjectNotifier>();
+        // Maintainers are e-mailed through whatever IEmailSender the host registered (the outbox on the server,
+        // the transport itself for the admin verbs).
+        services.AddScoped<ICriticalProjectNotifier, EmailCriticalProjectNotifier>();
         services.AddScoped<CriticalMarks>();
         services.AddScoped<CriticalRecompute>();
         services.AddScoped<CriticalProjectAdmin>();
         services.AddScoped<CriticalProjectPolicy>();
-        services.AddScoped<ITwoFactorRequirement, CriticalProjectTwoFactorRequirement>();
+        services.AddOptions<TwoFactorMandateOptions>().BindConfiguration(TwoFactorMandateOptions.Section);
+        services.AddScoped<MandateEnforcement>();
+        services.AddScoped<MandateDashboard>();
+        services.AddScoped<ITwoFactorRequirement, MandateTwoFactorRequirement>();
         return services;
     }
 }

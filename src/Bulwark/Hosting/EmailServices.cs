@@ -38,6 +38,30 @@ public static class EmailServices
         return services;
     }
 
+    /// <summary>
+    /// E-mail for the admin verbs: no outbox (the command exits once its work is done, before a background
+    /// dispatcher could run), so messages go straight to the configured transport; links use
+    /// <c>Bulwark:PublicUrl</c>, or the default listen address with host <c>localhost</c>.
+    /// </summary>
+    public static IServiceCollection AddBulwarkCliEmail(this IServiceCollection services)
+    {
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations();
+        services.AddSingleton<IEmailSender>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<EmailOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            return options.Mode == EmailMode.Smtp
+                ? new SmtpEmailSender(options.Smtp, options.From, time)
+                : new PickupDirectoryEmailSender(PickupDirectory(sp, options), options.From, time);
+        });
+        services.AddSingleton(sp =>
+        {
+            var configured = sp.GetRequiredService<IOptions<BulwarkOptions>>().Value.PublicUrl;
+            return new AccountLinks(new Uri(string.IsNullOrWhiteSpace(configured) ? BulwarkApp.DefaultUrl.Replace("127.0.0.1", "localhost") : configured));
+        });
+        return services;
+    }
+
     public static string PickupDirectory(IServiceProvider sp, EmailOptions options) =>
         options.PickupDirectory is { Length: > 0 } dir
             ? Path.GetFullPath(dir)

@@ -41,6 +41,9 @@ public sealed class MaintainerJourneyTests(EndToEndFixture e2e, ChromiumFixture 
         var mail = await PickupMailbox.WaitForAsync(e2e.Server.DataDirectory, email, "Verify your e-mail address");
         await WebJourney.VerifyAsync(page, mail.TextBody ?? "");
         await WebJourney.SignInAsync(page, username);
+        // The index requires two-factor authentication for tokens, uploads and management (the default); the
+        // enrolment pages are tested on their own, so the journey's account gets an authenticator directly.
+        await SecondFactors.EnrolAsync(e2e.Server, username, securityKey: false);
 
         // A token limited to the project the first upload creates; twine publishes two versions with it.
         var token = await WebJourney.CreateProjectTokenAsync(page, project);

@@ -25,6 +25,14 @@ public abstract class BulwarkServer : WebApplicationFactory<Program>, IAsyncLife
     /// <summary>Extra configuration for a subclass (limits, flags).</summary>
     protected virtual IEnumerable<KeyValuePair<string, string>> Settings => [];
 
+    /// <summary>
+    /// <c>Bulwark:Policy:RequireTwoFactorForAll</c> for this server. The shared servers turn it off: the web
+    /// and account tests sign in with password-only accounts to test pages that have nothing to do with 2FA.
+    /// The mandate tests run on servers that keep the default (on); uploads elsewhere use automation accounts,
+    /// which the rule exempts.
+    /// </summary>
+    protected virtual bool RequireTwoFactorForAll => false;
+
     public async Task InitializeAsync()
     {
         if (Database == DatabaseKind.Postgres) _postgres = await TestDatabases.CreatePostgresDatabaseAsync();
@@ -42,6 +50,7 @@ public abstract class BulwarkServer : WebApplicationFactory<Program>, IAsyncLife
         builder.UseSetting("Bulwark:Database", Database.ToString());
         builder.UseSetting("Bulwark:PublicUrl", "http://localhost");
         if (_postgres is not null) builder.UseSetting("ConnectionStrings:Bulwark", _postgres);
+        builder.UseSetting("Bulwark:Policy:RequireTwoFactorForAll", RequireTwoFactorForAll ? "true" : "false");
         foreach (var (k, v) in Settings) builder.UseSetting(k, v);
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestClientAddress>());
     }

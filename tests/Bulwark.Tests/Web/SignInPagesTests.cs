@@ -1,6 +1,7 @@
 using System.Net;
 using Bulwark.Auth;
 using Bulwark.Core.Accounts;
+using Bulwark.Core.Accounts.Sessions;
 using Bulwark.Core.Audit;
 using Bulwark.Tests.Infrastructure;
 
@@ -154,7 +155,12 @@ public abstract class SignInPagesTests<TServer>(TServer server) : WebTestBase<TS
         Assert.Equal("Access denied", refused.Get("h1").TextContent);
         Assert.Null(refused.Response.Headers.Location);
 
-        var (_, admin) = await SignedInUserAsync("adm", admin: true);
+        var (adminUser, admin) = await SignedInUserAsync("adm", admin: true);
+        // A password session is not enough for an administrator: the admin area needs a security key or passkey.
+        var passwordOnly = await admin.GetAsync("/admin/");
+        Assert.Equal(HttpStatusCode.Forbidden, passwordOnly.Status);
+        Assert.Contains("security key or passkey", passwordOnly.Get("#mandate-message").TextContent);
+        await Server.WithDbAsync(db => SecondFactorSeeding.SetSessionMethodAsync(db, adminUser.Id, AuthMethod.PasswordAndWebAuthn));
         var dashboard = await admin.GetAsync("/admin/");
         Assert.Equal(HttpStatusCode.OK, dashboard.Status);
         var users = int.Parse(dashboard.Get("[data-stat=users] strong").TextContent);

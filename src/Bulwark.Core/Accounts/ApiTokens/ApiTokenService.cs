@@ -35,7 +35,7 @@ public sealed record TokenAuthentication(TokenCheck Result, ApiToken? Token)
 /// <summary>Creates, checks and revokes API tokens.</summary>
 public sealed class ApiTokenService(BulwarkDbContext db, AuditLog audit, TimeProvider time)
 {
-    public async Task<CreatedToken> CreateAsync(User user, string name, IReadOnlyCollection<string> projectScopes, DateTimeOffset? expiresAt, Actor actor, CancellationToken ct = default)
+    public async Task<CreatedToken> CreateAsync(User user, string name, IReadOnlyCollection<string> projectScopes, DateTimeOffset? expiresAt, Actor actor, CancellationToken ct = default, bool issuedPhishingResistant = false)
     {
         var (token, id, hash) = ApiTokenFormat.Create();
         var entity = new ApiToken
@@ -48,6 +48,7 @@ public sealed class ApiTokenService(BulwarkDbContext db, AuditLog audit, TimePro
             CreatedAt = time.GetUtcNow(),
             ExpiresAt = expiresAt?.ToUniversalTime(),
             ProjectScopes = projectScopes.Select(ProjectName.Normalize).Distinct().Order(StringComparer.Ordinal).ToList(),
+            IssuedPhishingResistant = issuedPhishingResistant,
         };
         db.ApiTokens.Add(entity);
         audit.Record(AuditEventType.TokenCreated, actor with { TokenId = id }, user.Id,

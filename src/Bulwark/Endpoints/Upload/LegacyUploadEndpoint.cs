@@ -125,7 +125,10 @@ public static class LegacyUploadEndpoint
                 return;
             }
             http.Response.StatusCode = StatusCodes.Status200OK;
-            await http.Response.WriteAsync(success == UploadSuccess.AlreadyStored ? "OK (file already stored, nothing changed)\n" : "OK\n", ct);
+            var answer = success == UploadSuccess.AlreadyStored ? "OK (file already stored, nothing changed)\n" : "OK\n";
+            // Grace-period warnings ride on the success answer (twine --verbose prints the body).
+            foreach (var warning in plan.Warnings) answer += "Warning: " + warning + "\n";
+            await http.Response.WriteAsync(answer, ct);
         }
         finally
         {

@@ -1,3 +1,5 @@
+using Bulwark.Auth;
+using Bulwark.Core.Policies;
 using Bulwark.Core.Projects;
 using Microsoft.AspNetCore.Mvc;
 
@@ -10,13 +12,30 @@ public abstract class ManagePageModel(ProjectAccess access) : BulwarkPageModel
 
     public Bulwark.Core.Packaging.Project Project => Membership.Project;
 
-    /// <summary>Null when the page may go on; otherwise the answer (404 unknown project, 403 not a collaborator).</summary>
+    /// <summary>Grace-period warnings of the mandates, shown as a banner on the page.</summary>
+    public IReadOnlyList<string> MandateWarnings { get; private set; } = [];
+
+    /// <summary>
+    /// Null when the page may go on; otherwise the answer (404 unknown project, 403 not a collaborator, 403 with
+    /// the rule's message when a two-factor mandate refuses managing this project). The mandate is checked on
+    /// every page of the project, reading as well as posting: the management pages show who holds the project
+    /// and lead to every destructive action, and a phished session should reach none of it.
+    /// </summary>
     protected async Task<IActionResult?> LoadAsync(string name, CancellationToken ct)
     {
         var membership = await access.FindAsync(name, CurrentUser.Id, ct);
         if (membership is null) return NotFound();
         if (!membership.IsMember) return Forbid();
         Membership = membership;
+        var mandates = HttpContext.RequestServices.GetRequiredService<MandateEnforcement>();
+        var decision = await mandates.CheckProjectAsync(MandateAction.ManageProject, CurrentUser, HttpContext.CurrentSession()?.IsPhishingResistant == true, membership.Project, ct);
+        if (!decision.Allowed)
+        {
+            await mandates.RecordRefusalAsync(decision, MandateAction.ManageProject, CurrentUser, RequestActor, membership.Project, ct);
+            return MandateRefusal.Result(decision, mandates.SecurityPage);
+        }
+        MandateWarnings = decision.Warnings;
+        ViewData["MandateWarnings"] = decision.Warnings;
         return null;
     }
 

@@ -84,7 +84,7 @@ public sealed class NewModel(ApiTokenCreation creation, TokenList list, BulwarkD
             return Page();
         }
         DateTimeOffset? expires = ExpiresInDays == 0 ? null : time.GetUtcNow().AddDays(ExpiresInDays);
-        var result = await creation.CreateAsync(CurrentUser, Name, scopes, expires, RequestActor, ct);
+        var result = await creation.CreateAsync(CurrentUser, Name, scopes, expires, RequestActor, ct, HttpContext.CurrentSession()?.IsPhishingResistant == true);
         if (!result.Result.Succeeded)
         {
             AddError(result.Result);

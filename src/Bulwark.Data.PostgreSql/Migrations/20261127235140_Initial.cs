@@ -246,7 +246,8 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     LastUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    ProjectScopes = table.Column<List<string>>(type: "text[]", nullable: false)
+                    ProjectScopes = table.Column<List<string>>(type: "text[]", nullable: false),
+                    IssuedPhishingResistant = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {

@@ -244,7 +244,8 @@ namespace Bulwark.Data.Sqlite.Migrations
                     ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
                     LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    ProjectScopes = table.Column<string>(type: "TEXT", nullable: false)
+                    ProjectScopes = table.Column<string>(type: "TEXT", nullable: false),
+                    IssuedPhishingResistant = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
