@@ -60,6 +60,8 @@ public enum AuditEventType
     AccountFrozenByOwner = 1033,
     /// <summary>A sensitive action was refused because the session's device is not confirmed.</summary>
     UnconfirmedDeviceRefused = 1034,
+    /// <summary>An operator restored a frozen account (new password by e-mailed link, tokens and sessions ended).</summary>
+    AccountRestored = 1035,
 
     /// <summary>A second factor was added; details name the method and the credential.</summary>
     FactorAdded = 2000,

@@ -86,6 +86,17 @@ public static class SecurityEmails
             .Paragraph("Contact the index administrators to recover the account. They will restore it with a new password; then replace your two-factor methods and recovery codes.")
             .ToMessage(to, "Your account was frozen", "account-frozen");
 
+    public static EmailMessage AccountRestored(string to, string username, DateTimeOffset when, int tokensRevoked, Uri resetLink, TimeSpan validFor) =>
+        new EmailBody()
+            .Paragraph($"Hello {username},")
+            .Paragraph("The index administrators restored your frozen account. Your old password no longer works, every session was signed out"
+                + (tokensRevoked > 0 ? $" and your {tokensRevoked} API token{(tokensRevoked == 1 ? " was" : "s were")} revoked." : "."))
+            .Facts(("Time (UTC)", AccountEmails.Utc(when)))
+            .Paragraph($"Choose a new password with this link (valid for {AccountEmails.Describe(validFor)}, usable once):")
+            .Link(resetLink)
+            .Paragraph("Then sign in, review your security history, replace your two-factor methods and generate new recovery codes, and create new API tokens where you need them.")
+            .ToMessage(to, "Your account was restored", "account-restored");
+
     private static string Remaining(int? remaining) => remaining switch
     {
         null => "",

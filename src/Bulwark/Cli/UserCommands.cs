@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bulwark.Core.Accounts;
+using Bulwark.Core.Accounts.Flows;
 using Bulwark.Core.Audit;
 
 namespace Bulwark.Cli;
@@ -46,6 +47,28 @@ internal static class UserCommands
             });
         });
         user.Subcommands.Add(add);
+        user.Subcommands.Add(BuildRestore(stdout, stderr));
         return user;
+    }
+
+    private static Command BuildRestore(TextWriter stdout, TextWriter stderr)
+    {
+        var restore = new Command("restore", "Restore a frozen account: the old password stops working, every API token is revoked, sessions end, and the owner is e-mailed a link to choose a new password.");
+        var name = new Argument<string>("NAME") { Description = "The username." };
+        restore.Arguments.Add(name);
+        restore.SetAction(async (parse, ct) => await CommandLine.WithServicesAsync(async sp =>
+        {
+            var username = parse.GetValue(name)!;
+            var user = await sp.GetRequiredService<UserService>().FindByUsernameAsync(username, ct);
+            if (user is null)
+            {
+                await stderr.WriteLineAsync($"error: there is no account named '{username}'.");
+                return 1;
+            }
+            var result = await sp.GetRequiredService<AccountRestoration>().RestoreAsync(user, Actor.Cli("user restore"), ct);
+            await (result.Succeeded ? stdout : stderr).WriteLineAsync(result.Succeeded ? result.Message : $"error: {result.Message}");
+            return result.Succeeded ? 0 : 1;
+        }));
+        return restore;
     }
 }

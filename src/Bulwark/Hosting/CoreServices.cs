@@ -38,6 +38,7 @@ public static class CoreServices
         services.AddScoped<Reauthentication>();
         services.AddScoped<PasswordResetRequest>();
         services.AddScoped<PasswordReset>();
+        services.AddScoped<AccountRestoration>();
         services.AddScoped<PasswordChange>();
         services.AddScoped<EmailChange>();
         services.AddScoped<ApiTokenCreation>();

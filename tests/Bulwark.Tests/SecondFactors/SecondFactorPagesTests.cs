@@ -3,12 +3,16 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Bulwark.Auth;
 using Bulwark.Core.Accounts;
+using Bulwark.Core.Accounts.ApiTokens;
+using Bulwark.Core.Accounts.Flows;
+using Bulwark.Core.Data;
 using Bulwark.Core.Accounts.Sessions;
 using Bulwark.Core.Audit;
 using Bulwark.Tests.Infrastructure;
 using Bulwark.Tests.Shared.SecondFactors;
 using Bulwark.Tests.Web;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
 
 namespace Bulwark.Tests.SecondFactors;
@@ -348,6 +352,67 @@ public abstract partial class SecondFactorPagesTests<TServer>(TServer server) : 
         var refused = await later.SubmitAsync(login, "#login-form", [Field("Username", user.Username), Field("Password", Password)]);
         Assert.Contains("frozen", refused.Get("#form-errors").TextContent);
     }
+
+    [Fact]
+    public async Task An_operator_restores_a_frozen_account_with_a_new_password_and_without_its_old_tokens()
+    {
+        var (user, home) = await SignedInUserAsync("restore");
+        var (secret, codes) = await EnrolTotpAsync(home);
+        // A token made before the freeze (it may have been the attacker's): it must not survive the restore.
+        var oldToken = await Server.WithScopeAsync(async sp =>
+        {
+            var owner = await sp.GetRequiredService<BulwarkDbContext>().Users.SingleAsync(u => u.Id == user.Id);
+            return (await sp.GetRequiredService<ApiTokenService>().CreateAsync(owner, "before", [], null, new Actor("test", "test"))).Token;
+        });
+        Assert.Equal(TokenCheck.Valid, await TokenStateAsync(oldToken));
+
+        var notYet = await RestoreAsync(user.Id);
+        Assert.False(notYet.Succeeded);
+        Assert.Contains("not frozen", notYet.Message);
+
+        var intruder = NewBrowser();
+        await intruder.SubmitAsync(await PasswordStepAsync(intruder, user.Username), "#totp-form", [Field("Code", Code(secret, 1))]);
+        var mail = await PickupMail.WaitForAsync(Server, user.Email, "New sign-in to your account");
+        var mailbox = NewBrowser();
+        await mailbox.SubmitAsync(await mailbox.GetAsync(LinkTo(mail, "/account/not-me")), "#not-me-form");
+        Assert.Equal(TokenCheck.UserFrozen, await TokenStateAsync(oldToken));
+
+        var restored = await RestoreAsync(user.Id);
+        Assert.True(restored.Succeeded, restored.Message);
+        Assert.Equal(1, restored.TokensRevoked);
+        Assert.False((await Server.WithDbAsync(db => db.Users.SingleAsync(u => u.Id == user.Id))).IsFrozen);
+        Assert.Equal(TokenCheck.Revoked, await TokenStateAsync(oldToken));
+        Assert.Contains(await AuditAsync(e => e.UserId == user.Id), e => e.Type == AuditEventType.AccountRestored);
+
+        // The phished password no longer works, even though the account is no longer frozen.
+        var attacker = NewBrowser();
+        var oldPassword = await attacker.SubmitAsync(await attacker.GetAsync("/account/login"), "#login-form", [Field("Username", user.Username), Field("Password", Password)]);
+        Assert.NotNull(oldPassword.Find("#form-errors"));
+        Assert.Null(oldPassword.Find("#totp-form"));
+
+        // The owner sets a new one from the mailed link and signs in with it and a second factor kept across the restore.
+        var restoredMail = await PickupMail.WaitForAsync(Server, user.Email, "Your account was restored");
+        var token = PickupMail.TokenFrom(restoredMail, AccountLinks.ResetPasswordPath);
+        var owner = NewBrowser();
+        var reset = await owner.GetAsync($"/account/reset-password?token={token}");
+        const string chosen = "a brand new passphrase after the freeze";
+        var done = await owner.SubmitAsync(reset, "#reset-form", [Field("Password", chosen)]);
+        Assert.NotNull(done.Find("#login-form"));
+        var second = await owner.SubmitAsync(done, "#login-form", [Field("Username", user.Username), Field("Password", chosen)]);
+        var signedIn = await owner.SubmitAsync(second, "#recovery-form", [Field("RecoveryCode", codes[0])]);
+        Assert.Null(signedIn.Find("#recovery-form"));
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync("/account/")).Status);
+    }
+
+    private Task<AccountRestorationResult> RestoreAsync(long userId) =>
+        Server.WithScopeAsync(async sp =>
+        {
+            var target = await sp.GetRequiredService<BulwarkDbContext>().Users.SingleAsync(u => u.Id == userId);
+            return await sp.GetRequiredService<AccountRestoration>().RestoreAsync(target, new Actor("cli", "user restore"));
+        });
+
+    private Task<TokenCheck> TokenStateAsync(string token) =>
+        Server.WithScopeAsync(async sp => (await sp.GetRequiredService<ApiTokenService>().AuthenticateAsync(token)).Result);
 
     [Fact]
     public async Task Step_up_uses_the_security_key_when_the_account_has_one_and_failures_are_audited_and_mailed()
