@@ -11,6 +11,7 @@ namespace Bulwark.Core.Packaging.Metadata;
 /// </summary>
 public static class EmailAddressValidator
 {
+    private const int MaxCharactersShown = 10;
     private const string AsciiAtextSymbols = "!#$%&'*+-/=?^_`{|}~";
     private static readonly string[] SpecialUseDomains = ["arpa", "invalid", "local", "localhost", "onion", "test"];
 
@@ -212,11 +213,16 @@ public static class EmailAddressValidator
         return null;
     }
 
-    /// <summary>The distinct offending characters, sorted and shown as Python would print them.</summary>
+    /// <summary>
+    /// The distinct offending characters, sorted and shown as Python would print them; past
+    /// <see cref="MaxCharactersShown"/> the list ends in <c>...</c>, so the message stays short whatever was sent.
+    /// </summary>
     private static string? BadCharacters(string text, Func<char, bool> allowed)
     {
         var bad = text.Where(c => !allowed(c)).Distinct().Select(Display).Order(StringComparer.Ordinal).ToList();
-        return bad.Count == 0 ? null : string.Join(", ", bad);
+        return bad.Count == 0 ? null
+            : bad.Count <= MaxCharactersShown ? string.Join(", ", bad)
+            : string.Join(", ", bad.Take(MaxCharactersShown)) + ", ...";
 
         static string Display(char c) => c switch
         {
