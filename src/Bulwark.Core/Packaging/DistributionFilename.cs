@@ -14,6 +14,14 @@ public static class DistributionFilename
     /// <summary>The upload form's <c>filetype</c> for a wheel.</summary>
     public const string WheelFiletype = "bdist_wheel";
 
+    /// <summary>
+    /// The longest filename accepted (a Bulwark check; PyPI sets none). The file is stored under its name as one
+    /// path component, and a wheel's PEP 658 metadata beside it under the name plus <c>.metadata</c>: common
+    /// file systems allow 255 bytes per component, and accepted filenames are ASCII. A longer name would be
+    /// refused by the file system only at commit.
+    /// </summary>
+    public const int MaxLength = 255 - 9;
+
     private static readonly string[] SdistExtensions = [".tar.gz", ".zip"];
     private static readonly string[] WheelExtensions = [".whl"];
     private static readonly string[] KnownExtensions = [".tar.gz", ".zip", ".whl"];
@@ -39,7 +47,8 @@ public static class DistributionFilename
 
     /// <summary>
     /// The checks made before the file is read: a known filetype, no character with ordinal 0–31 or 127,
-    /// no <c>/</c> or <c>\</c>, and an extension (matched case-sensitively) that fits the filetype.
+    /// no <c>/</c> or <c>\</c>, an extension (matched case-sensitively) that fits the filetype, and at most
+    /// <see cref="MaxLength"/> characters.
     /// Returns the refusal message, or null.
     /// </summary>
     public static string? CheckUploadFilename(string filename, string filetype)
@@ -75,9 +84,12 @@ public static class DistributionFilename
             return DistributionFilenameMessages.UnknownExtension;
         }
 
-        return allowed.Contains(extension, StringComparer.Ordinal)
-            ? null
-            : DistributionFilenameMessages.ExtensionInvalidForFiletype(extension, filetype);
+        if (!allowed.Contains(extension, StringComparer.Ordinal))
+        {
+            return DistributionFilenameMessages.ExtensionInvalidForFiletype(extension, filetype);
+        }
+
+        return filename.Length > MaxLength ? DistributionFilenameMessages.FilenameTooLong(filename) : null;
     }
 
     /// <summary>Whether a filename's name part and a project name are the same once PEP 503 normalized.</summary>

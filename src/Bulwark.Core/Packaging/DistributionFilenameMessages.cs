@@ -3,6 +3,8 @@ namespace Bulwark.Core.Packaging;
 /// <summary>
 /// Upload refusal messages about distribution filenames, worded exactly as PyPI words them so that
 /// upload clients show the same text. Values quoted with Python's <c>repr</c> are quoted the same way.
+/// A filename can be as long as a multipart header allows, so every quoted part is cut to
+/// <see cref="PythonText.MaxQuotedLength"/> characters.
 /// </summary>
 public static class DistributionFilenameMessages
 {
@@ -28,10 +30,10 @@ public static class DistributionFilenameMessages
 
     /// <summary>A wheel platform tag outside <see cref="WheelPlatformTags"/>.</summary>
     public static string UnsupportedPlatformTag(string filename, string platformTag) =>
-        $"Binary wheel '{filename}' has an unsupported platform tag '{platformTag}'.";
+        $"Binary wheel '{PythonText.Shorten(filename)}' has an unsupported platform tag '{PythonText.Shorten(platformTag)}'.";
 
     /// <summary>The sdist filename cannot be split into a name and a version.</summary>
-    public static string InvalidSdistFilename(string filename) => $"Invalid source distribution filename: {filename}";
+    public static string InvalidSdistFilename(string filename) => $"Invalid source distribution filename: {PythonText.Shorten(filename)}";
 
     /// <summary>The sdist filename is not exactly <c>{escaped name}-{normalized version}.tar.gz</c> (PEP 625).</summary>
     public static string SdistFilenameNotNormalized(string filename, string expected) =>
@@ -67,7 +69,19 @@ public static class DistributionFilenameMessages
 
     /// <summary>A wheel build tag that does not start with a digit.</summary>
     public static string WheelInvalidBuildNumber(string build, string stem) =>
-        $"Invalid build number: {build} in {PythonText.Repr(stem)}";
+        $"Invalid build number: {PythonText.Shorten(build)} in {PythonText.Repr(stem)}";
+
+    /// <summary>A wheel tag with a character other than ASCII letters, digits and <c>_</c> (a Bulwark check).</summary>
+    public static string WheelInvalidTag(string tag, string stem) =>
+        $"Invalid wheel filename (compatibility tag {PythonText.Repr(tag)} may only hold ASCII letters, digits and '_'): {PythonText.Repr(stem)}";
+
+    /// <summary>A wheel tag repeated within its compressed set (a Bulwark check).</summary>
+    public static string WheelRepeatedTag(string tag, string stem) =>
+        $"Invalid wheel filename (compatibility tag {PythonText.Repr(tag)} is repeated): {PythonText.Repr(stem)}";
+
+    /// <summary>A filename longer than <see cref="DistributionFilename.MaxLength"/> characters (a Bulwark check).</summary>
+    public static string FilenameTooLong(string filename) =>
+        $"Filename {PythonText.Repr(filename)} is too long: {filename.Length} characters, at most {DistributionFilename.MaxLength}.";
 
     /// <summary>A wheel with an empty python, ABI or platform tag (a Bulwark check; PyPI's text has no equivalent).</summary>
     public static string WheelEmptyTag(string stem) => $"Invalid wheel filename (empty compatibility tag): {PythonText.Repr(stem)}";

@@ -20,7 +20,9 @@ public static partial class ProjectName
     /// <see cref="MaxLength"/> characters. Unlike Python's case-insensitive match, only ASCII letters count.
     /// </summary>
     public static bool IsValid(string? name) =>
-        !string.IsNullOrEmpty(name) && name.Length <= MaxLength && ValidName().IsMatch(name);
+        !string.IsNullOrEmpty(name) && name.Length <= MaxLength
+        && char.IsAsciiLetterOrDigit(name[0]) && char.IsAsciiLetterOrDigit(name[^1])
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
     /// <summary>
     /// The "too similar" form used to refuse look-alike names: lower-cased, <c>.</c>, <c>_</c> and
@@ -55,9 +57,8 @@ public static partial class ProjectName
     /// </summary>
     public static string ToWheelPrefix(string name) => Normalize(name).Replace('-', '_');
 
+    // A single character class repeated: the match is linear, whatever the name (it is also applied to names
+    // that are not valid, e.g. the one a token scope is compared with).
     [GeneratedRegex("[-_.]+")]
     private static partial Regex SeparatorRun();
-
-    [GeneratedRegex(@"\A[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\z")]
-    private static partial Regex ValidName();
 }

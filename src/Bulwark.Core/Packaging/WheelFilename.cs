@@ -31,8 +31,9 @@ public sealed record WheelFilename(
     /// <summary>
     /// Parses a wheel filename by the binary distribution format rules. On failure <paramref name="error"/>
     /// carries the message PyPI gives for that filename (see <see cref="DistributionFilenameMessages"/>).
-    /// Bulwark is stricter than the reference parser in two ways: the name part must be a valid project
-    /// name, and no tag in a compressed set may be empty.
+    /// Bulwark is stricter than the reference parser: the name part must be a valid project name, and the
+    /// build tag and every tag of a compressed set must be non-empty, made of ASCII letters, digits and
+    /// <c>_</c> (the format's escaping), and not repeated within its set.
     /// </summary>
     public static bool TryParse(string filename, [NotNullWhen(true)] out WheelFilename? wheel, [NotNullWhen(false)] out string? error)
     {
@@ -67,24 +68,43 @@ public sealed record WheelFilename(
         }
 
         var build = dashes == 5 ? parts[2] : null;
-        if (build is not null && (build.Length == 0 || !char.IsAsciiDigit(build[0])))
+        if (build is not null && (build.Length == 0 || !char.IsAsciiDigit(build[0]) || !IsEscapedComponent(build)))
         {
             error = DistributionFilenameMessages.WheelInvalidBuildNumber(build, stem);
             return false;
         }
 
-        var tagSets = parts[^1].Split('-').Select(SplitTagSet).ToArray();
+        var tagSets = parts[^1].Split('-').Select(set => set.Split('.')).ToArray();
         if (tagSets.Any(set => set.Any(tag => tag.Length == 0)))
         {
             error = DistributionFilenameMessages.WheelEmptyTag(stem);
             return false;
         }
 
-        wheel = new WheelFilename(filename, name, parts[1], version, build, tagSets[0], tagSets[1], tagSets[2]);
+        // The binary distribution format escapes every component to letters, digits and '_'; anything else in a
+        // tag (spaces, quotes, '%', non-ASCII look-alikes) comes from no build tool and would only reach pages and
+        // URLs. A tag listed twice in one set says nothing more than once, and only makes two names for one wheel.
+        foreach (var set in tagSets)
+        {
+            if (set.FirstOrDefault(tag => !IsEscapedComponent(tag)) is { } invalid)
+            {
+                error = DistributionFilenameMessages.WheelInvalidTag(invalid, stem);
+                return false;
+            }
+
+            if (set.GroupBy(tag => tag, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            {
+                error = DistributionFilenameMessages.WheelRepeatedTag(repeated.Key, stem);
+                return false;
+            }
+        }
+
+        wheel = new WheelFilename(filename, name, parts[1], version, build, Lower(tagSets[0]), Lower(tagSets[1]), Lower(tagSets[2]));
         error = null;
         return true;
     }
 
-    private static IReadOnlyList<string> SplitTagSet(string compressed) =>
-        compressed.Split('.').Select(tag => tag.ToLowerInvariant()).Distinct().ToArray();
+    private static bool IsEscapedComponent(string text) => text.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    private static string[] Lower(string[] tags) => tags.Select(tag => tag.ToLowerInvariant()).ToArray();
 }

@@ -9,13 +9,19 @@ namespace Bulwark.Core.Uploads;
 /// </summary>
 public static partial class FormChecks
 {
+    /// <summary>The release table's bound on a version (as written, and in canonical form).</summary>
+    public const int MaxStoredVersionLength = 100;
+
+    /// <summary>The longest <c>pyversion</c> accepted.</summary>
+    public const int MaxPyversionLength = 100;
+
     public const string MetadataHelp = "See https://packaging.python.org/specifications/core-metadata for more information.";
 
     public static UploadFailure? Check(UploadFields fields)
     {
         if (fields.RepeatedSingleField() is { } repeated)
         {
-            return UploadFailure.BadRequest($"{repeated}: Should not be a tuple.");
+            return UploadFailure.BadRequest($"{PythonText.Shorten(repeated)}: Should not be a tuple.");
         }
         if (fields["protocol_version"] is { } protocol && protocol != "1")
         {
@@ -24,7 +30,7 @@ public static partial class FormChecks
         if (fields[":action"] is { } action && action != "file_upload")
         {
             // The other legacy actions were retired by PyPI; a client sending them gets the same answer.
-            return new UploadFailure(System.Net.HttpStatusCode.Gone, $"The '{action}' action is no longer supported.");
+            return new UploadFailure(System.Net.HttpStatusCode.Gone, $"The '{PythonText.Shorten(action)}' action is no longer supported.");
         }
 
         var name = fields["name"];
@@ -40,6 +46,12 @@ public static partial class FormChecks
         {
             return Invalid("Version", version, "Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'.");
         }
+        // The release row keeps the version as written and in canonical form, each in at most 100 characters;
+        // a longer one would fail in the database at commit instead of being refused here.
+        if (version.Length > MaxStoredVersionLength || parsed.CanonicalForm.Length > MaxStoredVersionLength)
+        {
+            return Invalid("Version", version, $"Must be at most {MaxStoredVersionLength} characters long.");
+        }
         // Local versions are refused by the metadata checks that follow, with Warehouse's current wording.
 
         var filetype = fields["filetype"];
@@ -54,6 +66,12 @@ public static partial class FormChecks
         if (filetype == "sdist" && pyversion is not null && pyversion != "source")
         {
             return UploadFailure.BadRequest("The only valid Python version for a sdist is 'source'.");
+        }
+        // pyversion is stored with the file and written to the journal; Warehouse does not bound it, but a
+        // tag such as "py2.py3" or "cp312" is short, and megabytes of it would be stored for every file.
+        if (pyversion is not null && (pyversion.Length > MaxPyversionLength || pyversion.Any(char.IsControl)))
+        {
+            return Invalid("pyversion", pyversion, $"Must be one line of at most {MaxPyversionLength} characters.");
         }
 
         var md5 = fields["md5_digest"];
@@ -78,11 +96,14 @@ public static partial class FormChecks
         return null;
     }
 
-    /// <summary>Warehouse's form-error wording, so users searching the message find the same advice.</summary>
+    /// <summary>
+    /// Warehouse's form-error wording, so users searching the message find the same advice. The value is quoted
+    /// cut to <see cref="PythonText.MaxQuotedLength"/> characters: a refusal never echoes megabytes back.
+    /// </summary>
     public static UploadFailure Invalid(string field, string? value, string error) =>
         UploadFailure.BadRequest(string.IsNullOrEmpty(value)
             ? $"Invalid value for {field}. Error: {error}"
-            : $"'{value}' is an invalid value for {field}. Error: {error} {MetadataHelp}");
+            : $"'{PythonText.Shorten(value)}' is an invalid value for {field}. Error: {error} {MetadataHelp}");
 
     [GeneratedRegex("^[A-Fa-f0-9]{64}\\z")]
     private static partial Regex Hex64();

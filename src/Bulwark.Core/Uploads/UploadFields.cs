@@ -15,7 +15,19 @@ public sealed class UploadFields
         "requires", "provides", "obsoletes",
     };
 
+    /// <summary>
+    /// Most fields one upload may carry (repeated ones counted each time). twine sends a few dozen; the bound
+    /// keeps a body of millions of tiny parts from becoming millions of strings held for the checks.
+    /// </summary>
+    public const int MaxFields = 10_000;
+
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
+
+    /// <summary>How many fields were added (UNKNOWN placeholders not counted).</summary>
+    public int Count { get; private set; }
+
+    /// <summary>True once <see cref="MaxFields"/> fields were added: the caller refuses the upload.</summary>
+    public bool IsFull => Count >= MaxFields;
 
     public void Add(string key, string value)
     {
@@ -23,6 +35,7 @@ public sealed class UploadFields
         value = value.Replace("\0", "\\x00", StringComparison.Ordinal);
         if (!_values.TryGetValue(key, out var list)) _values[key] = list = [];
         list.Add(value);
+        Count++;
     }
 
     /// <summary>The first field that should have one value but has several, if any.</summary>

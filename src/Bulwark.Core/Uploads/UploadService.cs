@@ -9,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Bulwark.Core.Uploads;
 
 /// <summary>
-/// The legacy upload API's checks and commit, in Warehouse's order. Phase one (<see cref="PrepareAsync"/>)
+/// The legacy upload API's checks and commit, in Warehouse's order except that authorisation comes before any
+/// parsing of metadata (see docs/uploads.md). Phase one (<see cref="PrepareAsync"/>)
 /// runs before the file's bytes are read, so a refused upload costs no bandwidth or disk; phase two
 /// (<see cref="CompleteAsync"/>) works on the streamed, hashed temp file and either commits everything or
 /// leaves nothing behind.
@@ -24,15 +25,17 @@ public sealed class UploadService(
     public async Task<(UploadPlan? Plan, UploadFailure? Failure)> PrepareAsync(
         UploadIdentity who, UploadFields fields, string? filename, string? contentType, UploadLimits limits, CancellationToken ct)
     {
+        // Warehouse's steps 0-2: bounded checks of short fields (the name is at most 200 characters, the
+        // version 100), needed to know which project the upload is for.
         if (FormChecks.Check(fields) is { } formFailure) return (null, formFailure);
-        if (distributions.CheckFormMetadata(fields) is { } metadataFailure) return (null, metadataFailure);
-        if (filename is null) return (null, UploadFailure.BadRequest("Upload payload does not have a file."));
 
         var name = fields["name"]!;
         var normalized = ProjectName.Normalize(name);
         var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.NormalizedName == normalized, ct);
-        if (project is null && await names.CheckNewNameAsync(name, ct) is { } nameFailure) return (null, nameFailure);
 
+        // Authorisation (Warehouse's steps 6 and 7) comes before the metadata (step 3) and the new-project
+        // checks (step 5), unlike in Warehouse: everything after this point parses text of the uploader's
+        // choosing, and only someone allowed to upload to this project may make the index do that work.
         if (Permissions.Check(who, project, name, await RoleOfAsync(who, project, ct)) is { } denied) return (null, denied);
         if (!who.User.EmailVerified)
         {
@@ -47,6 +50,10 @@ public sealed class UploadService(
             await mandates.RecordRefusalAsync(mandate, MandateAction.Upload, who.User, who.Actor with { UserId = who.User.Id, TokenId = who.Token.Id }, project, ct);
             return (null, UploadFailure.Forbidden(mandate.Message!));
         }
+
+        if (distributions.CheckFormMetadata(fields) is { } metadataFailure) return (null, metadataFailure);
+        if (filename is null) return (null, UploadFailure.BadRequest("Upload payload does not have a file."));
+        if (project is null && await names.CheckNewNameAsync(name, ct) is { } nameFailure) return (null, nameFailure);
 
         var packageType = fields["filetype"] == "sdist" ? PackageType.Sdist : PackageType.BdistWheel;
         var version = ParseVersion(fields["version"]!);

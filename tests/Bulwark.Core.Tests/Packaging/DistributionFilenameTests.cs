@@ -208,6 +208,19 @@ public class DistributionFilenameTests
     public void VersionMatches_compares_PEP_440_versions(string versionPart, string version, bool expected) =>
         Assert.Equal(expected, DistributionFilename.VersionMatches(versionPart, Pep440Version.Parse(version)));
 
+    [Fact]
+    public void A_filename_is_at_most_246_characters_so_it_and_its_metadata_file_fit_a_file_system_name()
+    {
+        var longest = "a-" + new string('1', 246 - "a-.tar.gz".Length) + ".tar.gz";
+        Assert.Equal(246, longest.Length);
+        Assert.Null(DistributionFilename.CheckUploadFilename(longest, "sdist"));
+
+        var wheel = "a-1.0-py3-none-" + string.Join('.', Enumerable.Repeat("win32", 60)) + ".whl";
+        Assert.Equal($"Filename '{wheel[..100]}'... is too long: {wheel.Length} characters, at most 246.",
+            DistributionFilename.CheckUploadFilename(wheel, "bdist_wheel"));
+        Assert.StartsWith("Filename ", DistributionFilename.CheckUploadFilename("a-" + new string('1', 300) + ".tar.gz", "sdist"));
+    }
+
     private static void AssertInvalid(string filename, string filetype, string expected) =>
         AssertInvalid(DistributionFilename.Validate(filename, filetype), expected);
 

@@ -90,6 +90,27 @@ public class EmailAddressValidatorTests
             EmailAddressValidator.ExtractAddresses("\"Doe, Jane\" <a@example.org>, b@example.org (Bob), Carol <c@example.org>"));
     }
 
+    [Theory]
+    [InlineData("(((((((((( a@example.org", "(((((((((( a@example.org")]
+    [InlineData("a@example.org, \"unclosed <b@example.org>", "a@example.org|\"unclosed <b@example.org>")]
+    [InlineData("a@example.org, Jane <b@example.org", "a@example.org|Jane <b@example.org")]
+    public void An_entry_left_open_is_returned_whole_to_be_refused(string field, string expected)
+    {
+        var addresses = EmailAddressValidator.ExtractAddresses(field);
+        Assert.Equal(expected.Split('|'), addresses);
+        Assert.NotNull(EmailAddressValidator.Problem(addresses[^1]));
+    }
+
+    [Theory]
+    [InlineData("Jane <>")]
+    [InlineData("(just a comment)")]
+    [InlineData("a@example.org, <>")]
+    public void An_entry_without_an_address_is_an_empty_address(string field)
+    {
+        Assert.Equal("", EmailAddressValidator.ExtractAddresses(field)[^1]);
+        Assert.Equal("An email address must have an @-sign.", EmailAddressValidator.Problem(""));
+    }
+
     [Fact]
     public void Valid_addresses_have_no_problem()
     {

@@ -35,12 +35,26 @@ public class WheelFilenameTests
     }
 
     [Fact]
-    public void Tags_are_read_lower_cased_without_duplicates()
+    public void Tags_are_read_lower_cased()
     {
-        Assert.True(WheelFilename.TryParse("pkg-1.0-PY2.py3.py2-NONE-WIN_AMD64.whl", out var wheel, out _));
+        Assert.True(WheelFilename.TryParse("pkg-1.0-PY2.py3-NONE-WIN_AMD64.whl", out var wheel, out _));
         Assert.Equal(["py2", "py3"], wheel.PythonTags);
         Assert.Equal(["none"], wheel.AbiTags);
         Assert.Equal(["win_amd64"], wheel.PlatformTags);
+    }
+
+    [Theory]
+    [InlineData("pkg-1.0-py2.py3.py2-none-any.whl", "Invalid wheel filename (compatibility tag 'py2' is repeated): 'pkg-1.0-py2.py3.py2-none-any'")]
+    [InlineData("pkg-1.0-PY3.py3-none-any.whl", "Invalid wheel filename (compatibility tag 'PY3' is repeated): 'pkg-1.0-PY3.py3-none-any'")]
+    [InlineData("pkg-1.0-py3-none-any.any.whl", "Invalid wheel filename (compatibility tag 'any' is repeated): 'pkg-1.0-py3-none-any.any'")]
+    [InlineData("pkg-1.0-py 3-none-any.whl", "Invalid wheel filename (compatibility tag 'py 3' may only hold ASCII letters, digits and '_'): 'pkg-1.0-py 3-none-any'")]
+    [InlineData("pkg-1.0-py3-n%6Fne-any.whl", "Invalid wheel filename (compatibility tag 'n%6Fne' may only hold ASCII letters, digits and '_'): 'pkg-1.0-py3-n%6Fne-any'")]
+    [InlineData("pkg-1.0-pу3-none-any.whl", "Invalid wheel filename (compatibility tag 'pу3' may only hold ASCII letters, digits and '_'): 'pkg-1.0-pу3-none-any'")]
+    [InlineData("pkg-1.0-1'x-py3-none-any.whl", "Invalid build number: 1'x in \"pkg-1.0-1'x-py3-none-any\"")]
+    public void Tags_are_escaped_components_listed_once(string filename, string expected)
+    {
+        Assert.False(WheelFilename.TryParse(filename, out _, out var error));
+        Assert.Equal(expected, error);
     }
 
     [Fact]

@@ -20,6 +20,9 @@ public static class TestDistributions
         public string PlatformTag { get; init; } = "any";
         public string? ExtraMetadata { get; init; }
 
+        /// <summary>METADATA / PKG-INFO bytes to store instead of <see cref="Metadata"/> (invalid encodings, BOMs...).</summary>
+        public byte[]? RawMetadata { get; init; }
+
         public string Prefix => Escape(Name) + "-" + Version;
         public string WheelFilename => $"{Prefix}-{PythonTag}-{AbiTag}-{PlatformTag}.whl";
         public string SdistFilename => $"{Prefix}.tar.gz";
@@ -50,7 +53,7 @@ public static class TestDistributions
             var pkg = Escape(s.Name);
             var distInfo = $"{s.Prefix}.dist-info";
             Add(zip, $"{pkg}/__init__.py", $"__version__ = \"{s.Version}\"\n");
-            Add(zip, $"{distInfo}/METADATA", Metadata(s));
+            Add(zip, $"{distInfo}/METADATA", MetadataBytes(s));
             Add(zip, $"{distInfo}/WHEEL", $"Wheel-Version: 1.0\nGenerator: bulwark-tests\nRoot-Is-Purelib: true\nTag: {s.PythonTag}-{s.AbiTag}-{s.PlatformTag}\n");
             Add(zip, $"{distInfo}/RECORD", $"{pkg}/__init__.py,,\n{distInfo}/METADATA,,\n{distInfo}/WHEEL,,\n{distInfo}/RECORD,,\n");
         }
@@ -64,26 +67,32 @@ public static class TestDistributions
         using (var tar = new TarWriter(gz, TarEntryFormat.Pax, leaveOpen: true))
         {
             var root = s.Prefix;
-            AddTar(tar, $"{root}/PKG-INFO", Metadata(s));
+            AddTar(tar, $"{root}/PKG-INFO", MetadataBytes(s));
             AddTar(tar, $"{root}/pyproject.toml", $"[project]\nname = \"{s.Name}\"\nversion = \"{s.Version}\"\n");
             AddTar(tar, $"{root}/{Escape(s.Name)}/__init__.py", "\n");
         }
         return ms.ToArray();
     }
 
-    private static void Add(ZipArchive zip, string name, string content)
+    private static byte[] MetadataBytes(Spec s) => s.RawMetadata ?? Encoding.UTF8.GetBytes(Metadata(s));
+
+    private static void Add(ZipArchive zip, string name, string content) => Add(zip, name, Encoding.UTF8.GetBytes(content));
+
+    private static void Add(ZipArchive zip, string name, byte[] content)
     {
         var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
         entry.LastWriteTime = FixedTime; // same spec, same bytes
-        using var w = new StreamWriter(entry.Open(), new UTF8Encoding(false));
-        w.Write(content);
+        using var stream = entry.Open();
+        stream.Write(content);
     }
 
-    private static void AddTar(TarWriter tar, string name, string content)
+    private static void AddTar(TarWriter tar, string name, string content) => AddTar(tar, name, Encoding.UTF8.GetBytes(content));
+
+    private static void AddTar(TarWriter tar, string name, byte[] content)
     {
         var entry = new PaxTarEntry(TarEntryType.RegularFile, name)
         {
-            DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
+            DataStream = new MemoryStream(content),
             ModificationTime = FixedTime,
         };
         tar.WriteEntry(entry);

@@ -27,6 +27,12 @@ public enum MetadataProblemKind
 
     /// <summary>A field whose value cannot be interpreted (e.g. duplicate Project-URL labels).</summary>
     InvalidData,
+
+    /// <summary>
+    /// A value too long or nested too deeply to be parsed, or a field with too many values (see
+    /// <c>MetadataLimits</c>); the offending values are left out, so no parser ever sees them.
+    /// </summary>
+    OverLimit,
 }
 
 /// <summary>An irregularity found while reading metadata; the validator decides which ones are fatal.</summary>

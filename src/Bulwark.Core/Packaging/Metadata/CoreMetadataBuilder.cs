@@ -9,18 +9,35 @@ internal sealed class CoreMetadataBuilder
     private readonly Dictionary<CoreMetadataField, List<string>> _values = [];
     private readonly List<MetadataProblem> _problems = [];
     private readonly HashSet<string> _reportedUnknown = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<CoreMetadataField> _overLimit = [];
 
-    /// <summary>Records one occurrence of a field. Absent-value markers (empty, UNKNOWN) are dropped here.</summary>
+    /// <summary>
+    /// Records one occurrence of a field. Absent-value markers (empty, UNKNOWN) are dropped here, and so are
+    /// values over <see cref="MetadataLimits"/>: those are reported as an <see cref="MetadataProblemKind.OverLimit"/>
+    /// problem (once per field) and never reach a parser.
+    /// </summary>
     public void Add(CoreMetadataField field, string value)
     {
         // distutils and old setuptools wrote "UNKNOWN" for fields the author left out; PyPI drops such values,
         // and so do we, so that e.g. "Home-page: UNKNOWN" is not rejected as an invalid URL.
-        if (value.Length == 0 || value.Trim() == CoreMetadata.UnknownPlaceholder)
+        if (value.Length == 0 || value.AsSpan().Trim().SequenceEqual(CoreMetadata.UnknownPlaceholder))
         {
             return;
         }
 
-        if (!_values.TryGetValue(field, out var list))
+        var count = _values.TryGetValue(field, out var list) ? list.Count : 0;
+        var problem = count >= MetadataLimits.MaxValuesPerField ? MetadataLimits.TooManyValues(field) : MetadataLimits.Problem(field, value);
+        if (problem is not null)
+        {
+            if (_overLimit.Add(field))
+            {
+                _problems.Add(new(field.Key, MetadataProblemKind.OverLimit, problem));
+            }
+
+            return;
+        }
+
+        if (list is null)
         {
             _values[field] = list = [];
         }

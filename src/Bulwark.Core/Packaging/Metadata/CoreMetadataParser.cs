@@ -50,6 +50,7 @@ internal static class CoreMetadataParser
         StringBuilder? currentValue = null;
         var position = 0;
         var lineNumber = 0;
+        var headers = 0;
         string? body = null;
 
         while (position <= text.Length)
@@ -87,6 +88,12 @@ internal static class CoreMetadataParser
             if (colon <= 0 || !IsValidHeaderName(line.AsSpan(0, colon)))
             {
                 error = $"Metadata line {lineNumber} is not a valid header: {PyRepr.Str(Truncate(line))}.";
+                return false;
+            }
+
+            if (++headers > MetadataLimits.MaxHeaders)
+            {
+                error = $"Metadata has more than {MetadataLimits.MaxHeaders} headers.";
                 return false;
             }
 

@@ -11,17 +11,24 @@ namespace Bulwark.Core.Packaging.Metadata;
 /// </summary>
 public static class EmailAddressValidator
 {
+    private const int MaxCharactersShown = 10;
     private const string AsciiAtextSymbols = "!#$%&'*+-/=?^_`{|}~";
     private static readonly string[] SpecialUseDomains = ["arpa", "invalid", "local", "localhost", "onion", "test"];
 
-    /// <summary>The bare addresses of an address list; display names and comments are dropped.</summary>
+    /// <summary>
+    /// The bare addresses of an address list; display names and comments are dropped. An entry with a display
+    /// name, comment or angle brackets but no address yields an empty address, and an entry left open (an
+    /// unclosed quote, comment or angle bracket) is returned whole: both are then reported as invalid rather
+    /// than silently dropped, so a field cannot pass by holding nothing that is checked.
+    /// </summary>
     public static IReadOnlyList<string> ExtractAddresses(string field)
     {
         var addresses = new List<string>();
         var current = new StringBuilder();
         var angled = new StringBuilder();
-        bool inQuotes = false, inAngle = false, sawAngle = false;
+        bool inQuotes = false, inAngle = false, sawAngle = false, sawComment = false;
         var commentDepth = 0;
+        var entryStart = 0;
         for (var i = 0; i < field.Length; i++)
         {
             var c = field[i];
@@ -52,6 +59,7 @@ public static class EmailAddressValidator
                     break;
                 case '(':
                     commentDepth = 1;
+                    sawComment = true;
                     break;
                 case '<' when !inAngle:
                     inAngle = sawAngle = true;
@@ -62,6 +70,7 @@ public static class EmailAddressValidator
                     break;
                 case ',' when !inAngle:
                     Flush();
+                    entryStart = i + 1;
                     break;
                 default:
                     (inAngle ? angled : current).Append(c);
@@ -69,20 +78,28 @@ public static class EmailAddressValidator
             }
         }
 
-        Flush();
+        if (inQuotes || inAngle || commentDepth > 0)
+        {
+            addresses.Add(field[entryStart..].Trim());
+        }
+        else
+        {
+            Flush();
+        }
+
         return addresses;
 
         void Flush()
         {
             var address = (sawAngle ? angled.ToString() : current.ToString()).Trim();
-            if (address.Length > 0)
+            if (address.Length > 0 || sawAngle || sawComment)
             {
                 addresses.Add(address);
             }
 
             current.Clear();
             angled.Clear();
-            sawAngle = inAngle = false;
+            sawAngle = inAngle = sawComment = false;
         }
     }
 
@@ -212,11 +229,16 @@ public static class EmailAddressValidator
         return null;
     }
 
-    /// <summary>The distinct offending characters, sorted and shown as Python would print them.</summary>
+    /// <summary>
+    /// The distinct offending characters, sorted and shown as Python would print them; past
+    /// <see cref="MaxCharactersShown"/> the list ends in <c>...</c>, so the message stays short whatever was sent.
+    /// </summary>
     private static string? BadCharacters(string text, Func<char, bool> allowed)
     {
         var bad = text.Where(c => !allowed(c)).Distinct().Select(Display).Order(StringComparer.Ordinal).ToList();
-        return bad.Count == 0 ? null : string.Join(", ", bad);
+        return bad.Count == 0 ? null
+            : bad.Count <= MaxCharactersShown ? string.Join(", ", bad)
+            : string.Join(", ", bad.Take(MaxCharactersShown)) + ", ...";
 
         static string Display(char c) => c switch
         {

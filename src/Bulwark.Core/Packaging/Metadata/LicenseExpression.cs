@@ -17,12 +17,15 @@ public static class LicenseExpression
         }
 
         var position = 0;
-        return Or(tokens, ref position) && position == tokens.Count;
+        return Or(tokens, ref position, 0) && position == tokens.Count;
     }
 
-    private static bool Or(List<string> t, ref int p)
+    // depth counts open parentheses: each is three stack frames, and text nested a few hundred thousand deep
+    // would overflow the stack, which .NET cannot catch. Past the bound the expression is simply invalid;
+    // MetadataLimits names the problem before this parser runs.
+    private static bool Or(List<string> t, ref int p, int depth)
     {
-        if (!And(t, ref p))
+        if (!And(t, ref p, depth))
         {
             return false;
         }
@@ -30,7 +33,7 @@ public static class LicenseExpression
         while (p < t.Count && Is(t[p], "OR"))
         {
             p++;
-            if (!And(t, ref p))
+            if (!And(t, ref p, depth))
             {
                 return false;
             }
@@ -39,9 +42,9 @@ public static class LicenseExpression
         return true;
     }
 
-    private static bool And(List<string> t, ref int p)
+    private static bool And(List<string> t, ref int p, int depth)
     {
-        if (!Term(t, ref p))
+        if (!Term(t, ref p, depth))
         {
             return false;
         }
@@ -49,7 +52,7 @@ public static class LicenseExpression
         while (p < t.Count && Is(t[p], "AND"))
         {
             p++;
-            if (!Term(t, ref p))
+            if (!Term(t, ref p, depth))
             {
                 return false;
             }
@@ -58,12 +61,17 @@ public static class LicenseExpression
         return true;
     }
 
-    private static bool Term(List<string> t, ref int p)
+    private static bool Term(List<string> t, ref int p, int depth)
     {
         if (p < t.Count && t[p] == "(")
         {
+            if (depth >= MetadataLimits.MaxNestingDepth)
+            {
+                return false;
+            }
+
             p++;
-            if (!Or(t, ref p) || p >= t.Count || t[p] != ")")
+            if (!Or(t, ref p, depth + 1) || p >= t.Count || t[p] != ")")
             {
                 return false;
             }

@@ -44,7 +44,7 @@ internal static class MetadataPolicyRules
         {
             if (Pep508Requirement.TryParse(text, out var requirement, out _) && requirement.Url is not null)
             {
-                errors.Add("requires-dist", $"Can't have direct dependency: {requirement}");
+                errors.Add("requires-dist", $"Can't have direct dependency: {PythonText.Shorten(requirement.ToString())}");
             }
         }
 

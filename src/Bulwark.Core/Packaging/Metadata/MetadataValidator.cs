@@ -45,6 +45,13 @@ public static class MetadataValidator
             }
         }
 
+        // Metadata with a value over the bounds is refused for that; the rules below parse values, and what
+        // was set aside would only turn into confusing follow-on errors (a required field reported missing).
+        if (metadata.Problems.Any(p => p.Kind == MetadataProblemKind.OverLimit))
+        {
+            return errors.Errors;
+        }
+
         MetadataFieldRules.CheckFields(metadata, errors);
         MetadataPolicyRules.CheckPolicy(metadata, options.Classifiers, errors);
         return errors.Errors;

@@ -1,6 +1,9 @@
 namespace Bulwark.Core.Packaging.Metadata;
 
-/// <summary>Recursive-descent parser for PEP 508; throws <see cref="FormatException"/> on the first error.</summary>
+/// <summary>
+/// Recursive-descent parser for PEP 508; throws <see cref="FormatException"/> on the first error. Linear in the
+/// length of the text, and marker parentheses may nest at most <see cref="MetadataLimits.MaxNestingDepth"/> deep.
+/// </summary>
 internal sealed class Pep508Parser(string text)
 {
     private static readonly HashSet<string> MarkerVariables =
@@ -15,7 +18,11 @@ internal sealed class Pep508Parser(string text)
 
     private static readonly string[] Operators = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
 
+    private readonly System.Text.StringBuilder _marker = new();
+
     private int _pos;
+
+    private int _depth;
 
     public Pep508Requirement ParseRequirement()
     {
@@ -63,7 +70,7 @@ internal sealed class Pep508Parser(string text)
         {
             _pos++;
             SkipSpace();
-            marker = MarkerOr();
+            marker = Marker();
             SkipSpace();
         }
 
@@ -151,35 +158,50 @@ internal sealed class Pep508Parser(string text)
             : throw new FormatException(error);
     }
 
-    private string MarkerOr()
+    private string Marker()
     {
-        var left = MarkerAnd();
+        _marker.Clear();
+        MarkerOr();
+        return _marker.ToString();
+    }
+
+    // The marker is written into one builder as it is read: joining the parts as strings would copy the
+    // text once per operator, quadratic in a marker of many thousands of "and"s.
+    private void MarkerOr()
+    {
+        MarkerAnd();
         while (Keyword("or"))
         {
-            left += " or " + MarkerAnd();
+            _marker.Append(" or ");
+            MarkerAnd();
         }
-
-        return left;
     }
 
-    private string MarkerAnd()
+    private void MarkerAnd()
     {
-        var left = MarkerAtom();
+        MarkerAtom();
         while (Keyword("and"))
         {
-            left += " and " + MarkerAtom();
+            _marker.Append(" and ");
+            MarkerAtom();
         }
-
-        return left;
     }
 
-    private string MarkerAtom()
+    private void MarkerAtom()
     {
         SkipSpace();
         if (Peek('('))
         {
+            // Each parenthesis is three stack frames here; without a bound, text nested a few hundred
+            // thousand deep overflows the stack, which .NET cannot catch: the whole index would stop.
+            if (++_depth > MetadataLimits.MaxNestingDepth)
+            {
+                throw new FormatException(MetadataLimits.NestedTooDeeply);
+            }
+
             _pos++;
-            var inner = MarkerOr();
+            _marker.Append('(');
+            MarkerOr();
             SkipSpace();
             if (!Peek(')'))
             {
@@ -187,14 +209,15 @@ internal sealed class Pep508Parser(string text)
             }
 
             _pos++;
-            return "(" + inner + ")";
+            _depth--;
+            _marker.Append(')');
+            return;
         }
 
-        var left = MarkerValue();
+        _marker.Append(MarkerValue());
         SkipSpace();
-        var op = MarkerOperator();
-        var right = MarkerValue();
-        return $"{left} {op} {right}";
+        _marker.Append(' ').Append(MarkerOperator()).Append(' ');
+        _marker.Append(MarkerValue());
     }
 
     private string MarkerValue()

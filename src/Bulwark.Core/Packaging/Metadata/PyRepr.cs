@@ -9,7 +9,11 @@ namespace Bulwark.Core.Packaging.Metadata;
 /// </summary>
 public static class PyRepr
 {
-    /// <summary>Python's <c>repr(str)</c>: single quotes unless the text holds a single quote and no double quote.</summary>
+    /// <summary>
+    /// Python's <c>repr(str)</c>: single quotes unless the text holds a single quote and no double quote. A value
+    /// longer than <see cref="PythonText.MaxQuotedLength"/> characters is cut and followed by <c>...</c> after
+    /// the closing quote, so that a refusal never echoes an attacker's megabytes back (see <see cref="PythonText.Quotable"/>).
+    /// </summary>
     public static string Str(string? value)
     {
         if (value is null)
@@ -17,6 +21,7 @@ public static class PyRepr
             return "None";
         }
 
+        value = PythonText.Quotable(value, out var cut);
         var quote = value.Contains('\'') && !value.Contains('"') ? '"' : '\'';
         var sb = new StringBuilder(value.Length + 2);
         sb.Append(quote);
@@ -56,6 +61,11 @@ public static class PyRepr
         }
 
         sb.Append(quote);
+        if (cut)
+        {
+            sb.Append("...");
+        }
+
         return sb.ToString();
     }
 

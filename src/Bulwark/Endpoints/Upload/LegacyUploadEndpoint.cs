@@ -85,6 +85,11 @@ public static class LegacyUploadEndpoint
                         return;
                     }
                     fieldBytes += value.Length;
+                    if (fields.IsFull)
+                    {
+                        await WriteAsync(http, UploadFailure.BadRequest($"The upload has more than {UploadFields.MaxFields} form fields."));
+                        return;
+                    }
                     fields.Add(name, value);
                     continue;
                 }
