@@ -27,6 +27,9 @@ internal sealed class RawZip
         /// <summary>The CRC-32 written in both headers, when not that of <see cref="Data"/>.</summary>
         public uint? Crc { get; init; }
 
+        /// <summary>The CRC-32 written in the central directory only.</summary>
+        public uint? CentralCrc { get; init; }
+
         public byte[] LocalExtra { get; init; } = [];
         public byte[] CentralExtra { get; init; } = [];
         public byte[] CentralComment { get; init; } = [];
@@ -138,7 +141,7 @@ internal sealed class RawZip
             BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), e.CentralFlags ?? e.Flags);
             BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(10), e.CentralMethod ?? e.WrittenMethod);
             BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(14), 0x21);
-            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), e.Crc ?? Crc32(e.Data));
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), e.CentralCrc ?? e.Crc ?? Crc32(e.Data));
             BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), e.Zip64Compressed is null ? e.CentralCompressedSize ?? (uint)e.Written.Length : 0xFFFFFFFF);
             BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(24), e.Zip64Uncompressed is null ? e.CentralUncompressedSize ?? (uint)e.Data.Length : 0xFFFFFFFF);
             var extra = (byte[])[.. Zip64Extra(e.Zip64Uncompressed, e.Zip64Compressed, e.Zip64Offset), .. e.CentralExtra];

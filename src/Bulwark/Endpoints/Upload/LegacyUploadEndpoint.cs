@@ -83,7 +83,12 @@ public static class LegacyUploadEndpoint
                     await WriteAsync(http, UploadFailure.BadRequest($"The upload has too many form fields (more than {MaxParts})."));
                     return;
                 }
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)) continue;
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+                {
+                    // RFC 7578: every part names itself; a part that does not is no field of this form.
+                    await WriteAsync(http, UploadFailure.BadRequest("The multipart body is malformed: a part has no valid Content-Disposition header."));
+                    return;
+                }
                 var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
                 var filename = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
                 var body = UploadBody.Guard(section.Body, ct);

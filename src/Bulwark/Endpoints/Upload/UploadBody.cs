@@ -73,7 +73,7 @@ internal static class UploadBody
                 // MultipartReader's "Unexpected end of Stream": the body ended inside a part, or, before any
                 // part, never contained the boundary at all.
                 return new UploadBodyException(UploadFailure.BadRequest(first
-                    ? "The multipart body is malformed: it contains no part delimited by the boundary its Content-Type declares."
+                    ? "The multipart body is malformed or truncated: it holds no complete part delimited by the boundary its Content-Type declares."
                     : "The multipart body is truncated: it ends before its closing boundary."), e);
             default:
                 return null;
@@ -88,9 +88,15 @@ internal static class UploadBody
             return $"The multipart body is malformed: a part has more than {MultipartReader.DefaultHeadersCountLimit} header lines.";
         }
 
+        // The reader bounds the preamble before the first boundary by the header limit too.
+        if (detail.Contains("before the first boundary", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"The multipart body is malformed: no boundary its Content-Type declares within its first {MaxPartHeaderBytes} bytes.";
+        }
+
         if (detail.Contains("length limit", StringComparison.OrdinalIgnoreCase))
         {
-            return $"The multipart body is malformed: a part header is longer than the limit of {MaxPartHeaderBytes} bytes.";
+            return $"The multipart body is malformed: a part's headers are longer than the limit of {MaxPartHeaderBytes} bytes.";
         }
 
         return "The multipart body is malformed: a part header line is invalid.";
