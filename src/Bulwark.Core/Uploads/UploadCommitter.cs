@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
@@ -11,7 +12,8 @@ namespace Bulwark.Core.Uploads;
 /// <summary>
 /// Makes an accepted upload durable: blob first (flushed, renamed into place), then one database
 /// transaction with the project, release, file, filename registration, journal entry and audit events.
-/// If the transaction fails, blobs this upload created are deleted again, so nothing is half-written.
+/// If the transaction fails, blobs this upload created are deleted again, so nothing is half-written; a
+/// <see cref="PendingBlobs"/> record covers the case where this process cannot do that itself.
 /// </summary>
 public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, IndexJournal journal, AuditLog audit, TimeProvider time, ReleaseNotifier? releases = null)
 {
@@ -19,6 +21,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
     {
         var blobPath = file.Digests.BlobPath(plan.Filename);
         var created = new List<string>();
+        var pending = PendingBlobs.Record(blobs.TempDirectory, [blobPath, blobPath + ".metadata"]);
         try
         {
             var put = await blobs.PutFileAsync(blobPath, file.TempPath, ct);
@@ -62,17 +65,32 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
         }
         finally
         {
-            await RemoveUnreferencedAsync(created, blobPath);
+            // With the rows committed or the blobs gone, the record has nothing left to explain. When the
+            // clean-up itself failed it stays, and the start-up sweep finishes the job.
+            if (await RemoveUnreferencedAsync(created, blobPath)) File.Delete(pending);
         }
     }
 
-    /// <summary>Deletes blobs this upload created unless a committed row (a concurrent twin) now uses them.</summary>
-    private async Task RemoveUnreferencedAsync(List<string> created, string blobPath)
+    /// <summary>
+    /// Deletes blobs this upload created unless a committed row (a concurrent twin) now uses them. False when
+    /// that cannot be decided (the database is unreachable): the blobs are then kept rather than risk deleting
+    /// one a committed row uses.
+    /// </summary>
+    private async Task<bool> RemoveUnreferencedAsync(List<string> created, string blobPath)
     {
-        if (created.Count == 0) return;
-        db.ChangeTracker.Clear();
-        if (await db.Files.AsNoTracking().AnyAsync(f => f.BlobPath == blobPath, CancellationToken.None)) return;
-        foreach (var path in created) await blobs.DeleteAsync(path, CancellationToken.None);
+        if (created.Count == 0) return true;
+        try
+        {
+            db.ChangeTracker.Clear();
+            if (await db.Files.AsNoTracking().AnyAsync(f => f.BlobPath == blobPath, CancellationToken.None)) return true;
+            foreach (var path in created) await blobs.DeleteAsync(path, CancellationToken.None);
+            return true;
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+        {
+            // Thrown from a finally block this would hide the upload's own failure; the record handles it.
+            return false;
+        }
     }
 
     /// <returns>The project and version when this upload created the release (the maintainers are then told).</returns>

@@ -16,6 +16,9 @@ public static class EndpointRegistration
         services.AddScoped<ReleaseNotifier>();
         services.AddScoped<UploadCommitter>();
         services.AddScoped<UploadService>();
+        // After the database initializer (registered earlier): the sweep looks up file rows.
+        services.AddScoped<UploadLeftovers>();
+        services.AddHostedService<UploadLeftoverSweeper>();
         services.AddSingleton(sp =>
         {
             var uploads = sp.GetRequiredService<IOptions<BulwarkOptions>>().Value.Uploads;

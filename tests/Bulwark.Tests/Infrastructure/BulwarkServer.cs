@@ -90,7 +90,16 @@ public sealed class RealSocketServer : BulwarkServer
 {
     public RealSocketServer() : base(DatabaseKind.Sqlite) => UseKestrel(0);
 
+    /// <summary>How each request ended on the server's side.</summary>
+    public RequestOutcomes Outcomes { get; } = new();
+
     protected override void OnStarting() => StartServer();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(Outcomes));
+    }
 }
 
 public sealed class PostgresServer() : BulwarkServer(DatabaseKind.Postgres);

@@ -45,17 +45,34 @@ public static class TestDistributions
         return sb.ToString();
     }
 
+    /// <summary>The members of the wheel <see cref="Wheel"/> builds, in order (for archives built by hand).</summary>
+    public static List<(string Name, string Content)> WheelMembers(Spec s)
+    {
+        var pkg = Escape(s.Name);
+        var distInfo = $"{s.Prefix}.dist-info";
+        return
+        [
+            ($"{pkg}/__init__.py", $"__version__ = \"{s.Version}\"\n"),
+            ($"{distInfo}/METADATA", Metadata(s)),
+            ($"{distInfo}/WHEEL", $"Wheel-Version: 1.0\nGenerator: bulwark-tests\nRoot-Is-Purelib: true\nTag: {s.PythonTag}-{s.AbiTag}-{s.PlatformTag}\n"),
+            ($"{distInfo}/RECORD", $"{pkg}/__init__.py,,\n{distInfo}/METADATA,,\n{distInfo}/WHEEL,,\n{distInfo}/RECORD,,\n"),
+        ];
+    }
+
+    /// <summary>The members of the sdist <see cref="Sdist"/> builds, in order (for archives built by hand).</summary>
+    public static List<(string Name, string Content)> SdistMembers(Spec s) =>
+    [
+        ($"{s.Prefix}/PKG-INFO", Metadata(s)),
+        ($"{s.Prefix}/pyproject.toml", $"[project]\nname = \"{s.Name}\"\nversion = \"{s.Version}\"\n"),
+        ($"{s.Prefix}/{Escape(s.Name)}/__init__.py", "\n"),
+    ];
+
     public static byte[] Wheel(Spec s)
     {
         using var ms = new MemoryStream();
         using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
         {
-            var pkg = Escape(s.Name);
-            var distInfo = $"{s.Prefix}.dist-info";
-            Add(zip, $"{pkg}/__init__.py", $"__version__ = \"{s.Version}\"\n");
-            Add(zip, $"{distInfo}/METADATA", MetadataBytes(s));
-            Add(zip, $"{distInfo}/WHEEL", $"Wheel-Version: 1.0\nGenerator: bulwark-tests\nRoot-Is-Purelib: true\nTag: {s.PythonTag}-{s.AbiTag}-{s.PlatformTag}\n");
-            Add(zip, $"{distInfo}/RECORD", $"{pkg}/__init__.py,,\n{distInfo}/METADATA,,\n{distInfo}/WHEEL,,\n{distInfo}/RECORD,,\n");
+            foreach (var (name, content) in WheelMembers(s)) Add(zip, name, name.EndsWith("/METADATA", StringComparison.Ordinal) ? MetadataBytes(s) : Encoding.UTF8.GetBytes(content));
         }
         return ms.ToArray();
     }
@@ -66,17 +83,12 @@ public static class TestDistributions
         using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true))
         using (var tar = new TarWriter(gz, TarEntryFormat.Pax, leaveOpen: true))
         {
-            var root = s.Prefix;
-            AddTar(tar, $"{root}/PKG-INFO", MetadataBytes(s));
-            AddTar(tar, $"{root}/pyproject.toml", $"[project]\nname = \"{s.Name}\"\nversion = \"{s.Version}\"\n");
-            AddTar(tar, $"{root}/{Escape(s.Name)}/__init__.py", "\n");
+            foreach (var (name, content) in SdistMembers(s)) AddTar(tar, name, name.EndsWith("/PKG-INFO", StringComparison.Ordinal) ? MetadataBytes(s) : Encoding.UTF8.GetBytes(content));
         }
         return ms.ToArray();
     }
 
     private static byte[] MetadataBytes(Spec s) => s.RawMetadata ?? Encoding.UTF8.GetBytes(Metadata(s));
-
-    private static void Add(ZipArchive zip, string name, string content) => Add(zip, name, Encoding.UTF8.GetBytes(content));
 
     private static void Add(ZipArchive zip, string name, byte[] content)
     {
@@ -85,8 +97,6 @@ public static class TestDistributions
         using var stream = entry.Open();
         stream.Write(content);
     }
-
-    private static void AddTar(TarWriter tar, string name, string content) => AddTar(tar, name, Encoding.UTF8.GetBytes(content));
 
     private static void AddTar(TarWriter tar, string name, byte[] content)
     {

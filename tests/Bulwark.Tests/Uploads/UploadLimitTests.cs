@@ -52,33 +52,77 @@ public sealed class UploadLimitTests(SmallLimitsServer server) : UploadTestBase<
 /// <summary>Uploads cut off by the client, over a real socket.</summary>
 public sealed class UploadDisconnectTests(RealSocketServer server) : UploadTestBase<RealSocketServer>(server), IClassFixture<RealSocketServer>
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     [Fact]
-    public async Task A_client_that_disconnects_mid_file_leaves_no_row_blob_or_temp_file()
+    public async Task A_client_that_disconnects_mid_file_leaves_no_row_blob_or_temp_file_and_is_no_server_error()
     {
-        var name = UniqueName();
-        var token = await Server.CreateTokenAsync("cut" + name[^6..]);
-        var address = Server.ClientOptions.BaseAddress;
-        var spec = new TestDistributions.Spec(name, "1.0");
-        var content = UploadForm.For(spec).ToContent();
-        var body = await content.ReadAsByteArrayAsync();
-        var contentType = content.Headers.ContentType!.ToString();
+        var (name, spec, head, body) = await PrepareAsync();
 
         using (var tcp = new TcpClient())
         {
-            await tcp.ConnectAsync(address.Host, address.Port);
+            await tcp.ConnectAsync(Server.ClientOptions.BaseAddress.Host, Server.ClientOptions.BaseAddress.Port);
             var stream = tcp.GetStream();
-            var auth = UploadForm.TokenAuth(token).Parameter;
-            var head = $"POST /legacy/ HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic {auth}\r\nContent-Type: {contentType}\r\nContent-Length: {body.Length}\r\n\r\n";
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+            await stream.WriteAsync(head);
             await stream.WriteAsync(body.AsMemory(0, body.Length - 200)); // stop inside the file part
             await stream.FlushAsync();
-            await Task.Delay(300);
+            // Once the server is writing the file, the client dies: a reset, not an orderly close.
+            await WaitForTempFileAsync();
+            tcp.Client.LingerState = new LingerOption(true, 0);
         }
-        await Task.Delay(500);
 
+        var status = Server.Outcomes.WaitFor("/legacy/", Patience);
+        Assert.True(status != 500, "an upload the client abandoned ended as a server error");
+        await AssertNothingLeftAsync(name, spec);
+    }
+
+    [Fact]
+    public async Task A_client_that_stops_sending_before_its_content_length_is_no_server_error()
+    {
+        var (name, spec, head, body) = await PrepareAsync();
+
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(Server.ClientOptions.BaseAddress.Host, Server.ClientOptions.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(head);
+        await stream.WriteAsync(body.AsMemory(0, body.Length - 200));
+        await WaitForTempFileAsync();
+        // An orderly close with bytes still owed: Kestrel reports a truncated body (it cannot send an answer
+        // over a connection the client half-closed, so only the server's side can be checked).
+        tcp.Client.Shutdown(SocketShutdown.Send);
+
+        var status = Server.Outcomes.WaitFor("/legacy/", Patience);
+        Assert.True(status is 400 or 499, $"the truncated upload ended with {status}, not as a refusal or an abandoned request");
+        await AssertNothingLeftAsync(name, spec);
+    }
+
+    private async Task<(string Name, TestDistributions.Spec Spec, byte[] Head, byte[] Body)> PrepareAsync()
+    {
+        var name = UniqueName();
+        var token = await Server.CreateTokenAsync("cut" + name[^6..]);
+        var spec = new TestDistributions.Spec(name, "1.0");
+        var content = UploadForm.For(spec).ToContent();
+        var body = await content.ReadAsByteArrayAsync();
+        var auth = UploadForm.TokenAuth(token).Parameter;
+        var head = $"POST /legacy/ HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic {auth}\r\nContent-Type: {content.Headers.ContentType}\r\nContent-Length: {body.Length}\r\n\r\n";
+        return (name, spec, Encoding.ASCII.GetBytes(head), body);
+    }
+
+    private async Task WaitForTempFileAsync()
+    {
+        var temp = Path.Combine(Server.DataDirectory, "files", ".tmp");
+        var deadline = DateTime.UtcNow + Patience;
+        while (Directory.GetFiles(temp, "*.upload").Length == 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The server never started writing the file part.");
+            await Task.Delay(10);
+        }
+    }
+
+    private async Task AssertNothingLeftAsync(string name, TestDistributions.Spec spec)
+    {
         Assert.False(await Server.WithDbAsync(db => db.Projects.AnyAsync(p => p.NormalizedName == name)), "no project row");
         Assert.Empty(Directory.GetFiles(Path.Combine(Server.DataDirectory, "files", ".tmp")));
-        var blobs = Directory.GetFiles(Path.Combine(Server.DataDirectory, "files"), spec.WheelFilename, SearchOption.AllDirectories);
-        Assert.Empty(blobs);
+        Assert.Empty(Directory.GetFiles(Path.Combine(Server.DataDirectory, "files"), spec.WheelFilename, SearchOption.AllDirectories));
     }
 }

@@ -6,18 +6,19 @@ public static partial class DistributionInspector
 {
     private static InspectionResult InspectTarGz(Stream file, string filename, ArchiveLimits limits)
     {
-        // ZIP readers find their directory at the end of a file, so bytes appended to a gzip stream can make
-        // the same upload a valid ZIP with other contents (CVE-2026-3219).
-        if (PolyglotDetector.LooksLikeZip(file))
-        {
-            throw new ArchiveRejectedException($"{Invalid} File is both a ZIP and a tar archive");
-        }
-
+        // First what the file is at all: a ZIP (or anything else) under a .tar.gz name is not a gzip stream.
         Span<byte> magic = stackalloc byte[2];
         file.Position = 0;
         if (file.ReadAtLeast(magic, 2, throwOnEndOfStream: false) < 2 || magic[0] != 0x1F || magic[1] != 0x8B)
         {
             throw new ArchiveRejectedException($"{Invalid} File is not a gzip-compressed tarfile");
+        }
+
+        // ZIP readers find their directory at the end of a file, so bytes appended to a gzip stream can make
+        // the same upload a valid ZIP with other contents (CVE-2026-3219).
+        if (PolyglotDetector.LooksLikeZip(file))
+        {
+            throw new ArchiveRejectedException($"{Invalid} File is both a ZIP and a tar archive");
         }
 
         file.Position = 0;

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.IO.Hashing;
 using Bulwark.Core.Packaging.Metadata;
 
 namespace Bulwark.Core.Packaging.Archives;
@@ -59,22 +60,27 @@ public static partial class DistributionInspector
             licenseRoot = MemberPath.TopLevel(metadataPath);
         }
 
-        var bytes = ReadZipEntry(file, entries.Single(e => e.Name == metadataPath), limits);
+        var metadataEntry = entries.Single(e => e.Name == metadataPath);
+        var bytes = ReadZipEntry(file, metadataEntry, limits);
+        var buffer = new byte[64 * 1024];
+        foreach (var entry in entries)
+        {
+            if (!ReferenceEquals(entry, metadataEntry))
+            {
+                VerifyZipMember(file, entry, buffer);
+            }
+        }
+
         return Finish(filename, metadataPath, bytes, members, licenseRoot);
     }
 
     /// <summary>
-    /// PyPI's bomb rule: past 64 MiB of declared content, more than 50 bytes out per byte in is refused. Sizes
-    /// come from the central directory, which the framing check has tied to the local headers.
+    /// PyPI's bomb rule (past 64 MiB of declared content, more than 50 bytes out per byte in is refused) and the
+    /// absolute inflation cap that tar.gz files get too. Sizes come from the central directory, which the framing
+    /// check has tied to the local headers; <see cref="VerifyZipMember"/> later holds every member to its size.
     /// </summary>
-    private static void CheckZipBomb(List<ZipEntryInfo> entries, long compressedLength, ArchiveLimits limits)
-    {
-        decimal total = entries.Sum(e => (decimal)e.UncompressedSize);
-        if (total > limits.CompressionRatioMinSize && total / Math.Max(compressedLength, 1) > limits.CompressionRatioThreshold)
-        {
-            throw new ArchiveRejectedException($"{Invalid} File exceeds compression ratio of {limits.CompressionRatioThreshold}");
-        }
-    }
+    private static void CheckZipBomb(List<ZipEntryInfo> entries, long compressedLength, ArchiveLimits limits) =>
+        InflationGuardStream.Check(entries.Sum(e => (decimal)e.UncompressedSize), compressedLength, limits);
 
     private static void CheckZipMemberKind(ZipEntryInfo entry)
     {
@@ -82,6 +88,13 @@ public static partial class DistributionInspector
         if (MemberPath.Problem(entry.Name) is { } problem)
         {
             throw new ArchiveRejectedException($"{Invalid} Member {display} {problem}");
+        }
+
+        // Extractors create a directory and drop its data, or write a file with a directory's name: content
+        // only some clients would see (the same rule as for tar members).
+        if (entry.IsDirectory && entry.UncompressedSize != 0)
+        {
+            throw new ArchiveRejectedException($"{Invalid} Directory member {display} has a size");
         }
 
         // Unix mode bits in the external attributes: extractors such as pip's recreate symlinks from them.
@@ -97,6 +110,58 @@ public static partial class DistributionInspector
                 throw new ArchiveRejectedException($"{Invalid} Member {display} is a socket");
         }
     }
+
+    /// <summary>
+    /// Inflates one member without keeping it and holds it to its record: exactly the declared size and CRC-32.
+    /// A member that inflates to more than it declares (a bomb hidden from the ratio rule), or whose bytes were
+    /// changed, would unpack differently in each installer or fail only on the user's machine. The work is
+    /// bounded: inflation stops one buffer past the declared size, and the declared sizes passed the bomb rule.
+    /// </summary>
+    private static void VerifyZipMember(Stream file, ZipEntryInfo entry, byte[] buffer)
+    {
+        // A stored member's two sizes are the same bytes; deflate cannot expand more than about 1032 to 1.
+        if ((entry.Method == 0 && entry.CompressedSize != entry.UncompressedSize)
+            || (entry.Method == 8 && entry.UncompressedSize / 1032 > entry.CompressedSize))
+        {
+            throw CorruptMember(entry, "its size does not match the archive's record");
+        }
+
+        file.Position = entry.DataOffset;
+        var crc = new Crc32();
+        long total = 0;
+        try
+        {
+            using var raw = new BoundedReadStream(file, entry.CompressedSize);
+            using var content = entry.Method == 8 ? new DeflateStream(raw, CompressionMode.Decompress) : (Stream)raw;
+            int read;
+            while ((read = content.Read(buffer)) > 0)
+            {
+                total += read;
+                if (total > entry.UncompressedSize)
+                {
+                    throw CorruptMember(entry, "its size does not match the archive's record");
+                }
+
+                crc.Append(buffer.AsSpan(0, read));
+            }
+        }
+        catch (InvalidDataException)
+        {
+            throw CorruptMember(entry, "invalid deflate data");
+        }
+
+        if (total != entry.UncompressedSize)
+        {
+            throw CorruptMember(entry, "its size does not match the archive's record");
+        }
+
+        if (crc.GetCurrentHashAsUInt32() != entry.Crc32)
+        {
+            throw CorruptMember(entry, "CRC-32 mismatch");
+        }
+    }
+
+    private static ArchiveRejectedException CorruptMember(ZipEntryInfo entry, string why) => new($"{Invalid} {entry.Name} is corrupt ({why})");
 
     /// <summary>Reads one (small) member, bounded by the metadata cap, and verifies its size and CRC-32.</summary>
     private static byte[] ReadZipEntry(Stream file, ZipEntryInfo entry, ArchiveLimits limits)
@@ -116,17 +181,17 @@ public static partial class DistributionInspector
             Span<byte> probe = stackalloc byte[1];
             if (read != data.Length || content.Read(probe) != 0)
             {
-                throw new ArchiveRejectedException($"{Invalid} {entry.Name} is corrupt (its size does not match the archive's record)");
+                throw CorruptMember(entry, "its size does not match the archive's record");
             }
         }
         catch (InvalidDataException)
         {
-            throw new ArchiveRejectedException($"{Invalid} {entry.Name} is corrupt (invalid deflate data)");
+            throw CorruptMember(entry, "invalid deflate data");
         }
 
-        if (Crc32.Compute(data) != entry.Crc32)
+        if (Crc32.HashToUInt32(data) != entry.Crc32)
         {
-            throw new ArchiveRejectedException($"{Invalid} {entry.Name} is corrupt (CRC-32 mismatch)");
+            throw CorruptMember(entry, "CRC-32 mismatch");
         }
 
         return data;

@@ -53,6 +53,13 @@ public static partial class DistributionInspector
         {
             return InspectionResult.Failure(ex.Message);
         }
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or OverflowException)
+        {
+            // The readers refuse what they find with ArchiveRejectedException; these are the faults of hostile
+            // bytes that a reader did not anticipate. They still describe the upload, not the server, so the
+            // uploader gets a refusal instead of a server error.
+            return InspectionResult.Failure($"{Invalid} The archive is malformed and cannot be read.");
+        }
     }
 
     /// <summary>A member as the layout checks see it, whatever the archive format.</summary>

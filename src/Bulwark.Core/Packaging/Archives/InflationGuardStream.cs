@@ -20,19 +20,27 @@ internal sealed class InflationGuardStream(Stream inner, long compressedLength, 
     {
         var read = inner.Read(buffer);
         Total += read;
-        if (Total > limits.MaxUncompressedBytes)
-        {
-            throw new ArchiveRejectedException(
-                $"Invalid distribution file. Uncompressed size exceeds the limit of {limits.MaxUncompressedBytes} bytes.");
-        }
+        Check(Total, compressedLength, limits);
+        return read;
+    }
 
-        if (Total > limits.CompressionRatioMinSize && Total > (double)limits.CompressionRatioThreshold * compressedLength)
+    /// <summary>
+    /// The two inflation rules, for a stream as it inflates and for a ZIP's declared sizes alike: PyPI's ratio
+    /// rule and Bulwark's absolute cap. Decimal arithmetic, so no declared size can overflow the comparison.
+    /// </summary>
+    public static void Check(decimal uncompressed, long compressedLength, ArchiveLimits limits)
+    {
+        if (uncompressed > limits.CompressionRatioMinSize && uncompressed > (decimal)limits.CompressionRatioThreshold * Math.Max(compressedLength, 1))
         {
             throw new ArchiveRejectedException(
                 $"Invalid distribution file. File exceeds compression ratio of {limits.CompressionRatioThreshold}");
         }
 
-        return read;
+        if (uncompressed > limits.MaxUncompressedBytes)
+        {
+            throw new ArchiveRejectedException(
+                $"Invalid distribution file. Uncompressed size exceeds the limit of {limits.MaxUncompressedBytes} bytes.");
+        }
     }
 
     public override void Flush()

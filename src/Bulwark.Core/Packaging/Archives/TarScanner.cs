@@ -120,6 +120,14 @@ internal sealed class TarScanner(Stream stream, ArchiveLimits limits, Func<strin
             default: throw Reject($"Member {display} has unsupported type {Metadata.PyRepr.Str(type.ToString())}");
         }
 
+        // No member can hold more than the whole archive may inflate to. Refusing here also keeps the data
+        // arithmetic below in range: a declared 2^63 - 1 plus its padding would overflow to a negative count,
+        // skip nothing, and let a member with no data behind it pass as complete.
+        if (size > limits.MaxUncompressedBytes)
+        {
+            throw Reject($"Member {display} declares a size of {size} bytes, more than the limit of {limits.MaxUncompressedBytes} bytes");
+        }
+
         if (!isDirectory && name.EndsWith('/'))
         {
             throw Reject($"Member {display} is a file with a directory name");

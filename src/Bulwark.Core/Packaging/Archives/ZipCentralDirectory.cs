@@ -79,13 +79,18 @@ internal static class ZipCentralDirectory
             file.ReadExactly(locator);
             if (BinaryPrimitives.ReadUInt32LittleEndian(locator) == End64LocatorSignature)
             {
-                end64Offset = checked((long)BinaryPrimitives.ReadUInt64LittleEndian(locator.AsSpan(8)));
+                // An unsigned 64-bit offset: anything past the signed range cannot be a position in this file,
+                // and converting it would overflow.
+                var wide = BinaryPrimitives.ReadUInt64LittleEndian(locator.AsSpan(8));
+                end64Offset = wide <= long.MaxValue ? (long)wide : throw new ZipFramingException("Malformed zip file");
                 (records, cdSize, cdOffset) = ReadEnd64(file, end64Offset.Value, endOffset - 20);
             }
         }
 
+        // Both values are at most the file's length once this holds, so no later arithmetic on them overflows:
+        // compared as "offset == end - size", a huge size cannot wrap around to a plausible sum.
         var directoryEnd = end64Offset ?? endOffset;
-        if (cdOffset < 0 || cdSize < 0 || cdOffset + cdSize != directoryEnd)
+        if (cdOffset < 0 || cdSize < 0 || cdSize > directoryEnd || cdOffset != directoryEnd - cdSize)
         {
             throw new ZipFramingException("Mismatched central directory offset");
         }
@@ -95,7 +100,8 @@ internal static class ZipCentralDirectory
 
     private static (long Records, long Size, long Offset) ReadEnd64(Stream file, long offset, long locatorOffset)
     {
-        if (offset < 0 || offset + 56 != locatorOffset)
+        // The ZIP64 end record sits right before its locator; "offset + 56" could overflow for a hostile offset.
+        if (offset < 0 || offset != locatorOffset - 56)
         {
             throw new ZipFramingException("Malformed zip file");
         }
@@ -132,6 +138,13 @@ internal static class ZipCentralDirectory
         {
             throw new ArchiveRejectedException(
                 $"Invalid distribution file. Archive has too many members ({end.Records}; the limit is {limits.MaxMembers}).");
+        }
+
+        // Every record takes at least 46 bytes: a count the directory cannot hold is refused before a list is
+        // sized by it (Records is at most MaxMembers here, so the product cannot overflow).
+        if (end.Records * 46 > end.DirectorySize)
+        {
+            throw new ZipFramingException("Mismatched central directory records");
         }
 
         var entries = new List<ZipEntryInfo>((int)end.Records);

@@ -194,7 +194,7 @@ internal static class ZipFramingValidator
         }
 
         entry.DataOffset = position;
-        Skip(reader, compressed, ref position, length);
+        Skip(reader, compressed, ref position, length, "Member data runs past the end of the file");
         return name;
     }
 
@@ -210,11 +210,16 @@ internal static class ZipFramingValidator
         }
     }
 
-    private static void Skip(Stream reader, long count, ref long position, long length)
+    /// <summary>
+    /// Moves past <paramref name="count"/> bytes that must lie inside the file. Compared as
+    /// "count &gt; length - position" because a hostile count (a ZIP64 size of 2^63 - 1) would overflow the sum
+    /// and turn into a seek far outside the file.
+    /// </summary>
+    private static void Skip(Stream reader, long count, ref long position, long length, string reason = "Malformed zip file")
     {
-        if (count < 0 || position + count > length)
+        if (count < 0 || count > length - position)
         {
-            throw new ZipFramingException("Malformed zip file");
+            throw new ZipFramingException(reason);
         }
 
         reader.Seek(count, SeekOrigin.Current);
