@@ -1,4 +1,6 @@
 using Markdig;
+using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
 
 namespace Bulwark.Core.Readmes;
 
@@ -44,7 +46,13 @@ internal sealed class ReadmeMarkdown
         {
             var context = new MarkdownParserContext();
             context.Properties[MarkdownWatchdog.DeadlineKey] = deadline;
-            var html = Markdown.ToHtml(description!, _pipeline, context);
+            var document = Markdown.Parse(description!, _pipeline, context);
+            // Counted before any HTML is written: the sanitizer's work grows with the elements it parses.
+            if (document.Descendants().Count(node => node is not LiteralInline) > _budget.MaxElements)
+            {
+                return ReadmeResult.TooComplex($"it has more than {_budget.MaxElements} HTML elements");
+            }
+            var html = document.ToHtml(_pipeline);
             if (html.Length > _budget.MaxHtmlChars) return ReadmeResult.TooComplex($"its HTML is longer than {_budget.MaxHtmlChars} characters");
             return ReadmeResult.Rendered(ReadmeSanitizer.Sanitize(html, _budget, deadline));
         }

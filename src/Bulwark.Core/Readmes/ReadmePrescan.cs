@@ -113,6 +113,8 @@ internal static class ReadmePrescan
     /// <summary>A run of delimiters that can open or close emphasis (CommonMark's flanking rules).</summary>
     private static bool IsDelimiter(string s, int i, int length, int end)
     {
+        // Inserted (++) and marked (==) text need two; a single one (a=b, C+) is text.
+        if (s[i] is '=' or '+' && length < 2) return false;
         var before = i > 0 ? s[i - 1] : ' ';
         var after = i + length < end ? s[i + length] : ' ';
         var left = !char.IsWhiteSpace(after) && (!char.IsPunctuation(after) && !char.IsSymbol(after) || char.IsWhiteSpace(before) || char.IsPunctuation(before) || char.IsSymbol(before));
