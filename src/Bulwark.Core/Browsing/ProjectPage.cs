@@ -1,5 +1,6 @@
 using Bulwark.Core.Data;
 using Bulwark.Core.Packaging;
+using Bulwark.Core.Readmes;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Core.Browsing;
@@ -21,6 +22,9 @@ public sealed class ReleaseDetail
 {
     public required Release Release { get; init; }
     public required IReadOnlyList<FileRow> Files { get; init; }
+
+    /// <summary>The description as stored at upload; null when the page did not ask for it.</summary>
+    public DescriptionView? Description { get; init; }
 
     /// <summary>Home page, download URL and Project-URL entries; only http(s) URLs, so none can run script.</summary>
     public IReadOnlyList<ProjectLink> Links
@@ -83,8 +87,24 @@ public sealed class ProjectView
 }
 
 /// <summary>Loads what the public project and release pages show. Quarantined projects and releases are not public.</summary>
-public sealed class ProjectPages(BulwarkDbContext db)
+public sealed class ProjectPages(BulwarkDbContext db, ReleaseDescriptions descriptions)
 {
+    /// <summary>The public page of a project or release: <see cref="LoadAsync"/> with the release's description.</summary>
+    public async Task<ProjectView?> LoadWithDescriptionAsync(string name, string? version, CancellationToken ct = default)
+    {
+        var view = await LoadAsync(name, version, ct);
+        if (view?.Selected is not { } selected) return view;
+        var described = new ReleaseDetail { Release = selected.Release, Files = selected.Files, Description = await descriptions.ForPageAsync(selected.Release, ct) };
+        return new ProjectView
+        {
+            Project = view.Project,
+            Releases = view.Releases,
+            Maintainers = view.Maintainers,
+            Selected = described,
+            LatestVersion = view.LatestVersion,
+        };
+    }
+
     /// <param name="version">A specific version, or null for the latest.</param>
     public async Task<ProjectView?> LoadAsync(string name, string? version, CancellationToken ct = default)
     {

@@ -9,6 +9,7 @@ using Bulwark.Core.Audit;
 using Bulwark.Core.Downloads;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Policies;
+using Bulwark.Core.Readmes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -22,6 +23,7 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<ProjectRole> ProjectRoles => Set<ProjectRole>();
     public DbSet<Release> Releases => Set<Release>();
+    public DbSet<RenderedDescription> RenderedDescriptions => Set<RenderedDescription>();
     public DbSet<ReleaseFile> Files => Set<ReleaseFile>();
     public DbSet<FilenameRegistration> FilenameRegistrations => Set<FilenameRegistration>();
     public DbSet<ProhibitedProjectName> ProhibitedProjectNames => Set<ProhibitedProjectName>();
@@ -176,6 +178,15 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
             e.Property(r => r.Version).HasMaxLength(100);
             e.Property(r => r.CanonicalVersion).HasMaxLength(100);
             e.Property(r => r.Summary).HasMaxLength(512);
+        });
+
+        b.Entity<RenderedDescription>(e =>
+        {
+            e.ToTable("release_descriptions");
+            e.HasKey(d => d.ReleaseId);
+            e.HasOne(d => d.Release).WithOne().HasForeignKey<RenderedDescription>(d => d.ReleaseId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(d => d.Outcome).HasConversion<int>();
+            e.Property(d => d.Reason).HasMaxLength(200);
         });
 
         b.Entity<ReleaseFile>(e =>

@@ -4,6 +4,7 @@ using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Packaging.Metadata;
+using Bulwark.Core.Readmes;
 using Bulwark.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,10 +16,13 @@ namespace Bulwark.Core.Uploads;
 /// If the transaction fails, blobs this upload created are deleted again, so nothing is half-written; a
 /// <see cref="PendingBlobs"/> record covers the case where this process cannot do that itself.
 /// </summary>
-public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, IndexJournal journal, AuditLog audit, TimeProvider time, ReleaseNotifier? releases = null)
+public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, IndexJournal journal, AuditLog audit, TimeProvider time, ReleaseDescriptions descriptions, ReleaseNotifier? releases = null)
 {
     public async Task<(UploadSuccess? Success, UploadFailure? Failure)> CommitAsync(UploadPlan plan, ReceivedFile file, InspectedDistribution inspected, CancellationToken ct)
     {
+        // Rendered here, once, before the transaction: a description over the budget is stored as text, so no
+        // page view ever renders Markdown (see ReleaseDescriptions).
+        var readme = await descriptions.RenderForNewReleaseAsync(plan.ProjectId, plan.Version.CanonicalForm, inspected.Metadata!.Description, inspected.Metadata.DescriptionContentType, ct);
         var blobPath = file.Digests.BlobPath(plan.Filename);
         var created = new List<string>();
         var pending = PendingBlobs.Record(blobs.TempDirectory, [blobPath, blobPath + ".metadata"]);
@@ -42,7 +46,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
             (long ProjectId, string Version)? newRelease;
             try
             {
-                newRelease = await WriteRowsAsync(plan, file, inspected.Metadata!, blobPath, metadataDigests, ct);
+                newRelease = await WriteRowsAsync(plan, file, inspected.Metadata!, readme, blobPath, metadataDigests, ct);
             }
             catch (DbUpdateException)
             {
@@ -94,7 +98,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
     }
 
     /// <returns>The project and version when this upload created the release (the maintainers are then told).</returns>
-    private async Task<(long ProjectId, string Version)?> WriteRowsAsync(UploadPlan plan, ReceivedFile file, CoreMetadata metadata, string blobPath, FileDigests? metadataDigests, CancellationToken ct)
+    private async Task<(long ProjectId, string Version)?> WriteRowsAsync(UploadPlan plan, ReceivedFile file, CoreMetadata metadata, RenderedDescription? readme, string blobPath, FileDigests? metadataDigests, CancellationToken ct)
     {
         var who = plan.Identity;
         var actor = who.Actor with { UserId = who.User.Id, TokenId = who.Token.Id };
@@ -126,6 +130,11 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
         {
             release = NewRelease(project, plan, metadata, now);
             db.Releases.Add(release);
+            if (readme is not null)
+            {
+                readme.Release = release;
+                db.RenderedDescriptions.Add(readme);
+            }
             await journal.AppendAsync(project, "new release", release.Version, userId: who.User.Id, ct: ct);
             audit.Record(AuditEventType.ReleaseCreated, actor, who.User.Id, project.Id, JsonSerializer.Serialize(new { version = release.Version }));
         }

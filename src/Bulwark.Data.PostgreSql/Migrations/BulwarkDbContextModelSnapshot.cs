@@ -988,6 +988,32 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.ToTable("role_invitations", (string)null);
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Readmes.RenderedDescription", b =>
+                {
+                    b.Property<long>("ReleaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Html")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("RenderedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("RendererVersion")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ReleaseId");
+
+                    b.ToTable("release_descriptions", (string)null);
+                });
+
             modelBuilder.Entity("Bulwark.Core.Accounts.ApiToken", b =>
                 {
                     b.HasOne("Bulwark.Core.Accounts.User", "User")
@@ -1146,6 +1172,17 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.Navigation("Inviter");
 
                     b.Navigation("Project");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Readmes.RenderedDescription", b =>
+                {
+                    b.HasOne("Bulwark.Core.Packaging.Release", "Release")
+                        .WithOne()
+                        .HasForeignKey("Bulwark.Core.Readmes.RenderedDescription", "ReleaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Release");
                 });
 
             modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCodeSet", b =>

@@ -952,6 +952,32 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.ToTable("role_invitations", (string)null);
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Readmes.RenderedDescription", b =>
+                {
+                    b.Property<long>("ReleaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Html")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RenderedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RendererVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ReleaseId");
+
+                    b.ToTable("release_descriptions", (string)null);
+                });
+
             modelBuilder.Entity("Bulwark.Core.Accounts.ApiToken", b =>
                 {
                     b.HasOne("Bulwark.Core.Accounts.User", "User")
@@ -1110,6 +1136,17 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.Navigation("Inviter");
 
                     b.Navigation("Project");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Readmes.RenderedDescription", b =>
+                {
+                    b.HasOne("Bulwark.Core.Packaging.Release", "Release")
+                        .WithOne()
+                        .HasForeignKey("Bulwark.Core.Readmes.RenderedDescription", "ReleaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Release");
                 });
 
             modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCodeSet", b =>

@@ -7,6 +7,7 @@ using Bulwark.Core.Accounts.Throttling;
 using Bulwark.Core.Accounts.Tokens;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Packaging;
+using Bulwark.Core.Readmes;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Hosting;
@@ -46,6 +47,10 @@ public static class CoreServices
         services.AddScoped<UserService>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<ReleaseManagement>();
+        // One renderer for the process: it runs one description at a time (see ReadmeRenderer).
+        services.AddSingleton(new ReadmeBudget());
+        services.AddSingleton<ReadmeRenderer>();
+        services.AddScoped<ReleaseDescriptions>();
         services.AddSecondFactors();
         services.AddCriticalProjects();
         return services;

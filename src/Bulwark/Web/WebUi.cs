@@ -61,7 +61,6 @@ public static class WebUi
                 af.FormFieldName = "__csrf";
             });
         services.AddBulwarkManagement();
-        services.AddSingleton<ReadmeRenderer>();
         services.AddScoped<ProjectSearch>();
         services.AddScoped<ProjectPages>();
         services.AddScoped<UserProfiles>();

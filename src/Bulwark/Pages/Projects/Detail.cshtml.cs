@@ -11,7 +11,7 @@ public sealed class DetailModel(ProjectPages pages) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string name, CancellationToken ct)
     {
-        var view = await pages.LoadAsync(name, null, ct);
+        var view = await pages.LoadWithDescriptionAsync(name, null, ct);
         if (view is null) return NotFound();
         if (name != view.Project.NormalizedName) return RedirectPermanent($"/project/{view.Project.NormalizedName}/");
         View = view;

@@ -11,7 +11,7 @@ public sealed class ReleaseModel(ProjectPages pages) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string name, string version, CancellationToken ct)
     {
-        var view = await pages.LoadAsync(name, version, ct);
+        var view = await pages.LoadWithDescriptionAsync(name, version, ct);
         if (view is null) return NotFound();
         View = view;
         return Page();
