@@ -15,6 +15,7 @@ public sealed class AccountLinks(Func<Uri> baseUrl)
     public const string ConfirmDevicePath = "/account/confirm-device";
     public const string InvitationsPath = "/account/invitations";
     public const string ReportSignInPath = "/account/not-me";
+    public const string ContinueSignInPath = "/account/continue-sign-in";
 
     public AccountLinks(Uri baseUrl) : this(() => baseUrl)
     {
@@ -28,6 +29,7 @@ public sealed class AccountLinks(Func<Uri> baseUrl)
     public Uri ConfirmDevice(string secret) => Build(ConfirmDevicePath, secret);
     public Uri Invitations() => Build(InvitationsPath);
     public Uri ReportSignIn(string secret) => Build(ReportSignInPath, secret);
+    public Uri ContinueSignIn(string secret) => Build(ContinueSignInPath, secret);
     public Uri Security() => Build("/account/security");
     public Uri Project(string normalizedName) => Build("/project/" + Uri.EscapeDataString(normalizedName) + "/");
 

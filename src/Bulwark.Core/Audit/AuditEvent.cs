@@ -62,6 +62,14 @@ public enum AuditEventType
     UnconfirmedDeviceRefused = 1034,
     /// <summary>An operator restored a frozen account (new password by e-mailed link, tokens and sessions ended).</summary>
     AccountRestored = 1035,
+    /// <summary>
+    /// A password sign-in from a browser the account does not know was asked for a proof of work first: the
+    /// account's or the index's failure limit had tripped, or password checks were queueing. Recorded when
+    /// the demand starts and every 5 minutes while it lasts; details name the reason and the limit.
+    /// </summary>
+    SignInProofRequired = 1036,
+    /// <summary>The right password while the account's failure limit had tripped: a link to finish the sign-in in that browser was e-mailed.</summary>
+    SignInLinkSent = 1037,
 
     /// <summary>A second factor was added; details name the method and the credential.</summary>
     FactorAdded = 2000,

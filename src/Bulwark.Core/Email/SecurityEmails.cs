@@ -69,6 +69,19 @@ public static class SecurityEmails
             .Link(notMeLink)
             .ToMessage(to, "New sign-in to your account from an unrecognised browser", "new-device");
 
+    public static EmailMessage SignInLink(string to, string username, DateTimeOffset when, string? ipAddress, string? userAgent,
+        Uri continueLink, TimeSpan validFor, Uri notMeLink) =>
+        new EmailBody()
+            .Paragraph($"Hello {username},")
+            .Paragraph("Someone entered the right password for your account in a browser it has not used before. There have been many failed sign-ins for your account recently, so that sign-in waits for this e-mail.")
+            .Facts(("Time (UTC)", AccountEmails.Utc(when)), ("IP address", ipAddress ?? "unknown"), ("Browser", userAgent ?? "unknown"))
+            .Paragraph("If it was you, open this link in the same browser to finish signing in:")
+            .Link(continueLink)
+            .Paragraph($"The link works once, only in that browser, and expires in {AccountEmails.Describe(validFor)}. A passkey, or a browser you have signed in with before, signs in without this step.")
+            .Paragraph("If it was NOT you, someone knows your password. Open this link at once: it signs out every session and freezes the account until it is recovered with the index administrators. Then choose a new password.")
+            .Link(notMeLink)
+            .ToMessage(to, "Finish signing in to your account", "continue-sign-in");
+
     public static EmailMessage DeviceConfirmationLink(string to, string username, DateTimeOffset when, string? ipAddress, string? userAgent, Uri confirmLink, TimeSpan validFor) =>
         new EmailBody()
             .Paragraph($"Hello {username},")

@@ -33,6 +33,12 @@ public static class CoreServices
         services.AddScoped<AccountTokenService>();
         services.AddScoped<SessionService>();
         services.AddScoped<AuthThrottle>();
+        // Per process: the hashing budget guards this process's cores; spent proofs and audited trips are remembered here.
+        services.AddSingleton<PasswordCheckGate>();
+        services.AddSingleton<ThrottleTrips>();
+        services.AddSingleton(sp => new ProofOfWork(
+            sp.GetRequiredService<Core.Accounts.TwoFactor.FactorSecretProtector>().DeriveKey("sign-in proof of work"), sp.GetRequiredService<TimeProvider>()));
+        services.AddScoped<SignInContinuation>();
         services.AddScoped<Registration>();
         services.AddScoped<EmailVerification>();
         services.AddScoped<PasswordSignIn>();

@@ -120,4 +120,25 @@ public sealed class AccountTokenServiceTests : IDisposable
         Assert.DoesNotContain(old.Token.Id, left);
         Assert.Contains(fresh.Token.Id, left);
     }
+
+    [Fact]
+    public async Task A_link_bound_to_a_browser_is_found_only_with_that_browser_and_lives_30_minutes()
+    {
+        var user = _ctx.AddUser();
+        var (browser, _) = OpaqueSecret.Create();
+        var (otherBrowser, _) = OpaqueSecret.Create();
+        var issued = await _tokens.IssueAsync(user, AccountTokenPurpose.ContinueSignIn, null, binding: browser);
+        await _ctx.Db.SaveChangesAsync();
+        Assert.Equal(TimeSpan.FromMinutes(30), issued.ValidFor);
+        // The stored hash is neither the link's nor the browser's.
+        Assert.NotEqual(OpaqueSecret.Hash(issued.Secret), issued.Token.SecretHash);
+        Assert.NotEqual(OpaqueSecret.Hash(browser), issued.Token.SecretHash);
+
+        Assert.Equal(AccountTokenCheck.Invalid, (await _tokens.RedeemAsync(issued.Secret, AccountTokenPurpose.ContinueSignIn)).Result);
+        Assert.Equal(AccountTokenCheck.Invalid, (await _tokens.RedeemAsync(issued.Secret, AccountTokenPurpose.ContinueSignIn, binding: otherBrowser)).Result);
+        Assert.Equal(AccountTokenCheck.Invalid, (await _tokens.RedeemAsync(issued.Secret, AccountTokenPurpose.ContinueSignIn, binding: "not a secret")).Result);
+        _ctx.Time.Advance(TimeSpan.FromMinutes(29));
+        Assert.Equal(AccountTokenCheck.Valid, (await _tokens.RedeemAsync(issued.Secret, AccountTokenPurpose.ContinueSignIn, binding: browser)).Result);
+        Assert.Equal(AccountTokenCheck.Used, (await _tokens.RedeemAsync(issued.Secret, AccountTokenPurpose.ContinueSignIn, binding: browser)).Result);
+    }
 }

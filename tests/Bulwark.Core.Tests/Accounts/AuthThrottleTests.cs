@@ -27,19 +27,21 @@ public sealed class AuthThrottleTests : IDisposable
         // One failure every 10 s from different networks, so only the account limit applies.
         for (var i = 0; i < 10; i++)
         {
-            Assert.True((await _throttle.CheckLoginAsync("alice", $"198.51.100.{i}")).Allowed);
+            Assert.False((await _throttle.CheckLoginLimitsAsync("alice", $"198.51.100.{i}")).AccountTripped);
             await _throttle.RecordLoginFailureAsync("alice", $"198.51.100.{i}");
             _ctx.Time.Advance(TimeSpan.FromSeconds(10));
         }
-        var blocked = await _throttle.CheckLoginAsync("Alice ", "198.51.100.200");
-        Assert.False(blocked.Allowed);
-        Assert.Equal(ThrottleScope.Account, blocked.Scope);
+        var limits = await _throttle.CheckLoginLimitsAsync("Alice ", "198.51.100.200");
+        Assert.True(limits.AccountTripped);
+        Assert.True(limits.Network.Allowed);
+        Assert.False(limits.IndexTripped);
+        Assert.Equal(ThrottleScope.Account, limits.Account.Scope);
         // First failure at t=0, now t=100 s: it leaves the window at t=300 s.
-        Assert.Equal(200, blocked.RetryAfterSeconds);
+        Assert.Equal(200, limits.Account.RetryAfterSeconds);
         _ctx.Time.Advance(TimeSpan.FromSeconds(199));
-        Assert.False((await _throttle.CheckLoginAsync("alice", "198.51.100.200")).Allowed);
+        Assert.True((await _throttle.CheckLoginLimitsAsync("alice", "198.51.100.200")).AccountTripped);
         _ctx.Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.True((await _throttle.CheckLoginAsync("alice", "198.51.100.200")).Allowed);
+        Assert.False((await _throttle.CheckLoginLimitsAsync("alice", "198.51.100.200")).AccountTripped);
     }
 
     [Fact]
@@ -51,7 +53,7 @@ public sealed class AuthThrottleTests : IDisposable
             await _throttle.RecordLoginFailureAsync("bob", $"198.51.100.{i % 250}");
             _ctx.Time.Advance(TimeSpan.FromSeconds(34));
         }
-        var decision = await _throttle.CheckLoginAsync("bob", "203.0.113.99");
+        var decision = (await _throttle.CheckLoginLimitsAsync("bob", "203.0.113.99")).Account;
         Assert.False(decision.Allowed);
         Assert.Equal(ThrottleScope.Account, decision.Scope);
         Assert.Contains("100 per hour", decision.Limit);
@@ -61,18 +63,21 @@ public sealed class AuthThrottleTests : IDisposable
     public async Task Ten_failures_from_one_network_block_it_for_every_account()
     {
         for (var i = 0; i < 10; i++) await FailAsync($"user{i}", "198.51.100.5", 1);
-        var decision = await _throttle.CheckLoginAsync("someone-else", "198.51.100.5");
-        Assert.False(decision.Allowed);
-        Assert.Equal(ThrottleScope.Network, decision.Scope);
-        Assert.True((await _throttle.CheckLoginAsync("someone-else", "198.51.100.6")).Allowed);
+        var limits = await _throttle.CheckLoginLimitsAsync("someone-else", "198.51.100.5");
+        Assert.False(limits.Network.Allowed);
+        Assert.Equal(ThrottleScope.Network, limits.Network.Scope);
+        // The network limit is the only one that refuses, and only that network.
+        Assert.False(limits.AccountTripped);
+        Assert.False(limits.IndexTripped);
+        Assert.True((await _throttle.CheckLoginLimitsAsync("someone-else", "198.51.100.6")).Network.Allowed);
     }
 
     [Fact]
     public async Task IPv6_addresses_in_one_64_share_a_budget()
     {
         for (var i = 0; i < 10; i++) await FailAsync($"user{i}", $"2001:db8:1:2::{i + 1:x}", 1);
-        Assert.False((await _throttle.CheckLoginAsync("other", "2001:db8:1:2:ffff::1")).Allowed);
-        Assert.True((await _throttle.CheckLoginAsync("other", "2001:db8:1:3::1")).Allowed);
+        Assert.False((await _throttle.CheckLoginLimitsAsync("other", "2001:db8:1:2:ffff::1")).Network.Allowed);
+        Assert.True((await _throttle.CheckLoginLimitsAsync("other", "2001:db8:1:3::1")).Network.Allowed);
         Assert.Equal("2001:db8:1:2::/64", ClientNetwork.Of("2001:db8:1:2:aaaa:bbbb:cccc:dddd"));
         Assert.Equal("192.0.2.1", ClientNetwork.Of("::ffff:192.0.2.1"));
     }
@@ -81,10 +86,22 @@ public sealed class AuthThrottleTests : IDisposable
     public async Task Global_ceiling_applies_across_accounts_and_networks()
     {
         var throttle = new AuthThrottle(_ctx.Db, new ThrottleOptions { GlobalFailuresPer5Minutes = 5 }, _ctx.Time);
-        for (var i = 0; i < 5; i++) await throttle.RecordLoginFailureAsync($"u{i}", $"198.51.100.{i}");
-        var decision = await throttle.CheckLoginAsync("fresh", "203.0.113.1");
-        Assert.False(decision.Allowed);
-        Assert.Equal(ThrottleScope.Global, decision.Scope);
+        for (var i = 0; i < 4; i++) await throttle.RecordLoginFailureAsync($"u{i}", $"198.51.100.{i}");
+        var under = await throttle.CheckLoginLimitsAsync("fresh", "203.0.113.1");
+        Assert.False(under.IndexTripped);
+        Assert.Equal(0, under.ExtraBits);
+
+        await throttle.RecordLoginFailureAsync("u4", "198.51.100.4");
+        var limits = await throttle.CheckLoginLimitsAsync("fresh", "203.0.113.1");
+        Assert.True(limits.IndexTripped);
+        Assert.Equal(ThrottleScope.Global, limits.Index.Scope);
+        Assert.False(limits.AccountTripped);
+        Assert.True(limits.Network.Allowed);
+        Assert.Equal(1, limits.ExtraBits);
+
+        // The proof gets harder as the attack goes on: one more bit for each doubling past the limit.
+        for (var i = 5; i < 20; i++) await throttle.RecordLoginFailureAsync($"u{i}", $"198.51.100.{i}");
+        Assert.Equal(3, (await throttle.CheckLoginLimitsAsync("fresh", "203.0.113.1")).ExtraBits);
     }
 
     [Fact]
@@ -127,7 +144,7 @@ public sealed class AuthThrottleTests : IDisposable
         Assert.Contains("20 per hour", blocked.Limit);
         // Another account is not affected, and password failures are a separate budget.
         Assert.True((await _throttle.CheckSecondFactorAsync(43, "203.0.113.99")).Allowed);
-        Assert.True((await _throttle.CheckLoginAsync("user42", "203.0.113.99")).Allowed);
+        Assert.False((await _throttle.CheckLoginLimitsAsync("user42", "203.0.113.99")).AccountTripped);
 
         // Five quick failures block a fresh account at once.
         for (var i = 0; i < 5; i++) await _throttle.RecordSecondFactorFailureAsync(44, $"198.51.100.{i}");
@@ -146,5 +163,69 @@ public sealed class AuthThrottleTests : IDisposable
         // Passkey sign-ins, where no account is known yet, are counted by network too.
         Assert.False((await _throttle.CheckSecondFactorAsync(null, "192.0.2.7")).Allowed);
         Assert.True((await _throttle.CheckSecondFactorAsync(null, "192.0.2.8")).Allowed);
+    }
+
+    private const string DeviceCookie = "t39nV4E5AH_K3MkbxRFkOefim5aGrBKD23l08dCJHsk";
+    private const string OtherDeviceCookie = "MS3MfEd5jTRkiUlFNZ2cxPq4exOibN17ZZBJiC9F0tY";
+
+    [Fact]
+    public async Task A_known_browser_has_a_budget_of_its_own_that_account_and_index_floods_do_not_touch()
+    {
+        // The account and the index are far past their limits.
+        var throttle = new AuthThrottle(_ctx.Db, new ThrottleOptions { GlobalFailuresPer5Minutes = 50 }, _ctx.Time);
+        for (var i = 0; i < 200; i++) await throttle.RecordLoginFailureAsync("carol", $"198.51.100.{i % 200}");
+        var limits = await throttle.CheckLoginLimitsAsync("carol", "203.0.113.5");
+        Assert.True(limits.AccountTripped);
+        Assert.True(limits.IndexTripped);
+        Assert.True((await throttle.CheckKnownDeviceAsync(7, DeviceCookie)).Allowed);
+
+        // Its own failures count for it, for the account and for the index.
+        for (var i = 0; i < 10; i++) await throttle.RecordKnownDeviceFailureAsync("carol", 7, DeviceCookie, "203.0.113.5");
+        var spent = await throttle.CheckKnownDeviceAsync(7, DeviceCookie);
+        Assert.False(spent.Allowed);
+        Assert.Equal(ThrottleScope.Device, spent.Scope);
+        Assert.Contains("10 per 5 minutes", spent.Limit);
+        Assert.Equal(210, _ctx.Db.AuthAttempts.Count(a => a.Kind == AuthAttemptKind.LoginFailure));
+        // Another browser of the account, and the same browser for another account, keep theirs.
+        Assert.True((await throttle.CheckKnownDeviceAsync(7, OtherDeviceCookie)).Allowed);
+        Assert.True((await throttle.CheckKnownDeviceAsync(8, DeviceCookie)).Allowed);
+        // The device's key does not carry the known-device table's hash of the cookie.
+        var stored = OpaqueSecret.Hash(DeviceCookie)!;
+        Assert.DoesNotContain(_ctx.Db.AuthAttempts.Where(a => a.Kind == AuthAttemptKind.KnownDeviceFailure).Select(a => a.AccountKey).ToList(),
+            k => k.Contains(Convert.ToHexStringLower(stored)[..16]));
+    }
+
+    [Fact]
+    public async Task A_known_browser_gets_twenty_failures_a_day()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.True((await _throttle.CheckKnownDeviceAsync(9, DeviceCookie)).Allowed, $"failure {i + 1}");
+            await _throttle.RecordKnownDeviceFailureAsync("dora", 9, DeviceCookie, "203.0.113.6");
+            _ctx.Time.Advance(TimeSpan.FromMinutes(30));
+        }
+        var spent = await _throttle.CheckKnownDeviceAsync(9, DeviceCookie);
+        Assert.False(spent.Allowed);
+        Assert.Contains("20 per day", spent.Limit);
+        // The first failure (ten hours ago) leaves the day's window in fourteen hours.
+        Assert.Equal(14 * 3600, spent.RetryAfterSeconds);
+        _ctx.Time.Advance(TimeSpan.FromHours(14));
+        Assert.True((await _throttle.CheckKnownDeviceAsync(9, DeviceCookie)).Allowed);
+    }
+
+    [Fact]
+    public async Task A_session_confirming_its_password_has_its_own_budget_while_the_account_is_flooded()
+    {
+        for (var i = 0; i < 150; i++) await _throttle.RecordLoginFailureAsync("erin", $"198.51.100.{i % 200}");
+        Assert.True((await _throttle.CheckLoginLimitsAsync("erin", "203.0.113.9")).AccountTripped);
+        Assert.True((await _throttle.CheckSessionPasswordAsync(31)).Allowed);
+
+        for (var i = 0; i < 10; i++) await _throttle.RecordSessionPasswordFailureAsync("erin", 31, "203.0.113.9");
+        var spent = await _throttle.CheckSessionPasswordAsync(31);
+        Assert.False(spent.Allowed);
+        Assert.Equal(ThrottleScope.Session, spent.Scope);
+        Assert.True((await _throttle.CheckSessionPasswordAsync(32)).Allowed);
+        // The session's wrong passwords are failed sign-ins of the account as well.
+        Assert.Equal(160, _ctx.Db.AuthAttempts.Count(a => a.Kind == AuthAttemptKind.LoginFailure && a.AccountKey == "erin"));
     }
 }

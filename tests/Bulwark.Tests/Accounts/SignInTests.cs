@@ -2,8 +2,10 @@ using Bulwark.Core.Accounts;
 using Bulwark.Core.Accounts.Flows;
 using Bulwark.Core.Accounts.Passwords;
 using Bulwark.Core.Accounts.Sessions;
+using Bulwark.Core.Accounts.Throttling;
 using Bulwark.Core.Audit;
 using Bulwark.Tests.Infrastructure;
+using Bulwark.Tests.Shared.Throttling;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Tests.Accounts;
@@ -100,32 +102,100 @@ public abstract class SignInTests<TServer>(TServer server) : AccountFlowTestBase
         Assert.Contains("frozen", right.Message);
     }
 
-    [Fact]
-    public async Task Ten_failures_throttle_the_account_with_retry_after_even_for_the_right_password()
+    /// <summary>A browser's device cookie as the login page would set it.</summary>
+    private static string NewDeviceCookie() => OpaqueSecret.Create().Secret;
+
+    private async Task<SignInEvidence> SolvedAsync(string username, Actor actor, string deviceCookie)
     {
-        var (username, _) = await RegisterVerifiedAsync();
+        var challenge = await Flow<ProofChallenge?, PasswordSignIn>(s => s.ChallengeForAsync(username, deviceCookie, actor));
+        Assert.NotNull(challenge);
+        return new SignInEvidence(deviceCookie, challenge.Token, ProofSolver.Solve(challenge.Token, challenge.Bits));
+    }
+
+    [Fact]
+    public async Task Ten_failures_make_a_new_browser_prove_work_and_then_hide_the_result_behind_an_emailed_link()
+    {
+        var (username, email) = await RegisterVerifiedAsync();
         for (var i = 0; i < 10; i++)
         {
             Assert.Equal(SignInOutcome.Failed, (await SignInAsync(username, OtherGoodPassword + i)).Outcome);
         }
-        var blocked = await SignInAsync(username, GoodPassword);
-        Assert.Equal(SignInOutcome.Throttled, blocked.Outcome);
-        Assert.InRange(blocked.RetryAfterSeconds, 240, 300);
-        Assert.Null(blocked.SessionId);
-        Assert.Contains("Too many failed sign-in attempts", blocked.Message);
+
+        // The right password from a new browser is not refused (no 429) and not checked: it is asked for a proof.
+        var owner = NewActor();
+        var ownerBrowser = NewDeviceCookie();
+        var asked = await Flow<SignInResult, PasswordSignIn>(s => s.SignInAsync(username, GoodPassword, owner, new SignInEvidence(ownerBrowser)));
+        Assert.Equal(SignInOutcome.ProofRequired, asked.Outcome);
+        Assert.Null(asked.SessionId);
+        Assert.Equal(0, asked.RetryAfterSeconds);
+        Assert.NotNull(asked.Challenge);
+        Assert.InRange(asked.Challenge.Bits, 19, 22); // the default 18, and more: the account is past its limit
+        Assert.Contains("puzzle", asked.Message);
+
+        // With the proof, the right and a wrong password get the same answer; only the right one mails a link.
+        var right = await Flow<SignInResult, PasswordSignIn>(async s => await s.SignInAsync(username, GoodPassword, owner, await SolvedAsync(username, owner, ownerBrowser)));
+        var guesser = NewActor();
+        var wrong = await Flow<SignInResult, PasswordSignIn>(async s => await s.SignInAsync(username, OtherGoodPassword, guesser, await SolvedAsync(username, guesser, NewDeviceCookie())));
+        foreach (var answer in new[] { right, wrong })
+        {
+            Assert.Equal(SignInOutcome.LinkSent, answer.Outcome);
+            Assert.Equal(PasswordSignIn.LinkSentMessage, answer.Message);
+            Assert.Null(answer.SessionId);
+        }
+        var mail = await PickupMail.WaitForAsync(Server, email, "Finish signing in");
+        Assert.Single(PickupMail.To(Server, email), m => m.Subject!.Contains("Finish signing in"));
+        var link = PickupMail.TokenFrom(mail, AccountLinks.ContinueSignInPath);
+
+        // The link works only in the browser that entered the password, and once.
+        var elsewhere = await Flow<SignInResult, SignInContinuation>(c => c.ContinueAsync(link, NewDeviceCookie(), NewActor()));
+        Assert.Equal(SignInOutcome.Failed, elsewhere.Outcome);
+        Assert.Equal(SignInContinuation.LinkRefusedMessage, elsewhere.Message);
+        var done = await Flow<SignInResult, SignInContinuation>(c => c.ContinueAsync(link, ownerBrowser, owner));
+        Assert.Equal(SignInOutcome.SignedIn, done.Outcome);
+        Assert.True((await ValidateAsync(done.SessionId!)).IsSignedIn);
+        Assert.Equal(SignInOutcome.Failed, (await Flow<SignInResult, SignInContinuation>(c => c.ContinueAsync(link, ownerBrowser, owner))).Outcome);
+
         var userId = (await LoadUserAsync(username)).Id;
-        Assert.Equal(10, (await EventsAsync(userId)).Count(e => e == AuditEventType.LoginFailure));
-        Assert.Contains(AuditEventType.LoginThrottled, await EventsAsync(userId));
+        var events = await EventsAsync(userId);
+        Assert.Equal(11, events.Count(e => e == AuditEventType.LoginFailure));
+        Assert.Contains(AuditEventType.SignInProofRequired, events);
+        Assert.Contains(AuditEventType.SignInLinkSent, events);
+        Assert.DoesNotContain(AuditEventType.LoginThrottled, events);
+
+        // The browser that used the link is now known to the account: the password alone signs it in.
+        var again = await Flow<SignInResult, PasswordSignIn>(s => s.SignInAsync(username, GoodPassword, NewActor(), new SignInEvidence(ownerBrowser)));
+        Assert.Equal(SignInOutcome.SignedIn, again.Outcome);
     }
 
     [Fact]
-    public async Task Unknown_usernames_are_throttled_exactly_like_real_ones()
+    public async Task Unknown_usernames_are_limited_exactly_like_real_ones()
     {
         var ghost = Unique("ghost");
-        for (var i = 0; i < 10; i++) await SignInAsync(ghost, OtherGoodPassword);
-        var blocked = await SignInAsync(ghost, OtherGoodPassword);
-        Assert.Equal(SignInOutcome.Throttled, blocked.Outcome);
-        Assert.InRange(blocked.RetryAfterSeconds, 240, 300);
+        var (real, _) = await RegisterVerifiedAsync();
+        var answers = new List<SignInResult>();
+        foreach (var name in new[] { ghost, real })
+        {
+            for (var i = 0; i < 10; i++) await SignInAsync(name, OtherGoodPassword);
+            var actor = NewActor();
+            var browser = NewDeviceCookie();
+            var asked = await SignInAsync(name, OtherGoodPassword, actor);
+            Assert.Equal(SignInOutcome.ProofRequired, asked.Outcome);
+            answers.Add(asked);
+            answers.Add(await Flow<SignInResult, PasswordSignIn>(async s => await s.SignInAsync(name, OtherGoodPassword, actor, await SolvedAsync(name, actor, browser))));
+        }
+        Assert.Equal(answers[0].Message, answers[2].Message);
+        Assert.Equal(answers[0].Challenge!.Bits, answers[2].Challenge!.Bits);
+        Assert.Equal(SignInOutcome.LinkSent, answers[1].Outcome);
+        Assert.Equal(answers[1], answers[3]);
+    }
+
+    [Fact]
+    public async Task Without_an_attack_no_proof_is_asked_for()
+    {
+        var (username, _) = await RegisterVerifiedAsync();
+        var actor = NewActor();
+        Assert.Null(await Flow<ProofChallenge?, PasswordSignIn>(s => s.ChallengeForAsync(username, NewDeviceCookie(), actor)));
+        Assert.Equal(SignInOutcome.SignedIn, (await SignInAsync(username, GoodPassword, actor)).Outcome);
     }
 
     [Fact]

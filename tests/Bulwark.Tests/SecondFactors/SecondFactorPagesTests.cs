@@ -11,6 +11,7 @@ using Bulwark.Core.Audit;
 using Bulwark.Tests.Infrastructure;
 using Bulwark.Tests.Shared.SecondFactors;
 using Bulwark.Tests.Web;
+using static Bulwark.Tests.Infrastructure.WebAuthnPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
@@ -24,47 +25,7 @@ namespace Bulwark.Tests.SecondFactors;
 /// </summary>
 public abstract partial class SecondFactorPagesTests<TServer>(TServer server) : WebTestBase<TServer>(server) where TServer : BulwarkServer
 {
-    private const string Origin = "http://localhost";
-    private const string RpId = "localhost";
-
-    // ---------- helpers ----------
-
-    private static string Csrf(HtmlPage page, string form) => page.Get($"{form} input[name=__csrf]").GetAttribute("value")!;
-
-    /// <summary>Asks a page handler for WebAuthn options the way webauthn.js does.</summary>
-    private static async Task<(string ChallengeId, string Options)> OptionsAsync(Browser browser, HtmlPage page, string form)
-    {
-        var url = page.Get(form).GetAttribute("data-webauthn-options")!;
-        var response = await browser.PostRawAsync(url, [Field("__csrf", Csrf(page, form))]);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"options from {url}: {(int)response.StatusCode} {body}");
-        var json = JsonNode.Parse(body)!;
-        return (json["challengeId"]!.GetValue<string>(), json["options"]!.GetValue<string>());
-    }
-
-    private async Task<TestAuthenticator> AddKeyAsync(Browser browser, bool passkey, string name)
-    {
-        var page = await browser.GetAsync("/account/security");
-        var form = passkey ? "#add-passkey-form" : "#add-key-form";
-        var (challengeId, options) = await OptionsAsync(browser, page, form);
-        var key = new TestAuthenticator();
-        var attestation = key.Register(options, Origin, RpId, residentKey: passkey);
-        var added = await browser.SubmitAsync(page, form, [Field("ChallengeId", challengeId), Field("Credential", attestation), Field("KeyName", name)]);
-        Assert.Equal(HttpStatusCode.OK, added.Status);
-        Assert.Contains(name, added.Get("#key-list").TextContent);
-        if (added.Find("#new-recovery-codes") is not null) await ConfirmCodesAsync(browser, added);
-        return key;
-    }
-
-    private static async Task<IReadOnlyList<string>> ConfirmCodesAsync(Browser browser, HtmlPage page)
-    {
-        var codes = page.All("#new-recovery-codes code").Select(c => c.TextContent.Trim()).ToList();
-        Assert.Equal(8, codes.Count);
-        var confirmed = await browser.SubmitAsync(page, "#recovery-confirm-form", [Field("Code", codes[3])]);
-        Assert.Contains("Your recovery codes are saved", confirmed.Text);
-        Assert.Null(confirmed.Find("#recovery-unconfirmed"));
-        return codes;
-    }
+    // ---------- helpers (the WebAuthn ones are in Infrastructure/WebAuthnPages) ----------
 
     /// <summary>Enrols an authenticator app; returns the base32 secret and the recovery codes shown once.</summary>
     private static async Task<(string Secret, IReadOnlyList<string> Codes)> EnrolTotpAsync(Browser browser)

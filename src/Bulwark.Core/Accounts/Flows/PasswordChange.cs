@@ -17,6 +17,7 @@ public sealed class PasswordChange(
     AccountTokenService tokens,
     SessionService sessions,
     AuthThrottle throttle,
+    PasswordCheckGate gate,
     AuditLog audit,
     IEmailSender mail,
     TimeProvider time)
@@ -28,13 +29,14 @@ public sealed class PasswordChange(
         {
             return new AccountResult(AccountStatus.Refused, "This account's password cannot be changed here.");
         }
-        // A stolen session must not turn this form into a password-guessing oracle: wrong answers count
-        // against the same limits as failed sign-ins.
-        var decision = await throttle.CheckLoginAsync(user.Username, actor.IpAddress, ct);
+        // A stolen session must not turn this form into a password-guessing oracle: wrong answers count as
+        // failed sign-ins of the account, and against the session's own budget (the per-account numbers).
+        // Not against the account-wide counters: a flood against the account would lock its owner out here.
+        var decision = await throttle.CheckSessionPasswordAsync(current.Id, ct);
         if (!decision.Allowed) return AccountResult.Throttled(decision.RetryAfterSeconds);
-        if (Encoding.UTF8.GetByteCount(currentPassword) > PasswordHasher.MaxPasswordBytes || !hasher.Verify(user.PasswordHash, currentPassword))
+        if (!await gate.VerifyTrustedAsync(hasher, user.PasswordHash, currentPassword, ct))
         {
-            await throttle.RecordLoginFailureAsync(user.Username, actor.IpAddress, ct);
+            await throttle.RecordSessionPasswordFailureAsync(user.Username, current.Id, actor.IpAddress, ct);
             audit.Record(AuditEventType.LoginFailure, actor with { UserId = user.Id }, user.Id,
                 details: System.Text.Json.JsonSerializer.Serialize(new { reason = "wrong current password at password change" }));
             await db.SaveChangesAsync(ct);

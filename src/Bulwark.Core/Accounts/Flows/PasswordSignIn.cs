@@ -1,8 +1,8 @@
 using System.Text;
+using Bulwark.Core.Accounts.Devices;
 using Bulwark.Core.Accounts.Passwords;
 using Bulwark.Core.Accounts.Sessions;
 using Bulwark.Core.Accounts.Throttling;
-using Bulwark.Core.Accounts.TwoFactor;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 
@@ -16,77 +16,196 @@ public enum SignInOutcome
     SecondFactorRequired,
     /// <summary>Unknown user, wrong password or an account that cannot sign in: one answer for all.</summary>
     Failed,
-    /// <summary>Answer 429 with Retry-After.</summary>
+    /// <summary>This client network is over its limit: answer 429 with Retry-After (to this network only).</summary>
     Throttled,
     /// <summary>Correct password on a frozen account (only then is the freeze worth telling).</summary>
     Frozen,
+    /// <summary>The password was not checked: solve <see cref="SignInResult.Challenge"/> and send it again.</summary>
+    ProofRequired,
+    /// <summary>
+    /// The account's limit had tripped: if the password was right, a link to finish was e-mailed. The same
+    /// answer either way, so it tells a guesser nothing.
+    /// </summary>
+    LinkSent,
+    /// <summary>Password checks are queueing beyond the wait limit: answer 503 with Retry-After.</summary>
+    Busy,
 }
 
-public sealed record SignInResult(SignInOutcome Outcome, string Message, string? SessionId = null, UserSession? Session = null, int RetryAfterSeconds = 0)
+public sealed record SignInResult(SignInOutcome Outcome, string Message, string? SessionId = null, UserSession? Session = null,
+    int RetryAfterSeconds = 0, ProofChallenge? Challenge = null)
 {
     public User? User => Session?.User;
+}
+
+/// <summary>What a browser brings besides username and password: its device cookie and a solved challenge.</summary>
+public sealed record SignInEvidence(string? DeviceCookie = null, string? ProofToken = null, string? ProofNonce = null)
+{
+    public static readonly SignInEvidence None = new();
+
+    public bool HasProof => !string.IsNullOrEmpty(ProofToken) || !string.IsNullOrEmpty(ProofNonce);
 }
 
 /// <summary>
 /// Password sign-in. Every failure looks and takes the same: an unknown username, an automation account
 /// (which has no password) and a wrong password all spend one Argon2 verification and give the same message.
 /// </summary>
+/// <remarks>
+/// <para>The limits limit guessing without becoming a switch that locks people out (an attacker who can make
+/// the index refuse everyone, or one chosen maintainer, has won without guessing anything). So:</para>
+/// <list type="bullet">
+/// <item>A browser known to the account (a valid device cookie) is judged on its own budget only, so the
+/// owner's usual browser signs in during any flood. Passkeys have their own flow and never meet these limits.</item>
+/// <item>A client network over its limit gets 429: that refuses the attacker's own address, nobody else's.</item>
+/// <item>When the index-wide or the account's limit has tripped, other browsers are asked for a proof of
+/// work (<see cref="ProofOfWork"/>) before the password is checked, instead of being refused.</item>
+/// <item>Past the account's limit the password's result is hidden from such browsers: a right password
+/// continues through a link e-mailed to the account (<see cref="SignInContinuation"/>), a wrong one gets the
+/// same answer, so guessing on tells the guesser nothing. Wrong passwords still count everywhere.</item>
+/// <item>Hashing itself is bounded by <see cref="PasswordCheckGate"/>: a browser without a proof that finds
+/// the checks queueing is asked for the proof, so a flood cannot spend the cores on Argon2.</item>
+/// </list>
+/// </remarks>
 public sealed class PasswordSignIn(
     BulwarkDbContext db,
     UserService users,
     PasswordHasher hasher,
-    SessionService sessions,
     AuthThrottle throttle,
-    TwoFactorStatusQuery twoFactor,
+    KnownDevices devices,
+    PasswordCheckGate gate,
+    ProofOfWork proofs,
+    ThrottleTrips trips,
+    ThrottleOptions options,
+    SignInContinuation continuation,
     AuditLog audit)
 {
     public const string FailedMessage = "The username or password is incorrect.";
 
-    public async Task<SignInResult> SignInAsync(string username, string password, Actor actor, CancellationToken ct = default)
+    public const string LinkSentMessage =
+        "There have been many failed sign-ins for this username, so a browser it has not used before needs one more step. " +
+        "If the username and password are right, we e-mailed a link to the account's address: open it in this browser to finish signing in. " +
+        "If no message arrives within a few minutes, the password was not right.";
+
+    public const string BusyMessage = "Bulwark is busy checking other sign-ins. Try again in a few seconds.";
+
+    private const string SkipHint = " A passkey, or a browser you have signed in with before, skips this step.";
+
+    public async Task<SignInResult> SignInAsync(string username, string password, Actor actor, SignInEvidence? evidence = null, CancellationToken ct = default)
     {
         username = username.Trim();
-        var decision = await throttle.CheckLoginAsync(username, actor.IpAddress, ct);
+        evidence ??= SignInEvidence.None;
         var user = UserService.IsValidUsername(username) ? await users.FindByUsernameAsync(username, ct) : null;
-        if (!decision.Allowed)
+
+        if (await IsKnownBrowserAsync(user, evidence.DeviceCookie, actor, ct))
         {
-            audit.Record(AuditEventType.LoginThrottled, actor with { UserId = null }, user?.Id,
-                details: System.Text.Json.JsonSerializer.Serialize(new { username, limit = decision.Limit, retryAfter = decision.RetryAfterSeconds }));
-            await db.SaveChangesAsync(ct);
-            return new SignInResult(SignInOutcome.Throttled,
-                $"Too many failed sign-in attempts. Try again in {AccountResult.DescribeWait(decision.RetryAfterSeconds)}.",
-                RetryAfterSeconds: decision.RetryAfterSeconds);
+            return await CheckPasswordAsync(username, password, user, actor, PasswordCheckLane.Trusted, hidden: false, evidence.DeviceCookie, ct);
         }
 
+        // Under a flood this answers most requests: no counting, no hashing, no database beyond the user.
+        if (!evidence.HasProof && gate.TurnsAwayUnproven)
+        {
+            return await DemandProofAsync(username, user, actor, ProofReason.Busy, options.ProofOfWorkBits, ProofCheck.Missing, ct);
+        }
+
+        var limits = await throttle.CheckLoginLimitsAsync(username, actor.IpAddress, ct);
+        if (!limits.Network.Allowed)
+        {
+            await RecordTripAsync(AuditEventType.LoginThrottled, "network", ClientNetwork.Of(actor.IpAddress), user, actor,
+                new { username, limit = limits.Network.Limit, retryAfter = limits.Network.RetryAfterSeconds }, ct);
+            return new SignInResult(SignInOutcome.Throttled,
+                $"Too many failed sign-in attempts from your network. Try again in {AccountResult.DescribeWait(limits.Network.RetryAfterSeconds)}, " +
+                "or sign in with a passkey or from a browser you have signed in with before.",
+                RetryAfterSeconds: limits.Network.RetryAfterSeconds);
+        }
+
+        var proof = evidence.HasProof ? proofs.Spend(evidence.ProofToken, evidence.ProofNonce, AuthThrottle.AccountKey(username)) : ProofCheck.Missing;
+        if ((limits.AccountTripped || limits.IndexTripped) && proof != ProofCheck.Valid)
+        {
+            var reason = limits.AccountTripped ? ProofReason.Account : ProofReason.Index;
+            return await DemandProofAsync(username, user, actor, reason, options.ProofOfWorkBits + limits.ExtraBits, proof, ct,
+                limits.AccountTripped ? limits.Account.Limit : limits.Index.Limit);
+        }
+        var lane = proof == ProofCheck.Valid ? PasswordCheckLane.Proven : PasswordCheckLane.Unproven;
+        return await CheckPasswordAsync(username, password, user, actor, lane, hidden: limits.AccountTripped, evidence.DeviceCookie, ct);
+    }
+
+    /// <summary>
+    /// The challenge a browser should solve before it sends this username's password, or null when none is
+    /// needed now (the sign-in page's script asks before submitting, so the password is typed once).
+    /// </summary>
+    public async Task<ProofChallenge?> ChallengeForAsync(string username, string? deviceCookie, Actor actor, CancellationToken ct = default)
+    {
+        username = username.Trim();
+        var user = UserService.IsValidUsername(username) ? await users.FindByUsernameAsync(username, ct) : null;
+        if (await IsKnownBrowserAsync(user, deviceCookie, actor, ct, recordTrip: false)) return null;
+        var key = AuthThrottle.AccountKey(username);
+        if (gate.TurnsAwayUnproven) return proofs.Issue(key, options.ProofOfWorkBits);
+        var limits = await throttle.CheckLoginLimitsAsync(username, actor.IpAddress, ct);
+        // A refused network is told so by the sign-in itself; a puzzle would not help it.
+        if (!limits.Network.Allowed || !(limits.AccountTripped || limits.IndexTripped)) return null;
+        return proofs.Issue(key, options.ProofOfWorkBits + limits.ExtraBits);
+    }
+
+    private async Task<bool> IsKnownBrowserAsync(User? user, string? deviceCookie, Actor actor, CancellationToken ct, bool recordTrip = true)
+    {
+        if (user is null || deviceCookie is null || !await devices.IsKnownAsync(user.Id, deviceCookie, ct)) return false;
+        var budget = await throttle.CheckKnownDeviceAsync(user.Id, deviceCookie, ct);
+        if (budget.Allowed) return true;
+        // Over its own budget (a copied cookie guessing, or an owner who forgot the password): from here on
+        // the browser is judged like any other, which asks for more proof but refuses nobody.
+        if (recordTrip)
+        {
+            await RecordTripAsync(AuditEventType.LoginThrottled, "device", $"{user.Id}", user, actor,
+                new { username = user.Username, limit = budget.Limit, answer = "judged as an unknown browser" }, ct);
+        }
+        return false;
+    }
+
+    private async Task<SignInResult> CheckPasswordAsync(string username, string password, User? user, Actor actor,
+        PasswordCheckLane lane, bool hidden, string? deviceCookie, CancellationToken ct)
+    {
         bool verified;
-        if (Encoding.UTF8.GetByteCount(password) > PasswordHasher.MaxPasswordBytes)
+        using (var slot = await gate.EnterAsync(lane, ct))
         {
-            verified = false; // no stored password can be this long; refused before hashing to bound the work
-        }
-        else if (user?.PasswordHash is { } hash)
-        {
-            verified = hasher.Verify(hash, password);
-        }
-        else
-        {
-            verified = hasher.VerifyNothing(password);
+            if (slot is null)
+            {
+                return lane == PasswordCheckLane.Unproven
+                    ? await DemandProofAsync(username, user, actor, ProofReason.Busy, options.ProofOfWorkBits, ProofCheck.Missing, ct)
+                    : new SignInResult(SignInOutcome.Busy, BusyMessage, RetryAfterSeconds: 5);
+            }
+            if (Encoding.UTF8.GetByteCount(password) > PasswordHasher.MaxPasswordBytes)
+            {
+                verified = false; // no stored password can be this long; refused before hashing to bound the work
+            }
+            else if (user?.PasswordHash is { } hash)
+            {
+                verified = hasher.Verify(hash, password);
+            }
+            else
+            {
+                verified = hasher.VerifyNothing(password);
+            }
         }
 
         if (!verified)
         {
-            await throttle.RecordLoginFailureAsync(username, actor.IpAddress, ct);
+            if (lane == PasswordCheckLane.Trusted) await throttle.RecordKnownDeviceFailureAsync(username, user!.Id, deviceCookie!, actor.IpAddress, ct);
+            else await throttle.RecordLoginFailureAsync(username, actor.IpAddress, ct);
+            var reason = user is null ? "unknown user" : user.IsAutomation ? "automation account" : "wrong password";
             audit.Record(AuditEventType.LoginFailure, actor with { UserId = null }, user?.Id,
-                details: System.Text.Json.JsonSerializer.Serialize(new { username, reason = user is null ? "unknown user" : user.IsAutomation ? "automation account" : "wrong password" }));
+                details: System.Text.Json.JsonSerializer.Serialize(new { username, reason, knownBrowser = lane == PasswordCheckLane.Trusted, hidden }));
             await db.SaveChangesAsync(ct);
-            return new SignInResult(SignInOutcome.Failed, FailedMessage);
+            return hidden ? new SignInResult(SignInOutcome.LinkSent, LinkSentMessage) : new SignInResult(SignInOutcome.Failed, FailedMessage);
         }
 
         var account = user!;
         if (account.IsFrozen)
         {
             audit.Record(AuditEventType.LoginFailure, actor with { UserId = null }, account.Id,
-                details: System.Text.Json.JsonSerializer.Serialize(new { username, reason = "frozen" }));
+                details: System.Text.Json.JsonSerializer.Serialize(new { username, reason = "frozen", hidden }));
             await db.SaveChangesAsync(ct);
-            return new SignInResult(SignInOutcome.Frozen, "This account is frozen. Contact the index administrators.");
+            // Behind the e-mail step even the freeze is not told: that would confirm the password.
+            return hidden ? new SignInResult(SignInOutcome.LinkSent, LinkSentMessage)
+                : new SignInResult(SignInOutcome.Frozen, "This account is frozen. Contact the index administrators.");
         }
 
         if (hasher.NeedsRehash(account.PasswordHash!))
@@ -95,16 +214,46 @@ public sealed class PasswordSignIn(
             // an old hash is a successful sign-in.
             account.PasswordHash = hasher.Hash(password);
             audit.Record(AuditEventType.PasswordRehashed, actor with { UserId = account.Id }, account.Id);
+            await db.SaveChangesAsync(ct);
         }
 
-        // Any usable factor (TOTP, security key, passkey) makes the password only the first step.
-        var secondFactor = (await twoFactor.GetAsync(account.Id, ct)).HasAnyFactor;
-        var created = await sessions.CreateAsync(account, AuthMethod.Password, secondFactor, actor, ct);
-        audit.Record(AuditEventType.LoginSuccess, actor with { UserId = account.Id }, account.Id,
-            details: System.Text.Json.JsonSerializer.Serialize(new { session = created.Session.Id, method = AuthMethod.Password.ToString(), secondFactorPending = secondFactor }));
+        if (hidden)
+        {
+            // The web layer always has a device cookie to bind the link to; a caller without one gets no link.
+            if (deviceCookie is not null) await continuation.SendLinkAsync(account, deviceCookie, actor, ct);
+            return new SignInResult(SignInOutcome.LinkSent, LinkSentMessage);
+        }
+        return await continuation.StartAsync(account, actor, lane == PasswordCheckLane.Trusted ? "known browser" : lane == PasswordCheckLane.Proven ? "proof of work" : "password", ct);
+    }
+
+    private enum ProofReason { Busy, Index, Account }
+
+    private async Task<SignInResult> DemandProofAsync(string username, User? user, Actor actor, ProofReason reason, int bits, ProofCheck proof,
+        CancellationToken ct, string? limit = null)
+    {
+        var key = AuthThrottle.AccountKey(username);
+        var (tripKey, subject) = reason == ProofReason.Account ? ("account:" + key, user) : (reason.ToString().ToLowerInvariant(), null);
+        await RecordTripAsync(AuditEventType.SignInProofRequired, "proof", tripKey, subject, actor,
+            new { username, reason = reason.ToString().ToLowerInvariant(), limit, bits }, ct);
+        var why = reason switch
+        {
+            ProofReason.Account => "There have been many failed sign-ins for this username, so a browser it has not used before must solve a short puzzle before the password is checked, and then confirm by e-mail.",
+            ProofReason.Index => "Bulwark is under a password-guessing attack, so a browser an account has not used before must solve a short puzzle before the password is checked.",
+            _ => "Bulwark is checking many sign-ins right now, so your browser must solve a short puzzle before the password is checked.",
+        };
+        var retry = proof is ProofCheck.Expired or ProofCheck.Spent or ProofCheck.Invalid or ProofCheck.NotSolved
+            ? " The puzzle answer that was sent was not accepted (expired, used or wrong); a new puzzle is ready."
+            : "";
+        return new SignInResult(SignInOutcome.ProofRequired,
+            why + retry + " Keep this page open while your browser solves it (a few seconds; it needs JavaScript), then enter your password again and press Sign in." + SkipHint,
+            Challenge: proofs.Issue(key, bits));
+    }
+
+    /// <summary>Audits a tripped limit when it starts and every few minutes while it lasts (see <see cref="ThrottleTrips"/>).</summary>
+    private async Task RecordTripAsync(AuditEventType type, string limit, string key, User? subject, Actor actor, object details, CancellationToken ct)
+    {
+        if (!trips.ShouldRecord(limit, key)) return;
+        audit.Record(type, actor with { UserId = null }, subject?.Id, details: System.Text.Json.JsonSerializer.Serialize(details));
         await db.SaveChangesAsync(ct);
-        return secondFactor
-            ? new SignInResult(SignInOutcome.SecondFactorRequired, "Enter your second factor to finish signing in.", created.SessionId, created.Session)
-            : new SignInResult(SignInOutcome.SignedIn, "Signed in.", created.SessionId, created.Session);
     }
 }

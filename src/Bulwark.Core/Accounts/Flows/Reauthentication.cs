@@ -30,6 +30,7 @@ public sealed class Reauthentication(
     PasswordHasher hasher,
     SessionService sessions,
     AuthThrottle throttle,
+    PasswordCheckGate gate,
     TwoFactorStatusQuery twoFactor,
     TotpVerification totp,
     WebAuthnAssertion webAuthn,
@@ -48,18 +49,19 @@ public sealed class Reauthentication(
         var status = await twoFactor.GetAsync(user.Id, ct);
         if (status.HasPhishingResistantFactor) return new(new AccountResult(AccountStatus.Refused, UseKeyMessage), null);
 
-        // Same limits as sign-in: a session left open on a shared computer must not become a way to
-        // guess the password without them.
-        var decision = await throttle.CheckLoginAsync(user.Username, actor.IpAddress, ct);
+        // The session's own budget, with the per-account numbers: a session left open on a shared computer must
+        // not become a way to guess the password, and a flood against the account must not stop its owner's
+        // session from confirming (the account-wide counters would do that).
+        var decision = await throttle.CheckSessionPasswordAsync(session.Id, ct);
         if (!decision.Allowed) return new(AccountResult.Throttled(decision.RetryAfterSeconds), null);
         if (status.HasTotp)
         {
             var second = await throttle.CheckSecondFactorAsync(user.Id, actor.IpAddress, ct);
             if (!second.Allowed) return new(AccountResult.Throttled(second.RetryAfterSeconds), null);
         }
-        if (Encoding.UTF8.GetByteCount(password) > PasswordHasher.MaxPasswordBytes || !hasher.Verify(user.PasswordHash!, password))
+        if (!await gate.VerifyTrustedAsync(hasher, user.PasswordHash!, password, ct))
         {
-            await throttle.RecordLoginFailureAsync(user.Username, actor.IpAddress, ct);
+            await throttle.RecordSessionPasswordFailureAsync(user.Username, session.Id, actor.IpAddress, ct);
             audit.Record(AuditEventType.LoginFailure, actor with { UserId = user.Id }, user.Id,
                 details: System.Text.Json.JsonSerializer.Serialize(new { reason = "wrong password at re-authentication", session = session.Id }));
             audit.Record(AuditEventType.StepUpFailed, actor with { UserId = user.Id }, user.Id,

@@ -9,6 +9,13 @@ public enum AuthAttemptKind
     PasswordResetRequest = 2,
     /// <summary>A failed second factor: TOTP, recovery code, security key or passkey (sign-in or step-up).</summary>
     SecondFactorFailure = 3,
+    /// <summary>
+    /// A failed password sign-in from a browser known to the account (its device cookie). Counted on top of the
+    /// <see cref="LoginFailure"/> row, under a key naming the account and the browser, for that browser's own budget.
+    /// </summary>
+    KnownDeviceFailure = 4,
+    /// <summary>A wrong password inside a signed-in session (step-up, password change), counted for that session's own budget.</summary>
+    SessionPasswordFailure = 5,
 }
 
 /// <summary>

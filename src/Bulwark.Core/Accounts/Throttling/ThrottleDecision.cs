@@ -5,6 +5,10 @@ public enum ThrottleScope
     Account,
     Network,
     Global,
+    /// <summary>One browser known to one account (its device cookie).</summary>
+    Device,
+    /// <summary>One signed-in session.</summary>
+    Session,
 }
 
 /// <summary>Whether an attempt may proceed; when not, how long until it may (for a Retry-After header).</summary>

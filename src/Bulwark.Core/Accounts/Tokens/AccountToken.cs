@@ -9,6 +9,11 @@ public enum AccountTokenPurpose
     ConfirmDevice = 4,
     /// <summary>"This was not me" in a new-device mail: freezes the account and ends every session.</summary>
     ReportSignIn = 5,
+    /// <summary>
+    /// Finishes a sign-in held back because the account's failure limit was reached. Bound to the browser that
+    /// asked (see <see cref="AccountTokenService.IssueAsync"/>'s binding), so only that browser can use it.
+    /// </summary>
+    ContinueSignIn = 6,
 }
 
 /// <summary>

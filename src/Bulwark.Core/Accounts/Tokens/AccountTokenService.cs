@@ -46,6 +46,7 @@ public sealed class AccountTokenService(BulwarkDbContext db, AccountLinkOptions 
         AccountTokenPurpose.ChangeEmail => options.ChangeEmailLifetime,
         AccountTokenPurpose.ConfirmDevice => options.ConfirmDeviceLifetime,
         AccountTokenPurpose.ReportSignIn => options.ReportSignInLifetime,
+        AccountTokenPurpose.ContinueSignIn => options.ContinueSignInLifetime,
         _ => throw new ArgumentOutOfRangeException(nameof(purpose)),
     };
 
@@ -53,11 +54,15 @@ public sealed class AccountTokenService(BulwarkDbContext db, AccountLinkOptions 
     /// <param name="supersede">False keeps older links of the purpose alive (a "this was not me" link must keep
     /// working when a second suspicious sign-in follows the first).</param>
     /// <param name="sessionId">Binds the link to one session (device confirmation).</param>
+    /// <param name="binding">Binds the link to a browser secret (its device cookie): only the hash of link and
+    /// binding together is stored, so the link is found only when presented with the same binding. Nothing
+    /// in the table then says which browser it belongs to, and a forwarded or scanned link matches nothing.</param>
     public async Task<IssuedAccountToken> IssueAsync(User user, AccountTokenPurpose purpose, string? email, CancellationToken ct = default,
-        bool supersede = true, long? sessionId = null)
+        bool supersede = true, long? sessionId = null, string? binding = null)
     {
         if (supersede) await InvalidateOutstandingAsync(user.Id, purpose, ct);
         var (secret, hash) = OpaqueSecret.Create();
+        if (binding is not null) hash = Bound(hash, binding) ?? throw new ArgumentException("The binding must be a secret of ours.", nameof(binding));
         var now = time.GetUtcNow();
         if (Housekeeping.IsDue(ref _lastPruneTicks, now, TimeSpan.FromHours(1))) await PruneAsync(ct);
         var lifetime = LifetimeOf(purpose);
@@ -79,7 +84,7 @@ public sealed class AccountTokenService(BulwarkDbContext db, AccountLinkOptions 
     /// <summary>Checks a link without using it up (to decide whether to show the form behind it).</summary>
     public async Task<AccountTokenRedemption> PeekAsync(string? secret, AccountTokenPurpose purpose, CancellationToken ct = default)
     {
-        var token = await FindAsync(secret, purpose, ct);
+        var token = await FindAsync(secret, purpose, null, ct);
         return new(Judge(token), token);
     }
 
@@ -88,9 +93,10 @@ public sealed class AccountTokenService(BulwarkDbContext db, AccountLinkOptions 
     /// with the same link cannot both succeed; run inside the caller's transaction to tie the use to the
     /// change it authorizes.
     /// </summary>
-    public async Task<AccountTokenRedemption> RedeemAsync(string? secret, AccountTokenPurpose purpose, CancellationToken ct = default)
+    /// <param name="binding">The browser secret the link was issued with, if any (see <see cref="IssueAsync"/>).</param>
+    public async Task<AccountTokenRedemption> RedeemAsync(string? secret, AccountTokenPurpose purpose, CancellationToken ct = default, string? binding = null)
     {
-        var token = await FindAsync(secret, purpose, ct);
+        var token = await FindAsync(secret, purpose, binding, ct);
         var check = Judge(token);
         if (check != AccountTokenCheck.Valid) return new(check, token);
         var now = time.GetUtcNow();
@@ -126,13 +132,22 @@ public sealed class AccountTokenService(BulwarkDbContext db, AccountLinkOptions 
         return db.AccountTokens.Where(t => t.ExpiresAt < cutoff).ExecuteDeleteAsync(ct);
     }
 
-    private async Task<AccountToken?> FindAsync(string? secret, AccountTokenPurpose purpose, CancellationToken ct)
+    private async Task<AccountToken?> FindAsync(string? secret, AccountTokenPurpose purpose, string? binding, CancellationToken ct)
     {
         if (OpaqueSecret.Hash(secret) is not { } hash) return null;
+        if (binding is not null)
+        {
+            if (Bound(hash, binding) is not { } bound) return null;
+            hash = bound;
+        }
         var token = await db.AccountTokens.Include(t => t.User).FirstOrDefaultAsync(t => t.SecretHash == hash, ct);
         // A reset link must not verify an e-mail and the other way round: the purpose is part of the check.
         return token?.Purpose == purpose ? token : null;
     }
+
+    /// <summary>SHA-256 over the link's hash and the binding's hash; null when the binding is not one of our secrets.</summary>
+    private static byte[]? Bound(byte[] secretHash, string binding) =>
+        OpaqueSecret.Hash(binding) is { } other ? System.Security.Cryptography.SHA256.HashData([.. secretHash, .. other]) : null;
 
     private AccountTokenCheck Judge(AccountToken? token)
     {

@@ -79,6 +79,14 @@ public sealed class FactorSecretProtector
         return plaintext;
     }
 
+    /// <summary>
+    /// A 256-bit key for another purpose (HKDF-SHA256 with the purpose as info), so features that need a
+    /// server secret shared by every instance (signed sign-in challenges) use the same key file without
+    /// ever using the same key as the seed encryption.
+    /// </summary>
+    public byte[] DeriveKey(string purpose) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, KeySize, info: Encoding.UTF8.GetBytes("bulwark derived key: " + purpose));
+
     private static byte[] AssociatedData(string purpose, long userId)
     {
         var text = Encoding.UTF8.GetBytes(purpose);
