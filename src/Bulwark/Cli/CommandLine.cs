@@ -46,11 +46,19 @@ public static class CommandLine
     /// <summary>Runs <paramref name="body"/> against the configured database with a fresh service scope.</summary>
     internal static async Task<int> WithServicesAsync(Func<IServiceProvider, Task<int>> body)
     {
-        var builder = Host.CreateApplicationBuilder();
+        // The same files as the server's, from any working directory (see AppLayout).
+        var builder = Host.CreateApplicationBuilder(AppLayout.CliSettings());
+        AppLayout.AddWorkingDirectorySettings(builder.Configuration, builder.Environment);
         if (Overrides.Value is { } settings) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A verb prints its result and nothing else: warnings and errors only, whatever levels the server's
+        // configuration sets (its rules are dropped here, else "Bulwark": "Information" would speak up).
+        builder.Services.Configure<LoggerFilterOptions>(o =>
+        {
+            o.Rules.Clear();
+            o.MinLevel = LogLevel.Warning;
+        });
         builder.Services.AddBulwarkData(builder.Configuration);
         builder.Services.AddBulwarkCore();
         builder.Services.AddBulwarkCliEmail();
