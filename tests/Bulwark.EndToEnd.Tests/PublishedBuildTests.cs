@@ -48,6 +48,13 @@ public sealed class PublishedBuildTests(EndToEndFixture e2e)
         Assert.Contains($"Data directory: {data} (Sqlite)", server.Output);
         Assert.Equal(shipped.Order(), Directory.GetFileSystemEntries(publish).Select(Path.GetFileName).Order());
 
+        // The sign-in form's antiforgery token made a data-protection key: sealed, with the rest of the state,
+        // and nothing in the service user's home.
+        var keys = Directory.GetFiles(Path.Combine(data, "keys", "data-protection"), "key-*.xml");
+        Assert.NotEmpty(keys);
+        Assert.All(keys, k => Assert.DoesNotContain("<masterKey", File.ReadAllText(k)));
+        Assert.False(Directory.Exists(Path.Combine(home, ".aspnet")), $"{home}/.aspnet should not exist.");
+
         // The shipped appsettings.json was found from elsewhere: no SQL statement in the log.
         Assert.DoesNotContain("Executed DbCommand", server.Output);
         Assert.Contains("Now listening on", server.Output);

@@ -46,6 +46,7 @@ public static class BulwarkApp
     private static IServiceCollection AddBulwarkWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
+        services.AddBulwarkDataProtection();
         services.AddSingleton<PublicUrl>();
         services.AddBulwarkEmail();
         services.AddIndexServices();
