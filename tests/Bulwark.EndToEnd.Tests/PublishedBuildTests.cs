@@ -18,7 +18,7 @@ public sealed class PublishedBuildTests(EndToEndFixture e2e)
         var shipped = Directory.GetFileSystemEntries(publish).Select(Path.GetFileName).ToHashSet();
 
         var service = e2e.NewDirectory("publish-service");
-        await using var server = await PublishedBulwark.StartAsync(publish, service, home);
+        await using var server = await BulwarkProcess.StartAsync(publish, service, home);
         using var http = server.CreateHttpClient();
 
         var css = await http.GetAsync("css/site.css");
@@ -68,14 +68,14 @@ public sealed class PublishedBuildTests(EndToEndFixture e2e)
         var service = e2e.NewDirectory("publish-service");
         await File.WriteAllTextAsync(Path.Combine(service, "appsettings.json"), "{ \"Bulwark\": { \"DataDirectory\": \"state\" } }");
 
-        await using var server = await PublishedBulwark.StartAsync(publish, service, home);
+        await using var server = await BulwarkProcess.StartAsync(publish, service, home);
 
         Assert.True(File.Exists(Path.Combine(service, "state", "bulwark.db")), $"Expected the database in {service}/state.\n{server.Output}");
         Assert.False(Directory.Exists(Path.Combine(service, "data")));
         // The shipped log levels still apply: the working directory's file adds keys, it does not replace the file.
         Assert.DoesNotContain("Executed DbCommand", server.Output);
         // Environment variables still win over both files.
-        await using var overridden = await PublishedBulwark.StartAsync(publish, service, home,
+        await using var overridden = await BulwarkProcess.StartAsync(publish, service, home,
             new Dictionary<string, string> { ["Bulwark__DataDirectory"] = "from-env" });
         Assert.True(File.Exists(Path.Combine(service, "from-env", "bulwark.db")), $"Expected the database in {service}/from-env.\n{overridden.Output}");
     }
@@ -86,7 +86,7 @@ public sealed class PublishedBuildTests(EndToEndFixture e2e)
         var folder = Path.Combine(e2e.Root, "published");
         await e2e.OnceAsync("dotnet publish", async () =>
         {
-            var result = await PublishedBulwark.PublishAsync(folder, e2e.NewDirectory("publish-home"));
+            var result = await BulwarkProcess.PublishAsync(folder, e2e.NewDirectory("publish-home"));
             Check.Succeeded(result, e2e, 0, "dotnet publish src/Bulwark");
         });
         return folder;

@@ -6,10 +6,11 @@ using System.Text;
 namespace Bulwark.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
-/// The output of <c>dotnet publish</c> run as a service manager runs it: <c>dotnet Bulwark.dll</c> as its own
-/// process, started in a working directory that is not the publish folder, with a clean environment.
+/// The real server as its own process, as a service manager runs it: <c>dotnet Bulwark.dll [ARGS] --urls ...</c> in a
+/// working directory of the test's choosing, with a clean environment. <see cref="PublishAsync"/> makes the
+/// published output to run.
 /// </summary>
-public sealed class PublishedBulwark : IAsyncDisposable
+public sealed class BulwarkProcess : IAsyncDisposable
 {
 #if DEBUG
     private const string Configuration = "Debug";
@@ -20,7 +21,7 @@ public sealed class PublishedBulwark : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private PublishedBulwark(Process process, int port)
+    private BulwarkProcess(Process process, int port)
     {
         _process = process;
         BaseUri = new Uri($"http://127.0.0.1:{port}/");
@@ -58,12 +59,12 @@ public sealed class PublishedBulwark : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts <c>dotnet {publishFolder}/Bulwark.dll --urls ...</c> in <paramref name="workingDirectory"/> and
-    /// waits for <c>/_health</c>. Only <paramref name="variables"/>, PATH, HOME and the dotnet host's own
-    /// variables are in its environment.
+    /// Starts <c>dotnet {folder}/Bulwark.dll ARGUMENTS --urls http://127.0.0.1:PORT</c> in
+    /// <paramref name="workingDirectory"/> and waits for <c>/_health</c>. Only <paramref name="variables"/>, PATH,
+    /// HOME and the dotnet host's own variables are in its environment.
     /// </summary>
-    public static async Task<PublishedBulwark> StartAsync(string publishFolder, string workingDirectory, string home,
-        IReadOnlyDictionary<string, string>? variables = null)
+    public static async Task<BulwarkProcess> StartAsync(string folder, string workingDirectory, string home,
+        IReadOnlyDictionary<string, string>? variables = null, IReadOnlyList<string>? arguments = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -76,18 +77,18 @@ public sealed class PublishedBulwark : IAsyncDisposable
                 RedirectStandardInput = true,
                 UseShellExecute = false,
             };
-            foreach (var a in new[] { Path.Combine(publishFolder, "Bulwark.dll"), "--urls", $"http://127.0.0.1:{port}" }) psi.ArgumentList.Add(a);
+            foreach (var a in (string[])[Path.Combine(folder, "Bulwark.dll"), .. arguments ?? [], "--urls", $"http://127.0.0.1:{port}"]) psi.ArgumentList.Add(a);
             psi.Environment.Clear();
             foreach (var (k, v) in Environment(home, variables ?? new Dictionary<string, string>())) psi.Environment[k] = v;
 
-            var server = new PublishedBulwark(new Process { StartInfo = psi }, port);
+            var server = new BulwarkProcess(new Process { StartInfo = psi }, port);
             server.Start();
             if (await server.WaitUntilHealthyAsync(TimeSpan.FromMinutes(1))) return server;
             var output = server.Output;
             await server.DisposeAsync();
             // Someone else took the port between the probe and the server's bind: try another.
             if (attempt < 5 && output.Contains("address already in use", StringComparison.OrdinalIgnoreCase)) continue;
-            throw new InvalidOperationException($"The published Bulwark did not answer /_health.\n{output}");
+            throw new InvalidOperationException($"Bulwark ({folder}) did not answer /_health.\n{output}");
         }
     }
 
