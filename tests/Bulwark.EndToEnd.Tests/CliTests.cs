@@ -76,6 +76,64 @@ public sealed class CliTests(EndToEndFixture e2e)
         Assert.Equal("1.1", (await e2e.Index.ProjectJsonAsync("bwcliyank")).GetProperty("info").GetProperty("version").GetString());
     }
 
+    [Fact]
+    public async Task Token_create_refuses_a_project_the_user_has_no_role_on_and_allows_a_new_name()
+    {
+        await e2e.BuildAndUploadAsync("cli-scope-owner", new PythonProject("bwcliscoped", "1.0", BuildBackend.FlitCore));
+        Check.Succeeded(await e2e.Cli.RunAsync(["user", "add", "cli-outsider", "--email", "cli-outsider@example.com"]), e2e, 0, "bulwark user add");
+
+        var refused = await e2e.Cli.RunAsync(["token", "create", "cli-outsider", "--project", "BWCliScoped"]);
+        Check.Failed(refused, e2e, 0, "token create for a project the user has no role on");
+        Assert.Equal("", refused.Stdout);
+        Check.OutputContains(refused, "cli-outsider has no role on the project 'bwcliscoped'", e2e, 0);
+        // Also when it is one of several: no token at all.
+        var mixed = await e2e.Cli.RunAsync(["token", "create", "cli-outsider", "--project", "bwcli-outsider-new", "--project", "bwcliscoped"]);
+        Check.Failed(mixed, e2e, 0, "token create naming a foreign project among others");
+        Assert.Equal("", mixed.Stdout);
+
+        // A name nobody has taken yet is allowed, as on the web: the first upload creates the project.
+        var fresh = await e2e.Cli.RunAsync(["token", "create", "cli-outsider", "--project", "bwcli-outsider-new"]);
+        Check.Succeeded(fresh, e2e, 0, "token create for a new project name");
+        SingleLine(fresh);
+        // And the owner's own project is allowed.
+        var own = await e2e.Cli.RunAsync(["token", "create", "cli-scope-owner", "--project", "bwcliscoped"]);
+        Check.Succeeded(own, e2e, 0, "token create for the user's own project");
+        SingleLine(own);
+    }
+
+    [Theory]
+    [InlineData("report list", "'report' is not a Bulwark verb.")]
+    [InlineData("usr add someone", "'usr' is not a Bulwark verb (did you mean 'user'?).")]
+    [InlineData("token-create alice", "'token-create' is not a Bulwark verb")]
+    public async Task An_unknown_verb_prints_an_error_and_the_verbs_instead_of_serving(string arguments, string message)
+    {
+        var result = await e2e.Cli.RunAsync(arguments.Split(' '));
+
+        // Before, the server started on port 8080 and ran until the timeout.
+        Check.Failed(result, e2e, 0, $"bulwark {arguments}");
+        Assert.Equal("", result.Stdout);
+        Check.OutputContains(result, message, e2e, 0);
+        foreach (var verb in new[] { "serve", "user", "token", "project" }) Assert.Matches($"(?m)^  {verb} ", result.Stderr);
+        Assert.DoesNotContain("Now listening", result.Output);
+    }
+
+    [Fact]
+    public async Task Server_options_still_start_the_server_with_serve_and_with_no_verb()
+    {
+        var folder = Path.GetDirectoryName(BulwarkCli.AssemblyPath)!;
+        var home = e2e.NewDirectory("serve-home");
+        foreach (var verb in new[] { "serve", null })
+        {
+            var data = e2e.NewDirectory($"serve-{verb ?? "no-verb"}-data");
+            string[] arguments = verb is null ? [$"--Bulwark:DataDirectory={data}"] : [verb, $"--Bulwark:DataDirectory={data}"];
+            await using var server = await BulwarkProcess.StartAsync(folder, e2e.NewDirectory("serve-cwd"), home, arguments: arguments);
+            using var http = server.CreateHttpClient();
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("simple/")).StatusCode);
+            Assert.True(File.Exists(Path.Combine(data, "bulwark.db")), $"--Bulwark:DataDirectory was not used ({verb ?? "no verb"}).\n{server.Output}");
+            Assert.Contains($"Now listening on: {server.BaseUri.ToString().TrimEnd('/')}", server.Output);
+        }
+    }
+
     /// <summary>stdout must be exactly one line, the token, with nothing around it.</summary>
     private string SingleLine(ProcessResult result)
     {

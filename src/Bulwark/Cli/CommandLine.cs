@@ -14,10 +14,16 @@ namespace Bulwark.Cli;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = ["user", "token", "project"];
-
-    /// <summary>The server runs when there is no verb, the verb is <c>serve</c>, or only host options are given.</summary>
-    public static bool IsServe(string[] args) => args.Length == 0 || args[0] == "serve" || !Verbs.Contains(args[0]) && args[0] is not ("--help" or "-h" or "-?" or "--version");
+    /// <summary>
+    /// The server runs when there are no arguments, when the verb is <c>serve</c>, or when the first argument is a
+    /// server option (<c>--urls ...</c>, <c>--Bulwark:DataDirectory=...</c>). Anything else is a verb for the
+    /// command line, which names an unknown or misspelt one and lists the verbs: a typo must never start a
+    /// server on the default port and data directory.
+    /// </summary>
+    public static bool IsServe(string[] args) =>
+        args.Length == 0
+        || args[0] == "serve"
+        || args[0].StartsWith('-') && args[0] is not ("--help" or "-h" or "-?" or "/?" or "/h" or "--version");
 
     // Configuration added on top of appsettings and environment variables for one RunAsync call (and the
     // verbs it invokes); lets tests run verbs in-process against their own database without touching
@@ -29,6 +35,11 @@ public static class CommandLine
     {
         Overrides.Value = settings;
         var root = Build(stdout ?? Console.Out, stderr ?? Console.Error, stdin ?? Console.In);
+        if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
+        {
+            await UnknownVerbAsync(root, args[0], stderr ?? Console.Error);
+            return 1;
+        }
         var parse = root.Parse(args);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout ?? Console.Out, Error = stderr ?? Console.Error });
     }
@@ -43,14 +54,52 @@ public static class CommandLine
         return root;
     }
 
+    /// <summary>Names the unknown verb (and the verb it most likely meant), then lists the verbs.</summary>
+    private static async Task UnknownVerbAsync(RootCommand root, string verb, TextWriter stderr)
+    {
+        var likely = root.Subcommands.Select(c => (c.Name, Distance: EditDistance(verb, c.Name)))
+            .Where(c => c.Distance <= 2).OrderBy(c => c.Distance).Select(c => c.Name).FirstOrDefault();
+        await stderr.WriteLineAsync($"error: '{verb}' is not a Bulwark verb{(likely is null ? "" : $" (did you mean '{likely}'?)")}.");
+        await stderr.WriteLineAsync("Verbs:");
+        var width = root.Subcommands.Max(c => c.Name.Length) + 2;
+        foreach (var command in root.Subcommands) await stderr.WriteLineAsync($"  {command.Name.PadRight(width)}{command.Description}");
+        await stderr.WriteLineAsync("Without arguments, or with server options such as --urls, Bulwark runs the server. 'VERB --help' shows a verb's options.");
+    }
+
+    /// <summary>Levenshtein distance, for the "did you mean" of a misspelt verb (short strings only).</summary>
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var substitution = previous[j - 1] + (char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1);
+                current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
+            }
+            previous = current;
+        }
+        return previous[b.Length];
+    }
+
     /// <summary>Runs <paramref name="body"/> against the configured database with a fresh service scope.</summary>
     internal static async Task<int> WithServicesAsync(Func<IServiceProvider, Task<int>> body)
     {
-        var builder = Host.CreateApplicationBuilder();
+        // The same files as the server's, from any working directory (see AppLayout).
+        var builder = Host.CreateApplicationBuilder(AppLayout.CliSettings());
+        AppLayout.AddWorkingDirectorySettings(builder.Configuration, builder.Environment);
         if (Overrides.Value is { } settings) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A verb prints its result and nothing else: warnings and errors only, whatever levels the server's
+        // configuration sets (its rules are dropped here, else "Bulwark": "Information" would speak up).
+        builder.Services.Configure<LoggerFilterOptions>(o =>
+        {
+            o.Rules.Clear();
+            o.MinLevel = LogLevel.Warning;
+        });
         builder.Services.AddBulwarkData(builder.Configuration);
         builder.Services.AddBulwarkCore();
         builder.Services.AddBulwarkCliEmail();

@@ -50,6 +50,15 @@ internal static class TokenCommands
                     await stderr.WriteLineAsync($"error: there is no user '{username}'.");
                     return 1;
                 }
+                // The same rule as the web's token page: the user's own projects, or names nobody has taken yet.
+                var tokens = ActivatorUtilities.CreateInstance<TokenList>(sp);
+                if (await tokens.ForeignProjectAsync(user.Id, scopes, ct) is { } foreign)
+                {
+                    await stderr.WriteLineAsync(
+                        $"error: {user.Username} has no role on the project '{foreign}', so a token limited to it could never upload. " +
+                        $"Add {user.Username} to the project first, or limit the token to {user.Username}'s own projects or to a name that does not exist yet.");
+                    return 1;
+                }
                 // Minted by an operator with access to the server: no web page was involved that a phishing site
                 // could have imitated, so the token counts as phishing-resistant issuance.
                 var created = await sp.GetRequiredService<ApiTokenService>().CreateAsync(user, parse.GetValue(description) ?? "cli", scopes, expiresAt, Actor.Cli("token create"), ct, issuedPhishingResistant: true);

@@ -12,11 +12,14 @@ public static class BulwarkApp
 
     public static WebApplication Build(string[] args)
     {
-        // Reloading appsettings.json on change makes the host watch the content root (the working directory)
-        // recursively, and the default data directory (./data) lives under it: one inotify watch per blob
-        // directory, a directory scan and ~100 MB of garbage per upload, and in time the inotify limit.
-        // Configuration is read at start; changing it means restarting, as for the database settings anyway.
-        var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
+        // The content root is the application's directory, not the working directory (see AppLayout).
+        // Reloading appsettings.json on change makes the host watch the directories its files are in recursively,
+        // and a data directory may well live under one of them (./data under the working directory): one inotify
+        // watch per blob directory, a directory scan and ~100 MB of garbage per upload, and in time the inotify
+        // limit. Configuration is read at start; changing it means restarting, as for the database settings anyway.
+        var builder = WebApplication.CreateBuilder(AppLayout.WebOptions(["--hostBuilder:reloadConfigOnChange=false", .. args]));
+        AppLayout.AddWorkingDirectorySettings(builder.Configuration, builder.Environment);
+        AppLayout.UseWebAssets(builder);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -24,10 +27,9 @@ public static class BulwarkApp
 
         // Kestrel's "Server" header only tells an attacker what runs here; every response is smaller without it.
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
-        // ASP.NET Core logs two Information lines per request; at tens of thousands of requests a second that
-        // is most of the cost of a cached page. Warnings and errors still show; configuration can lower it.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
+        // Log levels come from the shipped appsettings.json (AppLayout finds it from any working directory):
+        // ASP.NET Core's two Information lines per request would be most of the cost of a cached page at tens of
+        // thousands of requests a second, and EF Core's one per SQL statement buried everything else.
         builder.Services.AddBulwarkData(builder.Configuration);
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddBulwarkWeb(builder.Configuration);
@@ -44,6 +46,7 @@ public static class BulwarkApp
     private static IServiceCollection AddBulwarkWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
+        services.AddBulwarkDataProtection();
         services.AddSingleton<PublicUrl>();
         services.AddBulwarkEmail();
         services.AddIndexServices();

@@ -28,19 +28,9 @@ public sealed class BulwarkCli(string dataDirectory, string workingDirectory)
 
     public Task<ProcessResult> RunAsync(string[] args, string? stdin = null)
     {
-        var env = new Dictionary<string, string>
-        {
-            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
-            ["HOME"] = workingDirectory,
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            ["DOTNET_NOLOGO"] = "1",
-            ["Bulwark__DataDirectory"] = dataDirectory,
-            ["Bulwark__Database"] = "Sqlite",
-        };
-        foreach (var name in new[] { "DOTNET_ROOT", "DOTNET_ROOT_X64", "DOTNET_ROOT_ARM64" })
-        {
-            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value) env[name] = value;
-        }
+        var env = HostEnvironment(workingDirectory);
+        env["Bulwark__DataDirectory"] = dataDirectory;
+        env["Bulwark__Database"] = "Sqlite";
         return new ExternalProcess
         {
             FileName = DotnetHost,
@@ -50,5 +40,22 @@ public sealed class BulwarkCli(string dataDirectory, string workingDirectory)
             Stdin = stdin,
             Timeout = Timeout,
         }.RunAsync();
+    }
+
+    /// <summary>A clean environment for the dotnet host: PATH, <paramref name="home"/>, and the host's own variables.</summary>
+    public static Dictionary<string, string> HostEnvironment(string home)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
+            ["HOME"] = home,
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+        };
+        foreach (var name in new[] { "DOTNET_ROOT", "DOTNET_ROOT_X64", "DOTNET_ROOT_ARM64" })
+        {
+            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value) env[name] = value;
+        }
+        return env;
     }
 }

@@ -17,10 +17,15 @@ public abstract class BulwarkServer : WebApplicationFactory<Program>, IAsyncLife
 {
     private string? _postgres;
 
-    protected BulwarkServer(DatabaseKind database) => Database = database;
+    /// <param name="dataDirectory">Null: a fresh temporary directory. Servers given the same one share its files.</param>
+    protected BulwarkServer(DatabaseKind database, string? dataDirectory = null)
+    {
+        Database = database;
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "bulwark-tests", Guid.NewGuid().ToString("N"));
+    }
 
     public DatabaseKind Database { get; }
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "bulwark-tests", Guid.NewGuid().ToString("N"));
+    public string DataDirectory { get; }
 
     /// <summary>Extra configuration for a subclass (limits, flags).</summary>
     protected virtual IEnumerable<KeyValuePair<string, string>> Settings => [];

@@ -27,4 +27,21 @@ public sealed class TokenList(BulwarkDbContext db)
             .OrderBy(r => r.Project.NormalizedName)
             .Select(r => new ScopableProject(r.Project.Name, r.Project.NormalizedName, r.Role))
             .ToListAsync(ct);
+
+    /// <summary>
+    /// The first of <paramref name="projectNames"/> that is an existing project on which the user has no role, or
+    /// null when there is none. A token may be limited to a project the user maintains, or to a name nobody has
+    /// taken yet (its first upload creates the project and makes the user its owner); a token limited to someone
+    /// else's project could never upload, and minting one only leaves a live secret around for nothing.
+    /// </summary>
+    public async Task<string?> ForeignProjectAsync(long userId, IEnumerable<string> projectNames, CancellationToken ct = default)
+    {
+        var normalized = projectNames.Select(ProjectName.Normalize).Distinct().ToList();
+        if (normalized.Count == 0) return null;
+        return await db.Projects.AsNoTracking()
+            .Where(p => normalized.Contains(p.NormalizedName) && !p.Roles.Any(r => r.UserId == userId))
+            .OrderBy(p => p.NormalizedName)
+            .Select(p => p.Name)
+            .FirstOrDefaultAsync(ct);
+    }
 }

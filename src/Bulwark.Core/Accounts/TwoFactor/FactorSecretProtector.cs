@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Bulwark.Core.Secrets;
 
 namespace Bulwark.Core.Accounts.TwoFactor;
 
@@ -19,65 +20,30 @@ namespace Bulwark.Core.Accounts.TwoFactor;
 /// and keeps Bulwark.Core free of ASP.NET.</para>
 /// <para>The user id and a purpose string are bound as associated data, so someone with write access to
 /// the database cannot move an encrypted seed from one account to another.</para>
-/// <para>Format: version (1 byte) | key id (4) | nonce (12) | tag (16) | ciphertext.</para>
+/// <para>Format: that of <see cref="SealedBox"/>.</para>
 /// </remarks>
 public sealed class FactorSecretProtector
 {
-    public const int KeySize = 32;
-    private const byte Version = 1;
-    private const int KeyIdSize = 4;
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
-    private const int HeaderSize = 1 + KeyIdSize + NonceSize + TagSize;
+    public const int KeySize = SealedBox.KeySize;
+    private const string What = "factor secret key";
 
-    private readonly byte[] _key;
-    private readonly byte[] _keyId;
+    private readonly SealedBox _box;
 
     public FactorSecretProtector(ReadOnlySpan<byte> key)
     {
         if (key.Length != KeySize) throw new ArgumentException($"The factor secret key must be {KeySize} bytes.", nameof(key));
-        _key = key.ToArray();
-        // A short fingerprint of the key travels with each ciphertext, so a wrong key is reported as such
-        // instead of as a corrupted secret.
-        _keyId = SHA256.HashData([.. "bulwark factor key id"u8, .. key])[..KeyIdSize];
+        // The label is part of every stored seed's key id: it never changes.
+        _box = new SealedBox(key, "bulwark factor key id"u8);
     }
 
     /// <summary>Encrypts <paramref name="plaintext"/> for one user and purpose.</summary>
-    public byte[] Protect(ReadOnlySpan<byte> plaintext, string purpose, long userId)
-    {
-        var output = new byte[HeaderSize + plaintext.Length];
-        output[0] = Version;
-        _keyId.CopyTo(output.AsSpan(1));
-        var nonce = output.AsSpan(1 + KeyIdSize, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        var tag = output.AsSpan(1 + KeyIdSize + NonceSize, TagSize);
-        using var aes = new AesGcm(_key, TagSize);
-        aes.Encrypt(nonce, plaintext, output.AsSpan(HeaderSize), tag, AssociatedData(purpose, userId));
-        return output;
-    }
+    public byte[] Protect(ReadOnlySpan<byte> plaintext, string purpose, long userId) =>
+        _box.Seal(plaintext, AssociatedData(purpose, userId));
 
     /// <summary>Decrypts what <see cref="Protect"/> wrote; throws <see cref="CryptographicException"/> if the
     /// data was altered, belongs to another user or purpose, or was written under another key.</summary>
-    public byte[] Unprotect(ReadOnlySpan<byte> protectedData, string purpose, long userId)
-    {
-        if (protectedData.Length < HeaderSize || protectedData[0] != Version)
-        {
-            throw new CryptographicException("Unrecognised protected secret format.");
-        }
-        if (!protectedData.Slice(1, KeyIdSize).SequenceEqual(_keyId))
-        {
-            throw new CryptographicException("The secret was protected with a different key than the one configured.");
-        }
-        var plaintext = new byte[protectedData.Length - HeaderSize];
-        using var aes = new AesGcm(_key, TagSize);
-        aes.Decrypt(
-            protectedData.Slice(1 + KeyIdSize, NonceSize),
-            protectedData[HeaderSize..],
-            protectedData.Slice(1 + KeyIdSize + NonceSize, TagSize),
-            plaintext,
-            AssociatedData(purpose, userId));
-        return plaintext;
-    }
+    public byte[] Unprotect(ReadOnlySpan<byte> protectedData, string purpose, long userId) =>
+        _box.Open(protectedData, AssociatedData(purpose, userId));
 
     /// <summary>
     /// A 256-bit key for another purpose (HKDF-SHA256 with the purpose as info), so features that need a
@@ -100,45 +66,13 @@ public sealed class FactorSecretProtector
     /// Reads the base64 key from <paramref name="path"/>, creating it (owner read/write only) with a fresh
     /// random key on first start. Every server sharing one database must share this file.
     /// </summary>
-    public static FactorSecretProtector LoadOrCreate(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        if (!File.Exists(path))
-        {
-            var key = RandomNumberGenerator.GetBytes(KeySize);
-            try
-            {
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                using var stream = new FileStream(path, options);
-                using var writer = new StreamWriter(stream, new UTF8Encoding(false));
-                writer.Write(Convert.ToBase64String(key) + "\n");
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Another process created it first; use theirs.
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(key);
-            }
-        }
-        return FromBase64(File.ReadAllText(path).Trim(), path);
-    }
+    public static FactorSecretProtector LoadOrCreate(string path) => Using(ServerKeyFile.LoadOrCreate(path, What));
 
     /// <summary>A key given in configuration (base64 of 32 bytes), for deployments that keep secrets outside the data directory.</summary>
-    public static FactorSecretProtector FromBase64(string base64, string source)
+    public static FactorSecretProtector FromBase64(string base64, string source) => Using(ServerKeyFile.FromBase64(base64, source, What));
+
+    private static FactorSecretProtector Using(byte[] key)
     {
-        byte[] key;
-        try
-        {
-            key = Convert.FromBase64String(base64);
-        }
-        catch (FormatException)
-        {
-            throw new InvalidOperationException($"The factor secret key in {source} is not base64.");
-        }
-        if (key.Length != KeySize) throw new InvalidOperationException($"The factor secret key in {source} must be {KeySize} bytes (base64 of 32 random bytes).");
         try
         {
             return new FactorSecretProtector(key);

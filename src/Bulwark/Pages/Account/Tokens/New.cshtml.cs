@@ -1,10 +1,8 @@
 using Bulwark.Auth;
 using Bulwark.Core.Accounts.ApiTokens;
 using Bulwark.Core.Accounts.Flows;
-using Bulwark.Core.Data;
 using Bulwark.Core.Packaging;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Pages.Account.Tokens;
 
@@ -13,7 +11,7 @@ namespace Bulwark.Pages.Account.Tokens;
 /// The token is shown on the answer to the form and never again. A recent sign-in is required.
 /// </summary>
 [RequireRecentAuthentication]
-public sealed class NewModel(ApiTokenCreation creation, TokenList list, BulwarkDbContext db, TimeProvider time) : BulwarkPageModel
+public sealed class NewModel(ApiTokenCreation creation, TokenList list, TimeProvider time) : BulwarkPageModel
 {
     public static readonly int[] ExpiryChoices = [7, 30, 90, 365];
 
@@ -65,7 +63,7 @@ public sealed class NewModel(ApiTokenCreation creation, TokenList list, BulwarkD
                     return Page();
                 }
                 var normalized = ProjectName.Normalize(name);
-                if (!allowed.Contains(normalized) && await db.Projects.AnyAsync(p => p.NormalizedName == normalized, ct))
+                if (await list.ForeignProjectAsync(CurrentUser.Id, [normalized], ct) is not null)
                 {
                     ModelState.AddModelError(nameof(NewProject), $"The project '{name}' already exists and you are not one of its collaborators.");
                     return Page();

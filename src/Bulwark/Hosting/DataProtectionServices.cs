@@ -1,0 +1,60 @@
+using Bulwark.Core.Secrets;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Hosting;
+
+/// <summary>The <c>Bulwark:DataProtection</c> configuration section.</summary>
+public sealed class KeyRingOptions
+{
+    public const string Section = "Bulwark:DataProtection";
+
+    /// <summary>
+    /// Base64 of 32 random bytes that seal the key ring. When empty, the key is read from (or created in)
+    /// <c>keys/data-protection.key</c> in the data directory. Give it here to keep a backup of the data directory
+    /// from holding both the key ring and the key that opens it.
+    /// </summary>
+    public string? KeyEncryptionKey { get; set; }
+}
+
+/// <summary>
+/// Where ASP.NET Core data protection keeps its key ring (antiforgery tokens, the flash-message cookie): with the
+/// rest of Bulwark's state, sealed at rest. The one place that decides it, so that moving the keys (into the
+/// database, for servers that share no directory) is a change here only.
+/// </summary>
+public static class DataProtectionServices
+{
+    /// <summary>The key ring, relative to the data directory.</summary>
+    public static readonly string KeyRingDirectory = Path.Combine("keys", "data-protection");
+
+    /// <summary>The key-encryption key file, relative to the data directory.</summary>
+    public static readonly string KeyEncryptionKeyFile = Path.Combine("keys", "data-protection.key");
+
+    public static IServiceCollection AddBulwarkDataProtection(this IServiceCollection services)
+    {
+        // A fixed application name: the default is derived from the content root, so two installations (or two
+        // versions in different folders) on the same data directory would not accept each other's tokens.
+        services.AddDataProtection().SetApplicationName("Bulwark");
+        services.AddOptions<KeyRingOptions>().BindConfiguration(KeyRingOptions.Section);
+        services.AddSingleton(sp =>
+        {
+            var dataDirectory = DataServices.DataDirectory(sp.GetRequiredService<IOptions<BulwarkOptions>>().Value);
+            return KeyRingEncryptionKey.Load(sp.GetRequiredService<IOptions<KeyRingOptions>>().Value.KeyEncryptionKey,
+                $"{KeyRingOptions.Section}:KeyEncryptionKey", Path.Combine(dataDirectory, KeyEncryptionKeyFile));
+        });
+        // Registered after AddDataProtection's own setup, so these win over its defaults (a directory in the
+        // user's profile, keys in clear on Linux).
+        services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((keys, sp) =>
+        {
+            // The key first: it creates keys/ owner-only when it makes the file there.
+            keys.XmlEncryptor = new KeyRingXmlEncryptor(sp.GetRequiredService<KeyRingEncryptionKey>());
+            var dataDirectory = DataServices.DataDirectory(sp.GetRequiredService<IOptions<BulwarkOptions>>().Value);
+            var ring = Path.Combine(dataDirectory, KeyRingDirectory);
+            ServerKeyFile.CreatePrivateDirectory(ring);
+            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(ring), sp.GetRequiredService<ILoggerFactory>());
+        });
+        return services;
+    }
+}
