@@ -72,7 +72,8 @@ internal static class ApiCatalog
             "b64decode" or "b32decode" or "b85decode" or "a85decode" or "urlsafe_b64decode" or "decodebytes" or "fromhex"
                 or "unhexlify" or "decompress" or "decrypt" or "a2b_base64" or "a2b_hex" => Capability.Decode,
             "b64encode" or "urlsafe_b64encode" or "hexlify" or "b32encode" or "encodebytes" => Capability.Encode,
-            "urlopen" or "urlretrieve" or "sendall" or "send_message" or "sendMessage" => Capability.Network,
+            "urlretrieve" => Capability.Network | Capability.FileWrite,
+            "urlopen" or "sendall" or "send_message" or "sendMessage" => Capability.Network,
             "Popen" or "check_output" or "check_call" or "getoutput" or "startfile" => Capability.Process,
             "CryptUnprotectData" => Capability.Spyware,
             _ => Capability.None,
@@ -119,6 +120,8 @@ internal static class ApiCatalog
             "paramiko.SSHClient", "wget.download");
         Add(Capability.Resolve, "socket.gethostbyname", "socket.gethostbyname_ex", "socket.getaddrinfo",
             "dns.resolver.resolve", "dns.resolver.query", "dns.resolver.Resolver");
+        // Saving a download is writing a file: what the fetch-save-run rule looks for.
+        Add(Capability.FileWrite, "urllib.request.urlretrieve", "urllib.urlretrieve", "wget.download");
         Add(Capability.FileWrite, "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.move", "os.rename",
             "os.chmod", "os.replace", "os.makedirs");
         Add(Capability.Environment, "os.getenv", "os.environ", "os.environ.get", "os.environ.copy", "os.environ.items",

@@ -146,11 +146,7 @@ internal sealed partial class CodeModel
             case "builtins.globals" or "builtins.vars" or "builtins.locals":
                 return start == close ? "globals" : null;
             case "builtins.__import__" or "importlib.import_module":
-                var argEnd = start;
-                while (argEnd < close && !Tokens[argEnd].Is(Source, ","))
-                {
-                    argEnd++;
-                }
+                var argEnd = ArgumentEnd(start, close);
 
                 return new ConstantFolder(this).Fold(start, argEnd) is { } module && IsDottedName(module) ? module : null;
             default:
@@ -161,14 +157,33 @@ internal sealed partial class CodeModel
                     return null;
                 }
 
-                var nameEnd = j + 1;
-                while (nameEnd < close && !Tokens[nameEnd].Is(Source, ","))
-                {
-                    nameEnd++;
-                }
+                var nameEnd = ArgumentEnd(j + 1, close);
 
                 return new ConstantFolder(this).Fold(j + 1, nameEnd) is { } attribute && IsIdentifierLike(attribute) ? $"{target}.{attribute}" : null;
         }
+    }
+
+    /// <summary>The end of the argument starting at <paramref name="start"/>: the next comma outside brackets, or <paramref name="close"/>.</summary>
+    public int ArgumentEnd(int start, int close)
+    {
+        var depth = 0;
+        for (var t = start; t < close; t++)
+        {
+            var token = Tokens[t];
+            if (token.Kind != TokenKind.Op || token.Length != 1)
+            {
+                continue;
+            }
+
+            switch (Source[token.Start])
+            {
+                case '(' or '[' or '{': depth++; break;
+                case ')' or ']' or '}': depth--; break;
+                case ',' when depth == 0: return t;
+            }
+        }
+
+        return close;
     }
 
     private string ResolveName(string name)
@@ -288,7 +303,18 @@ internal sealed partial class CodeModel
         }
 
         _taint[TaintKey(scope, target)] = FlowInto(valueStart, end, scope);
+        for (var t = valueStart; t < end; t++)
+        {
+            if (Tokens[t].Kind == TokenKind.Name && (Tokens[t].Is(Source, "__file__") || _ownPaths.Contains(Text(t))))
+            {
+                _ownPaths.Add(target);
+                break;
+            }
+        }
     }
+
+    /// <summary>Whether <paramref name="name"/> holds a path derived from <c>__file__</c> (the package's own directory).</summary>
+    public bool IsOwnPath(string name) => name == "__file__" || _ownPaths.Contains(name);
 
     /// <summary>The function a scope belongs to (0: module level), which is how far a variable's taint reaches.</summary>
     public static int FunctionOf(Scope scope)
@@ -323,8 +349,10 @@ internal sealed partial class CodeModel
                 var name = Text(t);
                 flow |= _taint.GetValueOrDefault($"{function}:{name}") | _taint.GetValueOrDefault($"0:{name}");
             }
-            else if (IsReverseSlice(t, end))
+            else if (IsReverseSlice(t, end) && t > start && (Tokens[t - 1].Kind == TokenKind.String
+                || (Tokens[t - 1].Kind == TokenKind.Name && ConstantOf(Text(t - 1)) is not null)))
             {
+                // A reversed string constant is an obfuscator's trick; reversing a list of names is not.
                 flow |= Capability.Decode;
             }
         }

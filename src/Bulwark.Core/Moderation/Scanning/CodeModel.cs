@@ -41,6 +41,7 @@ internal sealed partial class CodeModel
     private readonly Dictionary<string, string> _constants = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Capability> _taint = new(StringComparer.Ordinal);
     private readonly HashSet<string> _starModules = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _ownPaths = new(StringComparer.Ordinal);
     private Scope[] _scopeOfToken = [];
 
     private CodeModel(string source, List<PythonToken> tokens)

@@ -158,8 +158,11 @@ public sealed class DistributionScanner(ScanOptions? options = null)
                     {
                         var placement = kind == FileKind.Test ? Placement.Test : Placement.Install;
                         var size = declaredLength >= 0 ? $", {declaredLength:N0} bytes" : "";
-                        _findings.Add(new ScanFinding("binary-in-sdist", path, 0, $"{executable}{size} in a source distribution",
-                            ScanRules.Score("binary-in-sdist", placement)));
+                        // A prebuilt extension module (.so/.pyd) in an sdist is poor practice but common; a plain
+                        // executable has no business in a source distribution.
+                        var rule = MemberPlan.IsExtensionModule(path) ? "extension-in-sdist" : "binary-in-sdist";
+                        _findings.Add(new ScanFinding(rule, path, 0, $"{executable}{size} in a source distribution",
+                            ScanRules.Score(rule, placement)));
                     }
 
                     return;
@@ -237,7 +240,7 @@ public sealed class DistributionScanner(ScanOptions? options = null)
             var length = (int)Math.Min(memory.Length, limit);
             _spent += length;
             var bytes = memory.GetBuffer().AsSpan(0, length);
-            if (bytes.StartsWith("\xEF\xBB\xBF"u8))
+            if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
             {
                 bytes = bytes[3..];
             }

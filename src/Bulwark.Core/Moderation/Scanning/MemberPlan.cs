@@ -70,7 +70,7 @@ internal static class MemberPlan
             return (MemberAction.Python, inScripts ? FileKind.Script : FileKind.Module);
         }
 
-        if (inScripts && !lower.Contains('.'))
+        if (inScripts && !lower.Contains('.') && wheel)
         {
             return (MemberAction.MaybeScript, FileKind.Script);
         }
@@ -111,10 +111,18 @@ internal static class MemberPlan
         return file.StartsWith("test_", StringComparison.Ordinal) || file.EndsWith("_test.py", StringComparison.Ordinal) || file == "conftest.py";
     }
 
+    /// <summary>Whether the file name is that of a compiled extension module or shared library.</summary>
+    public static bool IsExtensionModule(string path)
+    {
+        var lower = path.ToLowerInvariant();
+        return lower.EndsWith(".so", StringComparison.Ordinal) || lower.EndsWith(".pyd", StringComparison.Ordinal)
+            || lower.EndsWith(".dylib", StringComparison.Ordinal) || lower.EndsWith(".dll", StringComparison.Ordinal) || lower.Contains(".so.", StringComparison.Ordinal);
+    }
+
     /// <summary>What kind of executable the first bytes of a file announce, or null.</summary>
     public static string? ExecutableKind(ReadOnlySpan<byte> head)
     {
-        if (head.Length >= 4 && head[..4].SequenceEqual("\x7FELF"u8))
+        if (head.Length >= 4 && head[..4].SequenceEqual((ReadOnlySpan<byte>)[0x7F, (byte)'E', (byte)'L', (byte)'F']))
         {
             return "ELF executable";
         }

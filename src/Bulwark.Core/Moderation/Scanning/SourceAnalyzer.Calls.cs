@@ -26,6 +26,12 @@ internal sealed partial class SourceAnalyzer
                     capability |= Capability.FileWrite;
                 }
 
+                if (call.Callee is "os.path.join" or "pathlib.Path" or "pathlib.PurePath" or "pathlib.PureWindowsPath" or "ntpath.join" or "posixpath.join"
+                    || call.Callee.EndsWith(".joinpath", StringComparison.Ordinal))
+                {
+                    JoinedPath(call);
+                }
+
                 if (call.Callee is "socket.socket" or "socket.create_connection")
                 {
                     Facts(call.Scope, call.Line, "").SocketCall = true;
@@ -52,6 +58,7 @@ internal sealed partial class SourceAnalyzer
 
                 if ((capability & Capability.Network) != 0 && call.Callee != "socket.socket")
                 {
+                    facts.Send ??= (call.Line, Snippet(call.Token, call.Close));
                     Add("install-network", placement, call.Line, Snippet(call.Token, call.Close));
                 }
 
@@ -66,7 +73,7 @@ internal sealed partial class SourceAnalyzer
 
         private void ExecRule(CallSite call, Placement placement)
         {
-            var argsEnd = ArgumentEnd(call.Open + 1, call.Close);
+            var argsEnd = model.ArgumentEnd(call.Open + 1, call.Close);
             var flow = model.FlowInto(call.Open + 1, call.Close, call.Scope);
             var folder = new ConstantFolder(model);
             var payload = folder.Fold(call.Open + 1, argsEnd);
@@ -133,6 +140,27 @@ internal sealed partial class SourceAnalyzer
             }
         }
 
+        /// <summary>
+        /// A path built from parts (<c>os.path.join(appdata, "Google", "Chrome", "User Data", "Default", "Login Data")</c>)
+        /// is classified as the joined string, so splitting a path into arguments does not hide what it points at.
+        /// </summary>
+        private void JoinedPath(CallSite call)
+        {
+            var parts = new List<string>();
+            for (var t = call.Open + 1; t < call.Close; t++)
+            {
+                if (model.Tokens[t] is { Kind: TokenKind.String, Value: { } value })
+                {
+                    parts.Add(value.Trim('/', '\\'));
+                }
+            }
+
+            if (parts.Count >= 2)
+            {
+                model.Strings.Add((string.Join('/', parts), call.Line, call.Scope, true));
+            }
+        }
+
         /// <summary>The command a process call runs, as far as constants tell: its string arguments joined by spaces.</summary>
         private string CommandText(CallSite call)
         {
@@ -157,7 +185,7 @@ internal sealed partial class SourceAnalyzer
         {
             for (var t = call.Open + 1; t < call.Close; t++)
             {
-                if (model.Tokens[t].Is(model.Source, "__file__"))
+                if (model.Tokens[t].Kind == TokenKind.Name && model.IsOwnPath(model.Text(t)))
                 {
                     return true;
                 }
@@ -223,31 +251,10 @@ internal sealed partial class SourceAnalyzer
                 {
                     var facts = Facts(reference.Scope, reference.Line, Snippet(reference.Token, reference.End));
                     facts.EnvironmentDump = true;
+                    facts.Secret ??= (reference.Line, "the whole environment: " + Snippet(reference.Token, reference.End));
                     _file.EnvironmentDump = true;
                 }
             }
-        }
-
-        private int ArgumentEnd(int start, int close)
-        {
-            var depth = 0;
-            for (var t = start; t < close; t++)
-            {
-                var token = model.Tokens[t];
-                if (token.Kind != TokenKind.Op || token.Length != 1)
-                {
-                    continue;
-                }
-
-                switch (model.Source[token.Start])
-                {
-                    case '(' or '[' or '{': depth++; break;
-                    case ')' or ']' or '}': depth--; break;
-                    case ',' when depth == 0: return t;
-                }
-            }
-
-            return close;
         }
     }
 }

@@ -20,6 +20,11 @@ internal sealed partial class SourceAnalyzer
 
                 var facts = Facts(scope, line, Clip(evidence));
                 facts.Signals |= signals;
+                if ((signals & Secrets) != 0)
+                {
+                    facts.Secret ??= (line, Clip(evidence));
+                }
+
                 _file.Signals |= signals;
                 var placement = Place(scope);
                 foreach (var signal in Enum.GetValues<Signal>())
@@ -31,9 +36,13 @@ internal sealed partial class SourceAnalyzer
                     }
                 }
 
-                if ((signals & (Signal.Webhook | Signal.PasteSite | Signal.CaptureHost)) != 0)
+                if ((signals & (Signal.Webhook | Signal.CaptureHost)) != 0)
                 {
                     Add("exfiltration-endpoint", placement, line, Clip(evidence));
+                }
+                else if ((signals & Signal.PasteSite) != 0)
+                {
+                    Add("paste-site", placement, line, Clip(evidence));
                 }
                 else if ((signals & Signal.RawIpUrl) != 0)
                 {
@@ -72,7 +81,9 @@ internal sealed partial class SourceAnalyzer
             if (secrets && (file.Signals & Endpoints) != 0)
             {
                 var (placement, line, evidence) = Site(Endpoints, file);
-                Add("secret-exfiltration", Min(placement, Site(Secrets, file).Placement), line, evidence);
+                var secret = Site(Secrets, file);
+                var what = (file.Signals & Secrets) != 0 ? secret.Evidence : "the whole environment";
+                Add("secret-exfiltration", Min(placement, secret.Placement), line, $"{what} and a drop point in one file: {evidence}");
             }
 
             foreach (var facts in _functions.Values)
@@ -83,7 +94,9 @@ internal sealed partial class SourceAnalyzer
                     // Collecting the whole environment, encoding it and sending it is the ctx/phpass pattern: a
                     // library has no reason to ship every variable somewhere, whoever calls it.
                     var encoded = facts.EnvironmentDump && (facts.Capabilities & Capability.Encode) != 0;
-                    Add("secret-exfiltration", facts.Placement, facts.Line, facts.Evidence,
+                    var (line, read) = facts.Secret ?? (facts.Line, facts.Evidence);
+                    var sent = facts.Send?.Evidence ?? "a network call";
+                    Add("secret-exfiltration", facts.Placement, line, $"reads {read}; sends with {sent}",
                         encoded && facts.Placement != Placement.Test ? 90 : null);
                 }
 

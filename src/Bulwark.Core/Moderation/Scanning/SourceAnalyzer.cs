@@ -63,6 +63,8 @@ internal sealed partial class SourceAnalyzer(ScanOptions options)
         public Placement Placement = Placement.Test;
         public int Line;
         public string Evidence = "";
+        public (int Line, string Evidence)? Secret;
+        public (int Line, string Evidence)? Send;
     }
 
     private sealed partial class FileRun(SourceAnalyzer analyzer, CodeModel model, FileKind kind, int depth, (Placement Placement, int Line)? forced, List<RawFinding> findings)
@@ -77,7 +79,7 @@ internal sealed partial class SourceAnalyzer(ScanOptions options)
             FileKind.Startup => Placement.Startup,
             FileKind.Test => Placement.Test,
             FileKind.Script => Placement.Deferred,
-            _ => scope.RunsOnLoad ? Placement.Load : Placement.Deferred,
+            _ => model.RunsOnLoad(scope) ? Placement.Load : Placement.Deferred,
         };
 
         private void Add(string rule, Placement placement, int line, string evidence, int? score = null)

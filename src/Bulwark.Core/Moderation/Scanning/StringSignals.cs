@@ -12,7 +12,7 @@ internal enum Signal
     /// <summary>A Discord webhook with its id and token, or a Telegram bot URL with its token: a ready-made drop box.</summary>
     Webhook = 1 << 0,
 
-    /// <summary>A paste or file-drop site (pastebin, transfer.sh, anonfiles...).</summary>
+    /// <summary>A paste or file-drop site (pastebin, transfer.sh, gofile...): where stolen data and second stages are parked.</summary>
     PasteSite = 1 << 1,
 
     /// <summary>A tunnel or request-capture host (ngrok, serveo, requestbin, pipedream, interactsh, burp collaborator...).</summary>
@@ -136,20 +136,26 @@ internal static partial class StringSignals
             Hit(Signal.Wallet, Excerpt(text));
         }
 
-        if (ContainsAny(lower, ".ssh/id_", ".ssh\\id_", "~/.ssh", "/.ssh/", "authorized_keys") || lower is ".ssh" or "id_rsa" or "id_ed25519")
+        // Secret files count only when the string is a path (no prose around it): a log message that mentions
+        // ".pypirc" or documentation about "~/.aws/models" reads nothing. Only private keys count under ~/.ssh;
+        // known_hosts and config are what every SSH client reads.
+        if (!lower.Contains(' ') || lower.Length <= 3)
         {
-            Hit(Signal.SshKeys, Excerpt(text));
-        }
+            if (ContainsAny(lower, ".ssh/id_", ".ssh\\id_") || lower is ".ssh" or "~/.ssh" or "~/.ssh/" or "id_rsa" or "id_dsa" or "id_ecdsa" or "id_ed25519")
+            {
+                Hit(Signal.SshKeys, Excerpt(text));
+            }
 
-        if (ContainsAny(lower, ".aws/credentials", ".aws\\credentials", "~/.aws", ".kube/config", ".docker/config.json", ".pypirc", ".npmrc",
-                ".git-credentials", ".config/gcloud", "/.netrc", "~/.netrc", ".azure/") || lower is ".aws" or ".netrc")
-        {
-            Hit(Signal.CloudCredentials, Excerpt(text));
-        }
+            if (ContainsAny(lower, ".aws/credentials", ".aws\\credentials", ".docker/config.json", ".git-credentials", ".config/gcloud/credentials",
+                    "/.netrc", "~/.netrc", ".azure/accesstokens.json") || lower is "~/.aws" or ".git-credentials" or ".netrc" or ".pypirc" or ".npmrc" or "~/.pypirc" or "~/.npmrc")
+            {
+                Hit(Signal.CloudCredentials, Excerpt(text));
+            }
 
-        if (ContainsAny(lower, "/etc/passwd", "/etc/shadow", ".bash_history", ".zsh_history", "/etc/hosts", ".gitconfig"))
-        {
-            Hit(Signal.SystemFiles, Excerpt(text));
+            if (ContainsAny(lower, "/etc/passwd", "/etc/shadow", ".bash_history", ".zsh_history", "/etc/hosts", ".gitconfig"))
+            {
+                Hit(Signal.SystemFiles, Excerpt(text));
+            }
         }
 
         if (SecretEnvName().IsMatch(text))

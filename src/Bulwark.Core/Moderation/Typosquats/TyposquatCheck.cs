@@ -48,7 +48,8 @@ public sealed class TyposquatCheck
             return NameVerdict.Ok;
         }
 
-        var hits = new Hits(this, normalized);
+        // The candidate as typed (look-alike letters kept): a folded copy of a protected name is not that name.
+        var hits = new Hits(this, nonAscii ? NameForms.Normalize(candidateName.Trim()) : normalized);
         if (nonAscii)
         {
             // Whatever else matches, a look-alike of a protected name written with foreign letters is a copy.
