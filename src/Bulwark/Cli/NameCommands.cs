@@ -25,8 +25,13 @@ internal static class NameCommands
                 "Default: the file configured as Bulwark:Names:ProtectedListFile.",
         };
         var top = new Option<int?>("--top") { Description = "Protect only the first N names of the file." };
+        var others = new Option<bool>("--against-others")
+        {
+            Description = "Judge each name as if it were new, against every other protected name (a name that is itself protected is not ok by that alone).",
+        };
         command.Options.Add(file);
         command.Options.Add(top);
+        command.Options.Add(others);
         command.SetAction(async (parse, ct) =>
         {
             var options = new TyposquatOptions();
@@ -51,6 +56,7 @@ internal static class NameCommands
                 return 2;
             }
 
+            var againstOthers = parse.GetValue(others);
             while (await stdin.ReadLineAsync(ct) is { } line)
             {
                 var name = line.Trim();
@@ -59,7 +65,7 @@ internal static class NameCommands
                     continue;
                 }
 
-                var verdict = check.Check(name);
+                var verdict = againstOthers ? check.CheckAgainstOthers(name) : check.Check(name);
                 await stdout.WriteLineAsync(JsonSerializer.Serialize(new CheckLine(name, verdict.VerdictText, verdict.SimilarTo, verdict.Rule), CliJson.Options));
             }
 

@@ -48,6 +48,16 @@ internal sealed partial class CodeModel
                 continue;
             }
 
+            // A call, or a function handed to a call (Thread(target=f), atexit.register(f)); a plain mention such
+            // as "getproxies = getproxies_environment" runs nothing.
+            var called = t + 1 < Tokens.Count && Tokens[t + 1].Is(Source, "(");
+            var handed = t > 0 && (Tokens[t - 1].Is(Source, "(") || Tokens[t - 1].Is(Source, ",")
+                || (t > 2 && Tokens[t - 1].Is(Source, "=") && Tokens[t - 2].Kind == TokenKind.Name && (Tokens[t - 3].Is(Source, "(") || Tokens[t - 3].Is(Source, ","))));
+            if (!called && !handed)
+            {
+                continue;
+            }
+
             var scope = ScopeAt(t);
             var from = scope.RunsOnLoad || scope.Kind == ScopeKind.Function ? FunctionOf(scope) : -1;
             if (from < 0)

@@ -174,6 +174,14 @@ public sealed class DistributionScanner(ScanOptions? options = null)
                 return;
             }
 
+            // A file with a python shebang is a script someone runs on purpose (tools/, examples...), except a
+            // package initialiser or setup.py, which run whatever the first line says.
+            if (kind == FileKind.Module && text.StartsWith("#!", StringComparison.Ordinal) && !path.EndsWith("__init__.py", StringComparison.Ordinal)
+                && text.AsSpan(0, Math.Max(0, text.IndexOf('\n'))).Contains("python", StringComparison.Ordinal))
+            {
+                kind = FileKind.Script;
+            }
+
             if (truncated)
             {
                 _findings.Add(new ScanFinding("file-truncated", path, 0, $"only the first {options.MaxFileBytes:N0} bytes were scanned",

@@ -34,7 +34,7 @@ internal sealed partial class SourceAnalyzer
 
                 if (call.Callee is "socket.socket" or "socket.create_connection")
                 {
-                    Facts(call.Scope, call.Line, "").SocketCall = true;
+                    Facts(call.Scope, call.Line, Snippet(call.Token, call.Close)).SocketCall = true;
                 }
 
                 if (capability == Capability.None)
@@ -69,6 +69,30 @@ internal sealed partial class SourceAnalyzer
             }
 
             EnvironmentReferences();
+            InstallHooks();
+        }
+
+        /// <summary>
+        /// setup.py subclassing the install, develop or egg_info command and giving it side effects: code that runs
+        /// on every install, which build steps (build_ext compiling C) have reason to do and install steps do not.
+        /// </summary>
+        private void InstallHooks()
+        {
+            if (kind != FileKind.Setup)
+            {
+                return;
+            }
+
+            foreach (var cls in model.Classes)
+            {
+                var hooked = cls.Bases.FirstOrDefault(b => b.Split('.')[^1] is "install" or "develop" or "egg_info" or "bdist_egg" or "easy_install" or "install_lib" or "install_scripts");
+                var effect = hooked is null ? null : model.Calls.FirstOrDefault(c => c.Scope.Class == cls.Name
+                    && (c.Capability & (Capability.Process | Capability.Network | Capability.Exec | Capability.FileWrite)) != 0);
+                if (effect is not null)
+                {
+                    Add("install-hook", Placement.Install, effect.Line, $"class {cls.Name}({hooked}) runs {Snippet(effect.Token, effect.Close)}");
+                }
+            }
         }
 
         private void ExecRule(CallSite call, Placement placement)
@@ -121,9 +145,22 @@ internal sealed partial class SourceAnalyzer
                 Facts(call.Scope, call.Line, evidence).ShellString = true;
             }
 
-            if ((model.FlowInto(call.Open + 1, call.Close, call.Scope) & Capability.Network) != 0)
+            var flow = model.FlowInto(call.Open + 1, call.Close, call.Scope);
+            if ((flow & Capability.Network) != 0)
             {
                 Add("download-execute", placement, call.Line, evidence);
+            }
+            else if ((flow & Capability.Decode) != 0)
+            {
+                // A command that only exists once decoded is hidden on purpose.
+                Add("exec-encoded-payload", placement, call.Line, evidence);
+            }
+
+            // python -c "..." and friends: the command's own code runs where this call runs.
+            if (depth < analyzer.MaxPayloadDepth && command.Contains(" -c ", StringComparison.Ordinal) && LooksLikeCode(command))
+            {
+                var code = command[(command.IndexOf(" -c ", StringComparison.Ordinal) + 4)..];
+                analyzer.Run(code, kind, depth + 1, (placement, forced?.Line ?? call.Line), findings);
             }
 
             Add("install-process", placement, call.Line, evidence);
@@ -238,6 +275,25 @@ internal sealed partial class SourceAnalyzer
             }
         }
 
+        /// <summary><c>'X' in os.environ</c> asks about one variable; only <c>for k in os.environ</c> walks them all.</summary>
+        private bool IsMembershipTest(Reference reference)
+        {
+            if (reference.Token == 0 || !model.Tokens[reference.Token - 1].Is(model.Source, "in"))
+            {
+                return false;
+            }
+
+            for (var t = reference.Token - 2; t >= 0 && model.Tokens[t].Kind != TokenKind.EndOfStatement; t--)
+            {
+                if (model.Tokens[t].Is(model.Source, "for"))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         /// <summary><c>os.environ</c> taken whole (iterated, copied, converted, sent) rather than read one variable at a time.</summary>
         private void EnvironmentReferences()
         {
@@ -245,7 +301,7 @@ internal sealed partial class SourceAnalyzer
             {
                 var whole = reference.Name is "os.environ.items" or "os.environ.values" or "os.environ.copy" or "os.environ.keys"
                     || (reference.Name == "os.environ" && (reference.End >= model.Tokens.Count
-                        || !(model.Tokens[reference.End].Is(model.Source, "[") || model.Tokens[reference.End].Is(model.Source, "."))));
+                        || !(model.Tokens[reference.End].Is(model.Source, "[") || model.Tokens[reference.End].Is(model.Source, "."))) && !IsMembershipTest(reference));
                 // env=os.environ hands the environment to a child process unchanged: that is not collecting it.
                 if (whole && !(reference.Token > 1 && model.Tokens[reference.Token - 1].Is(model.Source, "=") && model.Tokens[reference.Token - 2].Is(model.Source, "env")))
                 {

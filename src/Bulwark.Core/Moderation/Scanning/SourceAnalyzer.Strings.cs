@@ -4,7 +4,7 @@ internal sealed partial class SourceAnalyzer
 {
     private sealed partial class FileRun
     {
-        private const Signal Endpoints = Signal.Webhook | Signal.PasteSite | Signal.CaptureHost | Signal.RawIpUrl;
+        private const Signal Endpoints = Signal.Webhook | Signal.PasteSite | Signal.CaptureHost | Signal.RawIpUrl | Signal.MessengerApi;
         private const Signal StealerTargets = Signal.BrowserData | Signal.DiscordToken | Signal.Wallet;
         private const Signal Secrets = Signal.SshKeys | Signal.CloudCredentials | Signal.SystemFiles | Signal.SecretEnvName;
 
@@ -84,6 +84,16 @@ internal sealed partial class SourceAnalyzer
                 var secret = Site(Secrets, file);
                 var what = (file.Signals & Secrets) != 0 ? secret.Evidence : "the whole environment";
                 Add("secret-exfiltration", Min(placement, secret.Placement), line, $"{what} and a drop point in one file: {evidence}");
+            }
+
+            // The whole environment taken and something sent, in code that runs by itself (install, start-up,
+            // import): collection and sending may sit in two helper functions.
+            if (file.EnvironmentDump && (file.Capabilities & Capability.Network) != 0 && file.Placement is Placement.Install or Placement.Startup or Placement.Load
+                && _functions.Values.Any(f => f.EnvironmentDump && f.Placement != Placement.Deferred && f.Placement != Placement.Test))
+            {
+                var dump = _functions.Values.First(f => f.EnvironmentDump && f.Placement != Placement.Deferred && f.Placement != Placement.Test);
+                var (line, read) = dump.Secret ?? (dump.Line, dump.Evidence);
+                Add("secret-exfiltration", dump.Placement, line, $"reads {read}; the file also sends data over the network");
             }
 
             foreach (var facts in _functions.Values)

@@ -99,6 +99,10 @@ internal sealed partial class SourceAnalyzer(ScanOptions options)
             {
                 _functions[key] = facts = new FunctionFacts { Line = line, Evidence = evidence };
             }
+            else if (facts.Evidence.Length == 0)
+            {
+                (facts.Line, facts.Evidence) = (line, evidence);
+            }
 
             var placement = Place(scope);
             if (placement < facts.Placement)

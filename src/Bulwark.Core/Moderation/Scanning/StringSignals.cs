@@ -54,6 +54,9 @@ internal enum Signal
     /// <summary>A regular expression or literal for cryptocurrency addresses (what clipboard hijackers look for).</summary>
     CryptoAddress = 1 << 14,
 
+    /// <summary>A messaging API that bots post to (Discord webhooks, Telegram bots) without a hard-coded token.</summary>
+    MessengerApi = 1 << 17,
+
     /// <summary>PyArmor's runtime markers.</summary>
     PyArmor = 1 << 15,
 
@@ -101,6 +104,11 @@ internal static partial class StringSignals
             if (DiscordWebhook().IsMatch(url.Value) || TelegramBot().IsMatch(url.Value))
             {
                 Hit(Signal.Webhook, url.Value);
+            }
+            else if (host is "api.telegram.org" || ((host.EndsWith("discord.com", StringComparison.Ordinal) || host.EndsWith("discordapp.com", StringComparison.Ordinal))
+                && rest.Contains("/webhooks", StringComparison.OrdinalIgnoreCase)))
+            {
+                Hit(Signal.MessengerApi, url.Value);
             }
             else if (EndsWithAny(host, PasteHosts))
             {
@@ -272,7 +280,7 @@ internal static partial class StringSignals
     [GeneratedRegex(@"^(?:AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN|GITHUB_TOKEN|GH_TOKEN|GITLAB_TOKEN|NPM_TOKEN|PYPI_TOKEN|TWINE_PASSWORD|DISCORD_TOKEN|SLACK_TOKEN|OPENAI_API_KEY|AZURE_CLIENT_SECRET|GOOGLE_APPLICATION_CREDENTIALS|DOCKER_PASSWORD|HEROKU_API_KEY|[A-Z0-9_]*(?:SECRET_KEY|PRIVATE_KEY|API_KEY|ACCESS_TOKEN|AUTH_TOKEN))$", RegexOptions.CultureInvariant)]
     private static partial Regex SecretEnvName();
 
-    [GeneratedRegex(@"(?:curl|wget)\s[^|;&]*(?:\|\s*(?:ba|z)?sh\b|&&\s*(?:chmod|\./|sh |bash |python)|-o\s*/tmp/|-O\s*/tmp/)|powershell[^\n]{0,80}(?:-e(?:nc(?:odedcommand)?)?\s|iex|invoke-expression|downloadstring|downloadfile|invoke-webrequest|iwr\s)|certutil[^\n]{0,40}-urlcache|bitsadmin[^\n]{0,40}/transfer|mshta\s+https?:|start-process[^\n]{0,80}https?:", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?:curl|wget)(?:\.exe)?\s[^|;&\n]*(?:\|\s*(?:ba|z)?sh\b|\|\s*python|&&\s*(?:chmod|\./|sh |bash |python|start)|-o\s*/tmp/|-O\s*/tmp/|https?://\S+\.(?:exe|sh|ps1|bat|vbs|scr|msi|bin|elf|py)\b)|(?:curl|wget)(?:\.exe)?\s[^\n]*https?://[^\n]*(?:&&|;|&|\|)\s*(?:start|chmod|\./|/tmp/|%temp%|%appdata%|bash|sh|python)|powershell[^\n]{0,80}(?:-e(?:nc(?:odedcommand)?)?\s|iex|invoke-expression|downloadstring|downloadfile|invoke-webrequest|iwr\s)|certutil[^\n]{0,40}-urlcache|bitsadmin[^\n]{0,40}/transfer|mshta\s+https?:|start-process[^\n]{0,80}https?:", RegexOptions.CultureInvariant)]
     private static partial Regex ShellDownloader();
 
     [GeneratedRegex(@"/dev/tcp/|\bnc(?:at)?\s+(?:-\w+\s+)*-e\s|bash\s+-i\s*>&|sh\s+-i\s*>&|socat\s[^\n]*exec:|mkfifo\s[^\n]*\bnc\b|0<&\d+;?\s*exec", RegexOptions.CultureInvariant)]

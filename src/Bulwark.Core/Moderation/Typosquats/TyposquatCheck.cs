@@ -38,12 +38,20 @@ public sealed class TyposquatCheck
     /// protected name (or is one), else the strictest action among the rules that match, naming the
     /// highest-ranked protected name of that rule.
     /// </summary>
-    public NameVerdict Check(string candidateName)
+    public NameVerdict Check(string candidateName) => Check(candidateName, againstOthers: false);
+
+    /// <summary>
+    /// The verdict <paramref name="name"/> would get if it were new, judged against every other protected name:
+    /// how <c>names sweep</c> reviews existing projects, and how false positives are measured on real names.
+    /// </summary>
+    public NameVerdict CheckAgainstOthers(string name) => Check(name, againstOthers: true);
+
+    private NameVerdict Check(string candidateName, bool againstOthers)
     {
         ArgumentNullException.ThrowIfNull(candidateName);
         var (ascii, scripts, nonAscii) = Confusables.Fold(candidateName.Trim());
         var normalized = NameForms.Normalize(ascii);
-        if (normalized.Length == 0 || (!nonAscii && _names.TryGetNormalized(normalized, out _)))
+        if (normalized.Length == 0 || (!nonAscii && !againstOthers && _names.TryGetNormalized(normalized, out _)))
         {
             return NameVerdict.Ok;
         }
