@@ -51,6 +51,8 @@ public static class CommandLine
         root.Subcommands.Add(UserCommands.Build(stdout, stderr, stdin));
         root.Subcommands.Add(TokenCommands.Build(stdout, stderr));
         root.Subcommands.Add(ProjectCommands.Build(stdout, stderr));
+        root.Subcommands.Add(NameCommands.Build(stdout, stderr, stdin));
+        root.Subcommands.Add(ScanCommand.Build(stdout, stderr));
         return root;
     }
 
@@ -107,6 +109,14 @@ public static class CommandLine
         await DataServices.InitializeDatabaseAsync(host.Services);
         await using var scope = host.Services.CreateAsyncScope();
         return await body(scope.ServiceProvider);
+    }
+
+    /// <summary>The configuration the server would read (appsettings, environment, overrides), for verbs that need no database.</summary>
+    internal static IConfiguration Configuration()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = false, Args = [] });
+        if (Overrides.Value is { } settings) builder.Configuration.AddInMemoryCollection(settings);
+        return builder.Configuration;
     }
 
     /// <summary>Parses <c>30d</c>, <c>12h</c>, <c>90m</c>, <c>2w</c>, or a .NET TimeSpan such as <c>1.12:00:00</c>.</summary>

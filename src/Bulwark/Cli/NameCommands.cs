@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Text.Json;
+using Bulwark.Core.Moderation.Typosquats;
+
+namespace Bulwark.Cli;
+
+/// <summary><c>names check</c>: the typosquat check over names read from standard input.</summary>
+internal static class NameCommands
+{
+    public static Command Build(TextWriter stdout, TextWriter stderr, TextReader stdin)
+    {
+        var names = new Command("names", "Project-name checks against the protected names (typosquats).");
+        names.Subcommands.Add(Check(stdout, stderr, stdin));
+        return names;
+    }
+
+    private static Command Check(TextWriter stdout, TextWriter stderr, TextReader stdin)
+    {
+        var command = new Command("check",
+            "Read candidate names on standard input, one per line, and print one JSON object per line: " +
+            "{\"name\", \"verdict\": ok|hold|block, \"similar_to\", \"rule\"}.");
+        var file = new Option<FileInfo?>("--protected")
+        {
+            Description = "Protected names: one per line, or the JSON shape of the top-PyPI-packages data set. " +
+                "Default: the file configured as Bulwark:Names:ProtectedListFile.",
+        };
+        var top = new Option<int?>("--top") { Description = "Protect only the first N names of the file." };
+        var others = new Option<bool>("--against-others")
+        {
+            Description = "Judge each name as if it were new, against every other protected name (a name that is itself protected is not ok by that alone).",
+        };
+        command.Options.Add(file);
+        command.Options.Add(top);
+        command.Options.Add(others);
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new TyposquatOptions();
+            CommandLine.Configuration().GetSection(TyposquatOptions.Section).Bind(options);
+            var path = parse.GetValue(file)?.FullName ?? options.ProtectedListFile;
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                await stderr.WriteLineAsync(
+                    "error: no protected names: pass --protected FILE or configure Bulwark:Names:ProtectedListFile. " +
+                    "(The server's own protected set, from its database, is not available to this command yet.)");
+                return 2;
+            }
+
+            TyposquatCheck check;
+            try
+            {
+                check = new TyposquatCheck(new ProtectedNames(ProtectedNameList.Read(path, parse.GetValue(top) ?? options.ProtectedListLimit)), options);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
+            {
+                await stderr.WriteLineAsync($"error: cannot read the protected names: {ex.Message}");
+                return 2;
+            }
+
+            var againstOthers = parse.GetValue(others);
+            while (await stdin.ReadLineAsync(ct) is { } line)
+            {
+                var name = line.Trim();
+                if (name.Length == 0)
+                {
+                    continue;
+                }
+
+                var verdict = againstOthers ? check.CheckAgainstOthers(name) : check.Check(name);
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(new CheckLine(name, verdict.VerdictText, verdict.SimilarTo, verdict.Rule), CliJson.Options));
+            }
+
+            await stdout.FlushAsync(ct);
+            return 0;
+        });
+        return command;
+    }
+
+    private sealed record CheckLine(string Name, string Verdict, string? SimilarTo, string? Rule);
+}
+
+/// <summary>JSON for the command-line verbs' line-per-object output: snake_case names, nulls written out.</summary>
+internal static class CliJson
+{
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+}

@@ -1,0 +1,1 @@
+from .exotel import Exotel

@@ -1,0 +1,2 @@
+def pyarmor_runtime(path=None):
+    pass

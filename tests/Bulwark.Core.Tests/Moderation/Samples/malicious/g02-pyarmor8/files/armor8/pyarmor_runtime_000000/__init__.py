@@ -1,0 +1,1 @@
+from .pyarmor_runtime import __pyarmor__

