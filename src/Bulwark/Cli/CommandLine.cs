@@ -114,7 +114,8 @@ public static class CommandLine
     /// <summary>The configuration the server would read (appsettings, environment, overrides), for verbs that need no database.</summary>
     internal static IConfiguration Configuration()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = false, Args = [] });
+        var builder = Host.CreateApplicationBuilder(AppLayout.CliSettings());
+        AppLayout.AddWorkingDirectorySettings(builder.Configuration, builder.Environment);
         if (Overrides.Value is { } settings) builder.Configuration.AddInMemoryCollection(settings);
         return builder.Configuration;
     }
