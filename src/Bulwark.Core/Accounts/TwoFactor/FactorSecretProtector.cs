@@ -28,12 +28,15 @@ public sealed class FactorSecretProtector
     private const string What = "factor secret key";
 
     private readonly SealedBox _box;
+    private readonly byte[] _key;
 
     public FactorSecretProtector(ReadOnlySpan<byte> key)
     {
         if (key.Length != KeySize) throw new ArgumentException($"The factor secret key must be {KeySize} bytes.", nameof(key));
         // The label is part of every stored seed's key id: it never changes.
         _box = new SealedBox(key, "bulwark factor key id"u8);
+        // Kept only as the input of DeriveKey; the derived keys never equal it.
+        _key = key.ToArray();
     }
 
     /// <summary>Encrypts <paramref name="plaintext"/> for one user and purpose.</summary>
