@@ -55,7 +55,7 @@ public sealed class DistributionChecks(MetadataValidationOptions validation, boo
         var metadata = result.Metadata!;
         if (MetadataValidator.Validate(metadata, validation) is { } invalid)
         {
-            return new(UploadFailure.BadRequest($"Invalid metadata in {result.MetadataPath}: {invalid.Message}"), null, null);
+            return new(UploadFailure.BadRequest($"Invalid metadata in {PythonText.Shorten(result.MetadataPath!)}: {invalid.Message}"), null, null);
         }
         var mismatch = MetadataValidator.CompareWithForm(metadata, CoreMetadata.FromForm(plan.Fields.AsDictionary())).FirstOrDefault();
         if (mismatch is not null) return new(UploadFailure.BadRequest(mismatch.Message), null, null);
