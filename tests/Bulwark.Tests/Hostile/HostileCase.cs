@@ -14,11 +14,19 @@ public sealed record HostileCase(string Family, string Name, Func<HostileContext
 
 /// <summary>
 /// What an answer must look like. <see cref="Refused"/> is the common one: a 4xx whose reason phrase or
-/// body contains <c>mentions</c> (case-insensitive), so the client is told what was wrong.
+/// body contains <c>mentions</c> (case-insensitive), so the client is told what was wrong. <see cref="Accepted"/>
+/// is for hostile input that Warehouse accepts too (a pathological README): the upload succeeds, and then the
+/// project's page must answer 200 and show the text, rendered once at upload and never again per view.
 /// </summary>
 public sealed record HostileExpectation(IReadOnlyCollection<int> AllowedStatuses, string? Mentions)
 {
     private static readonly int[] AnyClientError = Enumerable.Range(400, 100).ToArray();
+
+    /// <summary>Set for an accepted upload: the page to check afterwards.</summary>
+    public AcceptedPage? Page { get; init; }
+
+    /// <summary>An upload that must succeed, after which <c>/project/PROJECT/</c> answers 200 and contains <paramref name="shows"/>.</summary>
+    public static HostileExpectation Accepted(string project, string shows) => new([200], null) { Page = new(project, shows) };
 
     /// <summary>Any 4xx whose reason phrase or body mentions <paramref name="mentions"/>.</summary>
     public static HostileExpectation Refused(string? mentions) => new(AnyClientError, mentions);
@@ -26,6 +34,9 @@ public sealed record HostileExpectation(IReadOnlyCollection<int> AllowedStatuses
     /// <summary>Exactly one of <paramref name="statuses"/> (for reads: 404, 416, 301...), optionally mentioning a text.</summary>
     public static HostileExpectation Status(string? mentions, params int[] statuses) => new(statuses, mentions);
 }
+
+/// <summary>The project an accepted hostile upload created, and a text its page must show.</summary>
+public sealed record AcceptedPage(string Project, string Shows);
 
 /// <summary>
 /// What the cases may use: an existing project with one release, tokens scoped in different ways, and the

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Bulwark.Core.Readmes;
 using Bulwark.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bulwark.Tests.Hostile;
 
@@ -10,11 +12,13 @@ namespace Bulwark.Tests.Hostile;
 /// Runs every case of the hostile corpus against a live server: the answer is the one the case expects
 /// (a 4xx that names the problem, never a 5xx), the server still serves afterwards, and nothing is left in
 /// storage or the database — no temp file, no blob, no project, release, file, filename or journal row
-/// that was not there before the case.
+/// that was not there before the case. A case expected to be accepted (<see cref="HostileExpectation.Accepted"/>)
+/// instead leaves exactly one new release and no temp file, and its project page answers 200, shows the
+/// text and renders nothing when viewed again; what it stored becomes the baseline of the following cases.
 /// </summary>
 public abstract class HostileCorpusTests<TServer>(TServer server) where TServer : BulwarkServer
 {
-    private static readonly ConcurrentDictionary<BulwarkServer, Lazy<Task<(HostileContext Context, StoredState Baseline)>>> Prepared = new();
+    private static readonly ConcurrentDictionary<BulwarkServer, Lazy<Task<Corpus>>> Prepared = new();
 
     public static IEnumerable<object[]> CaseIds() => HostileCorpus.Ids();
 
@@ -29,7 +33,8 @@ public abstract class HostileCorpusTests<TServer>(TServer server) where TServer 
     public async Task Hostile_input_is_refused_cleanly(string id)
     {
         var hostile = HostileCorpus.Cases[id];
-        var (context, baseline) = await Prepared.GetOrAdd(server, s => new Lazy<Task<(HostileContext, StoredState)>>(() => PrepareAsync(s))).Value;
+        var corpus = await Prepared.GetOrAdd(server, s => new Lazy<Task<Corpus>>(() => PrepareAsync(s))).Value;
+        var (context, baseline) = (corpus.Context, corpus.Baseline);
 
         var client = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         using var request = hostile.Build(context);
@@ -50,7 +55,29 @@ public abstract class HostileCorpusTests<TServer>(TServer server) where TServer 
         Assert.True(live.StatusCode == HttpStatusCode.OK, $"{id}: the index stopped serving after the case ({(int)live.StatusCode})");
 
         var after = await StoredState.ReadAsync(server);
+        if (hostile.Expect.Page is { } page)
+        {
+            await CheckAcceptedAsync(id, page, client);
+            Assert.True(after.TempFiles == baseline.TempFiles && after.Releases == baseline.Releases + 1,
+                $"{id}: an accepted upload must add one release and no temp file: before {baseline}, after {after}");
+            corpus.Baseline = after;
+            return;
+        }
         Assert.True(baseline == after, $"{id}: storage changed: before {baseline}, after {after}");
+    }
+
+    /// <summary>The accepted upload's page answers 200 and shows the text; a second view renders nothing.</summary>
+    private async Task CheckAcceptedAsync(string id, AcceptedPage page, HttpClient client)
+    {
+        var renderer = server.Services.GetRequiredService<ReadmeRenderer>();
+        using var first = await client.GetAsync($"/project/{page.Project}/");
+        Assert.True(first.StatusCode == HttpStatusCode.OK, $"{id}: the project page answered {(int)first.StatusCode}");
+        Assert.True((await first.Content.ReadAsStringAsync()).Contains(page.Shows, StringComparison.Ordinal), $"{id}: the project page does not show '{page.Shows}'");
+
+        var renders = renderer.MarkdownRenders;
+        using var second = await client.GetAsync($"/project/{page.Project}/");
+        Assert.True(second.StatusCode == HttpStatusCode.OK, $"{id}: the second view answered {(int)second.StatusCode}");
+        Assert.True(renders == renderer.MarkdownRenders, $"{id}: the second view of the project page rendered the description again");
     }
 
     private static async Task<string> ReadSomeAsync(HttpResponseMessage response)
@@ -63,7 +90,16 @@ public abstract class HostileCorpusTests<TServer>(TServer server) where TServer 
         return System.Text.Encoding.UTF8.GetString(buffer, 0, total);
     }
 
-    private static async Task<(HostileContext, StoredState)> PrepareAsync(BulwarkServer server)
+    /// <summary>The corpus on one server: what the cases use, and the stored state refused cases must leave as it is.</summary>
+    private sealed class Corpus(HostileContext context, StoredState baseline)
+    {
+        public HostileContext Context { get; } = context;
+
+        /// <summary>Moved on only by accepted cases (theory rows of one class run one after the other).</summary>
+        public StoredState Baseline { get; set; } = baseline;
+    }
+
+    private static async Task<Corpus> PrepareAsync(BulwarkServer server)
     {
         var existing = "hostile-existing";
         var owner = "hostile-owner";
@@ -84,7 +120,7 @@ public abstract class HostileCorpusTests<TServer>(TServer server) where TServer 
             ProjectToken = projectToken,
             OtherProjectToken = otherToken,
         };
-        return (context, await StoredState.ReadAsync(server));
+        return new Corpus(context, await StoredState.ReadAsync(server));
     }
 
     private static async Task UploadOrThrowAsync(BulwarkServer server, UploadForm form, string token)
