@@ -19,8 +19,9 @@ public static class WebUi
     [
         "/Account/Login", "/Account/Register", "/Account/VerifyEmail", "/Account/ForgotPassword",
         "/Account/ResetPassword", "/Account/ConfirmEmail", "/Account/Logout",
-        // The second sign-in step runs on a session that is not signed in yet; "this was not me" works signed out.
-        "/Account/TwoFactor", "/Account/NotMe",
+        // The second sign-in step runs on a session that is not signed in yet; "this was not me" works signed out,
+        // and so does the e-mailed link that finishes a sign-in held back by the account's failure limit.
+        "/Account/TwoFactor", "/Account/NotMe", "/Account/ContinueSignIn",
     ];
 
     public static bool IsApiPath(PathString path) =>

@@ -102,6 +102,9 @@ public sealed class AuthThrottleTests : IDisposable
         // The proof gets harder as the attack goes on: one more bit for each doubling past the limit.
         for (var i = 5; i < 20; i++) await throttle.RecordLoginFailureAsync($"u{i}", $"198.51.100.{i}");
         Assert.Equal(3, (await throttle.CheckLoginLimitsAsync("fresh", "203.0.113.1")).ExtraBits);
+        // ...up to a ceiling, so that slow phones can still sign in.
+        for (var i = 20; i < 200; i++) await throttle.RecordLoginFailureAsync($"u{i}", $"198.51.100.{i}");
+        Assert.Equal(AuthThrottle.MaxExtraBits, (await throttle.CheckLoginLimitsAsync("fresh", "203.0.113.1")).ExtraBits);
     }
 
     [Fact]

@@ -22,6 +22,12 @@ public sealed class AuthThrottle(BulwarkDbContext db, ThrottleOptions options, T
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The most the proof of work grows during an attack: 16 times the base work (with the default 18 bits,
+    /// 2^22 hashes, a few seconds for a browser). More would start to lock out people on slow phones.
+    /// </summary>
+    public const int MaxExtraBits = 4;
     private static long _lastPruneTicks;
 
     private sealed record Rule(AuthAttemptKind Kind, ThrottleScope Scope, TimeSpan Window, int Limit);
@@ -45,7 +51,7 @@ public sealed class AuthThrottle(BulwarkDbContext db, ThrottleOptions options, T
         var (byNetwork, _) = await CheckAsync(NetworkLoginRules(), key, network, ct);
         var (byAccount, accountLoad) = await CheckAsync(AccountLoginRules(), key, network, ct);
         var (byIndex, indexLoad) = await CheckAsync(IndexLoginRules(), key, network, ct);
-        return new LoginLimits(byNetwork, byAccount, byIndex, ExtraBits(accountLoad) + ExtraBits(indexLoad));
+        return new LoginLimits(byNetwork, byAccount, byIndex, Math.Min(MaxExtraBits, ExtraBits(accountLoad) + ExtraBits(indexLoad)));
     }
 
     /// <summary>Records a failed password sign-in (per typed name, network and index-wide).</summary>
