@@ -13,6 +13,10 @@ public partial class Program
         }
 
         var serveArgs = args.Length > 0 && args[0] == "serve" ? args[1..] : args;
+        if (CommandLine.StrayServerArgument(serveArgs) is { } stray)
+        {
+            return await CommandLine.RefuseServerArgumentAsync(stray);
+        }
         var app = BulwarkApp.Build(serveArgs);
         await app.RunAsync();
         return 0;

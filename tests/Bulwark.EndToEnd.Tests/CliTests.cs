@@ -105,6 +105,8 @@ public sealed class CliTests(EndToEndFixture e2e)
     [InlineData("report list", "'report' is not a Bulwark verb.")]
     [InlineData("usr add someone", "'usr' is not a Bulwark verb (did you mean 'user'?).")]
     [InlineData("token-create alice", "'token-create' is not a Bulwark verb")]
+    [InlineData("serve report", "'report' is not a server option")]
+    [InlineData("--urls http://127.0.0.1:1 user add someone", "'user' is not a server option")]
     public async Task An_unknown_verb_prints_an_error_and_the_verbs_instead_of_serving(string arguments, string message)
     {
         var result = await e2e.Cli.RunAsync(arguments.Split(' '));

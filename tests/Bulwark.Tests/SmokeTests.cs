@@ -15,6 +15,17 @@ public abstract class SmokeTests<TServer>(TServer server) where TServer : Bulwar
         var users = await server.WithDbAsync(db => Task.FromResult(db.Users.Count(u => u.Username == "smoke-user")));
         Assert.Equal(1, users);
     }
+
+    [Theory]
+    [InlineData("/css/site.css", "text/css")]
+    [InlineData("/js/webauthn.js", "text/javascript")]
+    public async Task Web_assets_are_served(string path, string mediaType)
+    {
+        var response = await server.CreateClient().GetAsync(path);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        Assert.NotEmpty(await response.Content.ReadAsByteArrayAsync());
+    }
 }
 
 public sealed class SmokeTestsSqlite(SqliteServer server) : SmokeTests<SqliteServer>(server), IClassFixture<SqliteServer>;

@@ -37,8 +37,9 @@ public static class CommandLine
         var root = Build(stdout ?? Console.Out, stderr ?? Console.Error, stdin ?? Console.In);
         if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
         {
-            await UnknownVerbAsync(root, args[0], stderr ?? Console.Error);
-            return 1;
+            var likely = root.Subcommands.Select(c => (c.Name, Distance: EditDistance(args[0], c.Name)))
+                .Where(c => c.Distance <= 2).OrderBy(c => c.Distance).Select(c => c.Name).FirstOrDefault();
+            return await RefuseAsync(root, $"'{args[0]}' is not a Bulwark verb{(likely is null ? "" : $" (did you mean '{likely}'?)")}.", stderr ?? Console.Error);
         }
         var parse = root.Parse(args);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout ?? Console.Out, Error = stderr ?? Console.Error });
@@ -56,16 +57,41 @@ public static class CommandLine
         return root;
     }
 
-    /// <summary>Names the unknown verb (and the verb it most likely meant), then lists the verbs.</summary>
-    private static async Task UnknownVerbAsync(RootCommand root, string verb, TextWriter stderr)
+    /// <summary>
+    /// The first of the server's arguments that is neither an option (<c>--key value</c>, <c>--key=value</c>,
+    /// <c>/key value</c>) nor a <c>key=value</c> pair: a stray word, such as the misplaced verb of
+    /// <c>serve report</c>, which the host's configuration would silently ignore.
+    /// </summary>
+    public static string? StrayServerArgument(IReadOnlyList<string> args)
     {
-        var likely = root.Subcommands.Select(c => (c.Name, Distance: EditDistance(verb, c.Name)))
-            .Where(c => c.Distance <= 2).OrderBy(c => c.Distance).Select(c => c.Name).FirstOrDefault();
-        await stderr.WriteLineAsync($"error: '{verb}' is not a Bulwark verb{(likely is null ? "" : $" (did you mean '{likely}'?)")}.");
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg.Contains('=')) continue;
+            if (arg.StartsWith('-') || arg.StartsWith('/'))
+            {
+                i++; // the option's value
+                continue;
+            }
+            return arg;
+        }
+        return null;
+    }
+
+    /// <summary>Refuses a stray server argument (see <see cref="StrayServerArgument"/>) the way an unknown verb is refused.</summary>
+    public static Task<int> RefuseServerArgumentAsync(string stray) =>
+        RefuseAsync(Build(Console.Out, Console.Error, Console.In),
+            $"'{stray}' is not a server option; they look like --urls URL or --Bulwark:Key=Value.", Console.Error);
+
+    /// <summary>Prints <paramref name="error"/> and the list of verbs; the exit code is 1.</summary>
+    private static async Task<int> RefuseAsync(RootCommand root, string error, TextWriter stderr)
+    {
+        await stderr.WriteLineAsync($"error: {error}");
         await stderr.WriteLineAsync("Verbs:");
         var width = root.Subcommands.Max(c => c.Name.Length) + 2;
         foreach (var command in root.Subcommands) await stderr.WriteLineAsync($"  {command.Name.PadRight(width)}{command.Description}");
         await stderr.WriteLineAsync("Without arguments, or with server options such as --urls, Bulwark runs the server. 'VERB --help' shows a verb's options.");
+        return 1;
     }
 
     /// <summary>Levenshtein distance, for the "did you mean" of a misspelt verb (short strings only).</summary>
