@@ -27,7 +27,8 @@ internal static class NameCommands
         var top = new Option<int?>("--top") { Description = "Protect only the first N names of the file." };
         var others = new Option<bool>("--against-others")
         {
-            Description = "Judge each name as if it were new, against every other protected name (a name that is itself protected is not ok by that alone).",
+            Description = "Judge each protected name against the names ranked above it, as if it had been registered after them " +
+                "(how false positives are measured on real names); other names are judged as usual.",
         };
         command.Options.Add(file);
         command.Options.Add(top);

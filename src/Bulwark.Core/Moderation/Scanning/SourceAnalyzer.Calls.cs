@@ -46,6 +46,11 @@ internal sealed partial class SourceAnalyzer
                 facts.Capabilities |= capability;
                 _file.Capabilities |= capability;
                 var placement = Place(call.Scope);
+                if ((capability & Capability.Spyware) != 0 && (_spyware is null || placement < _spyware.Value.Placement))
+                {
+                    _spyware = (placement, call.Line, Snippet(call.Token, call.Close));
+                }
+
                 if (CodeRunners.Contains(call.Callee))
                 {
                     ExecRule(call, placement);

@@ -73,7 +73,7 @@ internal sealed partial class SourceAnalyzer
             var sending = (file.Capabilities & Capability.Network) != 0 || (file.Signals & Endpoints) != 0;
             if (stealing && sending)
             {
-                var (placement, line, evidence) = Site(StealerTargets, file);
+                var (placement, line, evidence) = (file.Signals & StealerTargets) != 0 || _spyware is null ? Site(StealerTargets, file) : _spyware.Value;
                 Add("credential-theft", placement, line, evidence);
             }
 

@@ -72,6 +72,7 @@ internal sealed partial class SourceAnalyzer(ScanOptions options)
         private readonly Dictionary<int, FunctionFacts> _functions = [];
         private readonly FunctionFacts _file = new();
         private readonly Dictionary<Signal, (Placement Placement, int Line, string Evidence)> _signalSites = [];
+        private (Placement Placement, int Line, string Evidence)? _spyware;
 
         private Placement Place(Scope scope) => forced?.Placement ?? kind switch
         {

@@ -54,7 +54,9 @@ internal static class NameEdits
             var (a, b) = (c[first], p[first]);
             if (char.IsAsciiDigit(a) && char.IsAsciiDigit(b))
             {
-                return TyposquatRules.VersionDigit;
+                // One digit of a longer number (cu11/cu12, rfc3986/rfc3987) is a different thing, not a version bump.
+                var inNumber = (first > 0 && char.IsAsciiDigit(c[first - 1])) || (first + 1 < c.Length && char.IsAsciiDigit(c[first + 1]));
+                return inNumber ? null : TyposquatRules.VersionDigit;
             }
 
             return AreKeyboardNeighbours(a, b) ? TyposquatRules.KeyboardTypo : TyposquatRules.OneEdit;

@@ -41,8 +41,9 @@ public sealed class TyposquatCheck
     public NameVerdict Check(string candidateName) => Check(candidateName, againstOthers: false);
 
     /// <summary>
-    /// The verdict <paramref name="name"/> would get if it were new, judged against every other protected name:
-    /// how <c>names sweep</c> reviews existing projects, and how false positives are measured on real names.
+    /// The verdict a protected <paramref name="name"/> would have got had it been registered after the names ranked
+    /// above it (a name outside the set is judged as by <see cref="Check"/>): how <c>names sweep</c> reviews existing
+    /// projects, and how false positives are measured on real names.
     /// </summary>
     public NameVerdict CheckAgainstOthers(string name) => Check(name, againstOthers: true);
 
@@ -57,7 +58,8 @@ public sealed class TyposquatCheck
         }
 
         // The candidate as typed (look-alike letters kept): a folded copy of a protected name is not that name.
-        var hits = new Hits(this, nonAscii ? NameForms.Normalize(candidateName.Trim()) : normalized);
+        var ownRank = againstOthers && !nonAscii && _names.TryGetNormalized(normalized, out var rank) ? rank : int.MaxValue;
+        var hits = new Hits(this, nonAscii ? NameForms.Normalize(candidateName.Trim()) : normalized, ownRank);
         if (nonAscii)
         {
             // Whatever else matches, a look-alike of a protected name written with foreign letters is a copy.
@@ -135,8 +137,11 @@ public sealed class TyposquatCheck
         foreach (var i in candidates)
         {
             var protectedCompact = _names.CompactAt(i);
-            if (NameEdits.Classify(compact, protectedCompact) is not { } rule)
+            if (NameEdits.Classify(compact, protectedCompact) is not { } rule || IsFamilySibling(hits.Candidate, _names.NameAt(i))
+                || (protectedCompact.Length < FirstLetterMinLength && rule != TyposquatRules.Transposition && compact[0] != protectedCompact[0]))
             {
+                // People rarely mistype a name's first letter; in short names a different first letter is mostly a
+                // different word (black/slack, docker/mocker, pillow/willow).
                 continue;
             }
 
@@ -154,6 +159,38 @@ public sealed class TyposquatCheck
         }
     }
 
+    private const int FirstLetterMinLength = 8;
+
+    /// <summary>
+    /// Two names of one family that differ only in a short last-level word (mypy-boto3-ecs and mypy-boto3-efs,
+    /// nvidia-cublas-cu11 and -cu12): the edit is the family's naming, not a slip.
+    /// </summary>
+    private static bool IsFamilySibling(string candidate, string protectedName)
+    {
+        var a = candidate.Split('-');
+        var b = protectedName.Split('-');
+        if (a.Length < 2 || a.Length != b.Length)
+        {
+            return false;
+        }
+
+        var differing = -1;
+        for (var w = 0; w < a.Length; w++)
+        {
+            if (a[w] != b[w])
+            {
+                if (differing >= 0)
+                {
+                    return false;
+                }
+
+                differing = w;
+            }
+        }
+
+        return differing >= 0 && Math.Max(a[differing].Length, b[differing].Length) <= 4;
+    }
+
     private void AffixRules(Hits hits, string normalized, string compact)
     {
         foreach (var prefix in NameAffixes.Prefixes)
@@ -164,8 +201,6 @@ public sealed class TyposquatCheck
                 AddAffixHits(hits, compact.AsSpan(prefix.Length));
             }
 
-            // ...or leaves out the affix a protected name has (yaml for pyyaml, dateutil for python-dateutil).
-            AddAffixHits(hits, string.Concat(prefix, compact));
         }
 
         foreach (var suffix in NameAffixes.Suffixes)
@@ -175,7 +210,6 @@ public sealed class TyposquatCheck
                 AddAffixHits(hits, compact.AsSpan(0, compact.Length - suffix.Length));
             }
 
-            AddAffixHits(hits, string.Concat(compact, suffix));
         }
 
         // Combination with a common word glued on without a separator: requestsfast, fastrequests. A separator
@@ -252,8 +286,10 @@ public sealed class TyposquatCheck
     }
 
     /// <summary>Collects (rule, protected name) matches and picks the verdict.</summary>
-    private sealed class Hits(TyposquatCheck check, string candidate)
+    private sealed class Hits(TyposquatCheck check, string candidate, int ownRank = int.MaxValue)
     {
+        public string Candidate => candidate;
+
         private NameAction _action = NameAction.Ok;
         private int _ruleOrder = int.MaxValue;
         private int _index = int.MaxValue;
@@ -263,7 +299,9 @@ public sealed class TyposquatCheck
         public void Add(string rule, int index)
         {
             var similar = index >= 0 ? check._names.NameAt(index) : null;
-            if (similar == candidate || (similar is not null && check._allowed.Contains((candidate, similar))))
+            // Checked as an existing protected name, only names ranked above it count: a project is not a
+            // typosquat of one that came after it and is less used.
+            if (similar == candidate || index >= ownRank || (similar is not null && check._allowed.Contains((candidate, similar))))
             {
                 return;
             }
