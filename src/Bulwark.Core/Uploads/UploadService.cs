@@ -19,7 +19,8 @@ public sealed class UploadService(
     ProjectNamePolicy names,
     UploadCommitter committer,
     DistributionChecks distributions,
-    MandateEnforcement mandates)
+    MandateEnforcement mandates,
+    TrustedPublishing.PublisherGrants publishers)
 {
     public async Task<(UploadPlan? Plan, UploadFailure? Failure)> PrepareAsync(
         UploadIdentity who, UploadFields fields, string? filename, string? contentType, UploadLimits limits, CancellationToken ct)
@@ -33,8 +34,11 @@ public sealed class UploadService(
         var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.NormalizedName == normalized, ct);
         if (project is null && await names.CheckNewNameAsync(name, ct) is { } nameFailure) return (null, nameFailure);
 
-        if (Permissions.Check(who, project, name, await RoleOfAsync(who, project, ct)) is { } denied) return (null, denied);
-        if (!who.User.EmailVerified)
+        // Publisher accounts have no password (IsAutomation), so only those need the lookup.
+        var publisher = who.User.IsAutomation ? await publishers.ForAccountAsync(who.User.Id, ct) : null;
+        if (Permissions.Check(who, project, name, await RoleOfAsync(who, project, ct), publisher) is { } denied) return (null, denied);
+        // A publisher's account has no mailbox; the owners who trusted the publisher verified theirs.
+        if (!who.User.EmailVerified && publisher is null)
         {
             return (null, UploadFailure.BadRequest(
                 $"User '{who.User.Username}' has no verified email addresses; verify your e-mail address in your account settings before uploading."));

@@ -48,6 +48,7 @@ public static class CoreServices
         services.AddScoped<ReleaseManagement>();
         services.AddSecondFactors();
         services.AddCriticalProjects();
+        services.AddTrustedPublishing();
         return services;
     }
 }
