@@ -14,6 +14,10 @@ namespace Bulwark.Core.TrustedPublishing;
 /// <summary>A publisher as a project's publishing page and <c>project publisher list</c> show it.</summary>
 public sealed record PublisherRow(long PublisherId, string Description, PublisherKind Kind, string? AddedBy, DateTimeOffset AddedAt);
 
+/// <summary>A token minted for a project, with the CI run that asked for it (the project's publishing page).</summary>
+public sealed record MintedTokenRow(Guid TokenId, DateTimeOffset MintedAt, string Publisher, string? Repository, string? Workflow, string? Ref,
+    string? RunId, string? Environment, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt);
+
 /// <summary>A pending publisher as its user (and the operator) sees it.</summary>
 public sealed record PendingRow(long Id, string ProjectName, string Description, string AddedBy, DateTimeOffset AddedAt);
 
@@ -45,6 +49,19 @@ public sealed class PublisherManagement(
             l.AddedAt,
         }).ToListAsync(ct);
         return rows.Select(r => new PublisherRow(r.Publisher.Id, r.Publisher.ToSpec().Describe(), r.Publisher.Kind, r.AddedBy, r.AddedAt)).ToList();
+    }
+
+    /// <summary>The newest tokens minted for <paramref name="project"/>, newest first.</summary>
+    public async Task<List<MintedTokenRow>> RecentTokensAsync(Project project, int take = 20, CancellationToken ct = default)
+    {
+        var name = project.NormalizedName;
+        var rows = await db.MintedTokens.AsNoTracking()
+            .Where(m => m.Token.ProjectScopes.Contains(name))
+            .OrderByDescending(m => m.MintedAt).Take(take)
+            .Select(m => new { m, m.Publisher, m.Token.ExpiresAt, m.Token.RevokedAt, m.Token.LastUsedAt })
+            .ToListAsync(ct);
+        return rows.Select(r => new MintedTokenRow(r.m.TokenId, r.m.MintedAt, r.Publisher.ToSpec().Describe(), r.m.Repository, r.m.Workflow, r.m.Ref,
+            r.m.RunId, r.m.Environment, r.ExpiresAt, r.RevokedAt, r.LastUsedAt)).ToList();
     }
 
     public Task<List<PendingRow>> PendingForUserAsync(long userId, CancellationToken ct = default) =>

@@ -50,6 +50,12 @@ internal static class TokenCommands
                     await stderr.WriteLineAsync($"error: there is no user '{username}'.");
                     return 1;
                 }
+                if (await sp.GetRequiredService<Core.TrustedPublishing.PublisherGrants>().IsPublisherAccountAsync(user.Id, ct))
+                {
+                    // A long-lived token for a publisher's account would undo the point of Trusted Publishing.
+                    await stderr.WriteLineAsync($"error: '{username}' is a trusted publisher's account; its tokens are minted only by its CI through /_/oidc/mint-token.");
+                    return 1;
+                }
                 // Minted by an operator with access to the server: no web page was involved that a phishing site
                 // could have imitated, so the token counts as phishing-resistant issuance.
                 var created = await sp.GetRequiredService<ApiTokenService>().CreateAsync(user, parse.GetValue(description) ?? "cli", scopes, expiresAt, Actor.Cli("token create"), ct, issuedPhishingResistant: true);
@@ -58,6 +64,7 @@ internal static class TokenCommands
             });
         });
         token.Subcommands.Add(create);
+        token.Subcommands.Add(TokenRevokeCommand.Build(stdout, stderr));
         return token;
     }
 }

@@ -47,6 +47,7 @@ public static class TrustedPublishingServices
         services.TryAddSingleton<OidcTokenValidator>();
         services.TryAddSingleton(sp => new LeakReportSignature(sp.GetRequiredService<IOptions<LeakReportOptions>>(), sp.GetRequiredKeyedService<HttpClient>(KeysClient),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LeakReportSignature>>()));
+        services.TryAddScoped<ProjectAccess>();
         services.TryAddScoped<ProjectNamePolicy>();
         services.TryAddScoped<ProjectCreation>();
         services.TryAddScoped<PendingReification>();
