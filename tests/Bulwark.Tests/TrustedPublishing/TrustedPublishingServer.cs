@@ -10,6 +10,7 @@ using Bulwark.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -63,6 +64,27 @@ public abstract class TrustedPublishingServer(DatabaseKind database) : BulwarkSe
     {
         base.ConfigureWebHost(builder);
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    /// <summary>The settings an admin verb needs to reach this server's database, data directory and issuers.</summary>
+    public IReadOnlyDictionary<string, string?> CliSettings
+    {
+        get
+        {
+            var settings = new Dictionary<string, string?> { ["Bulwark:DataDirectory"] = DataDirectory, ["Bulwark:Database"] = Database.ToString() };
+            foreach (var (k, v) in Settings) settings[k] = v;
+            var cs = Services.GetRequiredService<IConfiguration>().GetConnectionString("Bulwark");
+            if (!string.IsNullOrEmpty(cs)) settings["ConnectionStrings:Bulwark"] = cs;
+            return settings;
+        }
+    }
+
+    /// <summary>Runs an admin verb in-process against this server's database.</summary>
+    public async Task<(int Exit, string Out, string Err)> CliAsync(params string[] args)
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        var exit = await Bulwark.Cli.CommandLine.RunAsync(args, stdout, stderr, settings: CliSettings);
+        return (exit, stdout.ToString(), stderr.ToString());
     }
 
     /// <summary>POSTs <c>{"token": jwt}</c> to the exchange; the status and the parsed answer.</summary>
