@@ -45,6 +45,14 @@ public sealed class TestOidcIssuer : IAsyncDisposable
     public string ReporterPublicKeyPem => _reporterKey.ExportSubjectPublicKeyInfoPem();
 
     public string JwksUrl => Url + "/jwks";
+
+    /// <summary>What a CI runner's identity-token endpoint hands out, per requested audience (null: nothing).</summary>
+    public Func<string, string>? ActionsTokenFactory { get; set; }
+
+    public string ActionsRequestToken { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>As GitHub sets <c>ACTIONS_ID_TOKEN_REQUEST_URL</c>: clients append <c>&amp;audience=...</c>.</summary>
+    public string ActionsTokenUrl => Url + "/actions/idtoken?api-version=2.0";
     public string ReporterKeysUrl => Url + "/meta/public_keys/secret_scanning";
 
     public static async Task<TestOidcIssuer> StartAsync()
@@ -61,6 +69,12 @@ public sealed class TestOidcIssuer : IAsyncDisposable
         });
         app.MapGet("/{tenant}/.well-known/openid-configuration", (string tenant) =>
             Results.Json(new { issuer = issuer!.Issuer(tenant == "liar" ? "someone-else" : tenant), jwks_uri = issuer.JwksUrl }));
+        // GitHub Actions' runner endpoint for identity tokens: ACTIONS_ID_TOKEN_REQUEST_URL (+ "&audience=..."),
+        // with ACTIONS_ID_TOKEN_REQUEST_TOKEN as bearer.
+        app.MapGet("/actions/idtoken", (HttpRequest request, string? audience) =>
+            request.Headers.Authorization.ToString() == "bearer " + issuer!.ActionsRequestToken && issuer.ActionsTokenFactory is { } factory && audience is not null
+                ? Results.Json(new { count = 1, value = factory(audience) })
+                : Results.Unauthorized());
         app.MapGet("/jwks", () => Results.Text(issuer!.JwksJson(), "application/json"));
         app.MapGet("/meta/public_keys/secret_scanning", () => Results.Json(new
         {
