@@ -48,7 +48,8 @@ public sealed class OidcTokenValidator(OidcIssuers issuers, OidcKeySource keys, 
         }
         catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException or JsonException or FormatException)
         {
-            return (null, MintFailure.Payload("malformed JWT: the token is not a JSON Web Token (three base64url parts separated by dots)"));
+            // The library also refuses registered claims of the wrong type (an object for iss, an exp beyond any date).
+            return (null, MintFailure.Payload("malformed JWT: the token cannot be read as a JSON Web Token (three base64url parts, header and payload JSON objects, registered claims of their registered types)"));
         }
 
         var iss = String(payload, "iss");
