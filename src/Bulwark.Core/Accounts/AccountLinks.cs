@@ -32,6 +32,8 @@ public sealed class AccountLinks(Func<Uri> baseUrl)
     public Uri ContinueSignIn(string secret) => Build(ContinueSignInPath, secret);
     public Uri Security() => Build("/account/security");
     public Uri Project(string normalizedName) => Build("/project/" + Uri.EscapeDataString(normalizedName) + "/");
+    public Uri ProjectPublishing(string normalizedName) => Build("/manage/project/" + Uri.EscapeDataString(normalizedName) + "/publishing");
+    public Uri Tokens() => Build("/account/tokens/");
 
     private Uri Build(string path, string? token = null)
     {

@@ -99,6 +99,10 @@ public enum AuditEventType
     TokenRevoked = 3001,
     TokenUsed = 3002,
     TokenRejected = 3003,
+    /// <summary>A token was found in public (a secret scanner's signed report, its owner, or an operator) and revoked; details carry the URL and the reporter.</summary>
+    TokenLeaked = 3004,
+    /// <summary>A Trusted Publishing token was minted for the project; details carry the publisher and the CI run's claims.</summary>
+    TrustedPublisherTokenMinted = 3010,
 
     ProjectCreated = 4000,
     ReleaseCreated = 4010,
@@ -117,6 +121,13 @@ public enum AuditEventType
     UploadRejected = 4040,
     /// <summary>The project entered the critical cohort (by downloads or from the always-critical list).</summary>
     ProjectBecameCritical = 4050,
+    /// <summary>A trusted publisher was added to the project (by an owner, an operator, or a pending publisher's first use).</summary>
+    TrustedPublisherAdded = 4060,
+    TrustedPublisherRemoved = 4061,
+    /// <summary>A user registered a pending publisher for a project name that does not exist yet.</summary>
+    PendingPublisherAdded = 4062,
+    /// <summary>A pending publisher was removed: by its user, because its name was taken, or because it created its project.</summary>
+    PendingPublisherRemoved = 4063,
 
     /// <summary>A two-factor mandate refused an action; details name the rule, the action and the project.</summary>
     MandateRefused = 5100,

@@ -41,6 +41,11 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
     public DbSet<WebAuthnCredential> WebAuthnCredentials => Set<WebAuthnCredential>();
     public DbSet<WebAuthnChallenge> WebAuthnChallenges => Set<WebAuthnChallenge>();
     public DbSet<CriticalOverride> CriticalOverrides => Set<CriticalOverride>();
+    public DbSet<TrustedPublishing.TrustedPublisher> TrustedPublishers => Set<TrustedPublishing.TrustedPublisher>();
+    public DbSet<TrustedPublishing.ProjectPublisher> ProjectPublishers => Set<TrustedPublishing.ProjectPublisher>();
+    public DbSet<TrustedPublishing.PendingPublisher> PendingPublishers => Set<TrustedPublishing.PendingPublisher>();
+    public DbSet<TrustedPublishing.MintedToken> MintedTokens => Set<TrustedPublishing.MintedToken>();
+    public DbSet<TrustedPublishing.UsedOidcToken> UsedOidcTokens => Set<TrustedPublishing.UsedOidcToken>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -135,6 +140,7 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
             e.Property(a => a.Kind).HasConversion<int>();
         });
         SecondFactorModel.Configure(b);
+        TrustedPublishingModel.Configure(b);
 
         b.Entity<Project>(e =>
         {

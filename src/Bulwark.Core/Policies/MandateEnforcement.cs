@@ -53,6 +53,13 @@ public sealed class MandateEnforcement(
     public Task<MandateDecision> CheckProjectAsync(MandateAction action, User user, bool sessionPhishingResistant, Project project, CancellationToken ct = default) =>
         DecideAsync(action, user, [Describe(project)], MandateCredential.Session(sessionPhishingResistant), ct);
 
+    /// <summary>
+    /// Registering a pending publisher: its project does not exist yet, so only the account-wide rules apply (the
+    /// project's own rules apply to every later change of its publishers).
+    /// </summary>
+    public Task<MandateDecision> CheckPendingPublisherAsync(User user, bool sessionPhishingResistant, CancellationToken ct = default) =>
+        DecideAsync(MandateAction.ApproveTrustedPublisher, user, [], MandateCredential.Session(sessionPhishingResistant), ct);
+
     /// <summary>The admin area. Needs no database: only the session's authentication method counts.</summary>
     public MandateDecision CheckAdmin(User user, bool sessionPhishingResistant) =>
         TwoFactorMandate.Decide(MandateAction.Admin, MandateSubject.Of(user, TwoFactorStatus.None), [], MandateCredential.Session(sessionPhishingResistant), Options, SecurityPage);

@@ -20,7 +20,8 @@ public sealed class UploadService(
     ProjectNamePolicy names,
     UploadCommitter committer,
     DistributionChecks distributions,
-    MandateEnforcement mandates)
+    MandateEnforcement mandates,
+    TrustedPublishing.PublisherGrants publishers)
 {
     public async Task<(UploadPlan? Plan, UploadFailure? Failure)> PrepareAsync(
         UploadIdentity who, UploadFields fields, string? filename, string? contentType, UploadLimits limits, CancellationToken ct)
@@ -36,8 +37,11 @@ public sealed class UploadService(
         // Authorisation (Warehouse's steps 6 and 7) comes before the metadata (step 3) and the new-project
         // checks (step 5), unlike in Warehouse: everything after this point parses text of the uploader's
         // choosing, and only someone allowed to upload to this project may make the index do that work.
-        if (Permissions.Check(who, project, name, await RoleOfAsync(who, project, ct)) is { } denied) return (null, denied);
-        if (!who.User.EmailVerified)
+        // Publisher accounts have no password (IsAutomation), so only those need the lookup.
+        var publisher = who.User.IsAutomation ? await publishers.ForAccountAsync(who.User.Id, ct) : null;
+        if (Permissions.Check(who, project, name, await RoleOfAsync(who, project, ct), publisher) is { } denied) return (null, denied);
+        // A publisher's account has no mailbox; the owners who trusted the publisher verified theirs.
+        if (!who.User.EmailVerified && publisher is null)
         {
             return (null, UploadFailure.BadRequest(
                 $"User '{who.User.Username}' has no verified email addresses; verify your e-mail address in your account settings before uploading."));

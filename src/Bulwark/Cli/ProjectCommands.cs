@@ -12,6 +12,7 @@ internal static class ProjectCommands
         project.Subcommands.Add(YankCommand("yank", true, stdout, stderr));
         project.Subcommands.Add(YankCommand("unyank", false, stdout, stderr));
         project.Subcommands.Add(CriticalCommands.Build(stdout, stderr));
+        project.Subcommands.Add(PublisherCommands.Build(stdout, stderr));
         return project;
     }
 

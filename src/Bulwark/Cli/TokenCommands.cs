@@ -50,6 +50,12 @@ internal static class TokenCommands
                     await stderr.WriteLineAsync($"error: there is no user '{username}'.");
                     return 1;
                 }
+                if (await sp.GetRequiredService<Core.TrustedPublishing.PublisherGrants>().IsPublisherAccountAsync(user.Id, ct))
+                {
+                    // A long-lived token for a publisher's account would undo the point of Trusted Publishing.
+                    await stderr.WriteLineAsync($"error: '{username}' is a trusted publisher's account; its tokens are minted only by its CI through /_/oidc/mint-token.");
+                    return 1;
+                }
                 // The same rule as the web's token page: the user's own projects, or names nobody has taken yet.
                 var tokens = ActivatorUtilities.CreateInstance<TokenList>(sp);
                 if (await tokens.ForeignProjectAsync(user.Id, scopes, ct) is { } foreign)
@@ -67,6 +73,7 @@ internal static class TokenCommands
             });
         });
         token.Subcommands.Add(create);
+        token.Subcommands.Add(TokenRevokeCommand.Build(stdout, stderr));
         return token;
     }
 }

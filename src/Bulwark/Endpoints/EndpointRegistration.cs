@@ -1,6 +1,8 @@
 using Bulwark.Core.Downloads;
 using Bulwark.Core.Index;
 using Bulwark.Core.Uploads;
+using Bulwark.Endpoints.Oidc;
+using Bulwark.Endpoints.Secrets;
 using Bulwark.Endpoints.Upload;
 using Bulwark.Hosting;
 using Microsoft.Extensions.Options;
@@ -33,6 +35,8 @@ public static class EndpointRegistration
     {
         app.MapGet("/_health", () => TypedResults.Text("ok"));
         app.MapLegacyUpload();
+        app.MapTrustedPublishing();
+        app.MapTokenDisclosure();
         app.MapSimpleApi();
         app.MapJsonApi();
         app.MapFiles();

@@ -59,6 +59,7 @@ public static class CoreServices
         services.AddScoped<ReleaseDescriptions>();
         services.AddSecondFactors();
         services.AddCriticalProjects();
+        services.AddTrustedPublishing();
         return services;
     }
 }

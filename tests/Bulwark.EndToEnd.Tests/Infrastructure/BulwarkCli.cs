@@ -2,9 +2,11 @@ namespace Bulwark.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// The real <c>Bulwark.dll</c> run as an operator would: <c>dotnet Bulwark.dll VERB ...</c> with
-/// <c>Bulwark__DataDirectory</c> pointing at the live server's data directory.
+/// <c>Bulwark__DataDirectory</c> pointing at the live server's data directory, and any further
+/// <paramref name="settings"/> (configuration keys such as <c>Bulwark:TrustedPublishing:Issuers:0:Url</c>) as
+/// environment variables, as an operator would set them.
 /// </summary>
-public sealed class BulwarkCli(string dataDirectory, string workingDirectory)
+public sealed class BulwarkCli(string dataDirectory, string workingDirectory, IReadOnlyDictionary<string, string>? settings = null)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
@@ -31,6 +33,7 @@ public sealed class BulwarkCli(string dataDirectory, string workingDirectory)
         var env = HostEnvironment(workingDirectory);
         env["Bulwark__DataDirectory"] = dataDirectory;
         env["Bulwark__Database"] = "Sqlite";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key.Replace(":", "__")] = value;
         return new ExternalProcess
         {
             FileName = DotnetHost,

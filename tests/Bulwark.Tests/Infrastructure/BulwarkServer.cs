@@ -49,6 +49,9 @@ public abstract class BulwarkServer : WebApplicationFactory<Program>, IAsyncLife
     {
     }
 
+    /// <summary>After the host stopped: a subclass releases what it started in <see cref="OnStarting"/>.</summary>
+    protected virtual ValueTask OnStoppedAsync() => ValueTask.CompletedTask;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Bulwark:DataDirectory", DataDirectory);
@@ -83,6 +86,7 @@ public abstract class BulwarkServer : WebApplicationFactory<Program>, IAsyncLife
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
+        await OnStoppedAsync();
         if (_postgres is not null) await TestDatabases.DropPostgresDatabaseAsync(_postgres);
         try { Directory.Delete(DataDirectory, recursive: true); } catch (DirectoryNotFoundException) { }
     }

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Bulwark.Core.Accounts;
+using Bulwark.Core.Audit;
+using Bulwark.Core.Data;
+using Bulwark.Core.Packaging;
+
+namespace Bulwark.Core.Projects;
+
+/// <summary>
+/// Creates a project with its first owner: the row, the owner's role, the journal's "create" entry and the audit
+/// events. Call inside the transaction of the change that needs the project; the name must have passed
+/// <see cref="Uploads.ProjectNamePolicy"/> already.
+/// </summary>
+public sealed class ProjectCreation(BulwarkDbContext db, IndexJournal journal, AuditLog audit, TimeProvider time)
+{
+    public async Task<Project> CreateAsync(string name, User owner, Actor actor, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        var project = new Project
+        {
+            Name = name,
+            NormalizedName = ProjectName.Normalize(name),
+            UltranormalizedName = ProjectName.Ultranormalize(name),
+            CreatedAt = now,
+        };
+        db.Projects.Add(project);
+        await db.SaveChangesAsync(ct);
+        db.ProjectRoles.Add(new ProjectRole { ProjectId = project.Id, UserId = owner.Id, Role = ProjectRoleKind.Owner, CreatedAt = now });
+        await journal.AppendAsync(project, "create", userId: owner.Id, ct: ct);
+        audit.Record(AuditEventType.ProjectCreated, actor, owner.Id, project.Id, JsonSerializer.Serialize(new { name = project.Name }));
+        audit.Record(AuditEventType.RoleAdded, actor, owner.Id, project.Id, JsonSerializer.Serialize(new { role = "Owner", user = owner.Username }));
+        return project;
+    }
+}
