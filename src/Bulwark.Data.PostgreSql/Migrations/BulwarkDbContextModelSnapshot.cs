@@ -1014,6 +1014,207 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.ToTable("release_descriptions", (string)null);
                 });
 
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.MintedToken", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Environment")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("MintedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("PublisherId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Ref")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Repository")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("RunId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Sha")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Workflow")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("TokenId");
+
+                    b.HasIndex("PublisherId", "MintedAt");
+
+                    b.ToTable("minted_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.PendingPublisher", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("AddedByUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ProjectName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("PublisherId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AddedByUserId");
+
+                    b.HasIndex("PublisherId");
+
+                    b.HasIndex("NormalizedName", "PublisherId")
+                        .IsUnique();
+
+                    b.ToTable("pending_publishers", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.ProjectPublisher", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PublisherId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("AddedByUserId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ProjectId", "PublisherId");
+
+                    b.HasIndex("AddedByUserId");
+
+                    b.HasIndex("PublisherId");
+
+                    b.ToTable("project_publishers", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.TrustedPublisher", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Audience")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Environment")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<long>("IdentityUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Repository")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("RepositoryOwnerId")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.PrimitiveCollection<List<string>>("RequiredClaims")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("WorkflowPath")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdentityUserId")
+                        .IsUnique();
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.HasIndex("Issuer", "Repository");
+
+                    b.ToTable("trusted_publishers", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.UsedOidcToken", b =>
+                {
+                    b.Property<string>("Issuer")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Jti")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Issuer", "Jti");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("used_oidc_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Bulwark.Core.Accounts.ApiToken", b =>
                 {
                     b.HasOne("Bulwark.Core.Accounts.User", "User")
@@ -1183,6 +1384,79 @@ namespace Bulwark.Data.PostgreSql.Migrations
                         .IsRequired();
 
                     b.Navigation("Release");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.MintedToken", b =>
+                {
+                    b.HasOne("Bulwark.Core.TrustedPublishing.TrustedPublisher", "Publisher")
+                        .WithMany()
+                        .HasForeignKey("PublisherId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Bulwark.Core.Accounts.ApiToken", "Token")
+                        .WithOne()
+                        .HasForeignKey("Bulwark.Core.TrustedPublishing.MintedToken", "TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Publisher");
+
+                    b.Navigation("Token");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.PendingPublisher", b =>
+                {
+                    b.HasOne("Bulwark.Core.Accounts.User", "AddedBy")
+                        .WithMany()
+                        .HasForeignKey("AddedByUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Bulwark.Core.TrustedPublishing.TrustedPublisher", "Publisher")
+                        .WithMany()
+                        .HasForeignKey("PublisherId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("AddedBy");
+
+                    b.Navigation("Publisher");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.ProjectPublisher", b =>
+                {
+                    b.HasOne("Bulwark.Core.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("AddedByUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Bulwark.Core.Packaging.Project", "Project")
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Bulwark.Core.TrustedPublishing.TrustedPublisher", "Publisher")
+                        .WithMany()
+                        .HasForeignKey("PublisherId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Project");
+
+                    b.Navigation("Publisher");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.TrustedPublisher", b =>
+                {
+                    b.HasOne("Bulwark.Core.Accounts.User", "IdentityUser")
+                        .WithMany()
+                        .HasForeignKey("IdentityUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("IdentityUser");
                 });
 
             modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCodeSet", b =>

@@ -978,6 +978,203 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.ToTable("release_descriptions", (string)null);
                 });
 
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.MintedToken", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Environment")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MintedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PublisherId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Ref")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Repository")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RunId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Workflow")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TokenId");
+
+                    b.HasIndex("PublisherId", "MintedAt");
+
+                    b.ToTable("minted_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.PendingPublisher", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AddedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProjectName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PublisherId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AddedByUserId");
+
+                    b.HasIndex("PublisherId");
+
+                    b.HasIndex("NormalizedName", "PublisherId")
+                        .IsUnique();
+
+                    b.ToTable("pending_publishers", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.ProjectPublisher", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PublisherId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AddedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProjectId", "PublisherId");
+
+                    b.HasIndex("AddedByUserId");
+
+                    b.HasIndex("PublisherId");
+
+                    b.ToTable("project_publishers", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.TrustedPublisher", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Audience")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Environment")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IdentityUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Repository")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RepositoryOwnerId")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("RequiredClaims")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkflowPath")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdentityUserId")
+                        .IsUnique();
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.HasIndex("Issuer", "Repository");
+
+                    b.ToTable("trusted_publishers", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.UsedOidcToken", b =>
+                {
+                    b.Property<string>("Issuer")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Jti")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Issuer", "Jti");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("used_oidc_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Bulwark.Core.Accounts.ApiToken", b =>
                 {
                     b.HasOne("Bulwark.Core.Accounts.User", "User")
@@ -1147,6 +1344,79 @@ namespace Bulwark.Data.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Release");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.MintedToken", b =>
+                {
+                    b.HasOne("Bulwark.Core.TrustedPublishing.TrustedPublisher", "Publisher")
+                        .WithMany()
+                        .HasForeignKey("PublisherId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Bulwark.Core.Accounts.ApiToken", "Token")
+                        .WithOne()
+                        .HasForeignKey("Bulwark.Core.TrustedPublishing.MintedToken", "TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Publisher");
+
+                    b.Navigation("Token");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.PendingPublisher", b =>
+                {
+                    b.HasOne("Bulwark.Core.Accounts.User", "AddedBy")
+                        .WithMany()
+                        .HasForeignKey("AddedByUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Bulwark.Core.TrustedPublishing.TrustedPublisher", "Publisher")
+                        .WithMany()
+                        .HasForeignKey("PublisherId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("AddedBy");
+
+                    b.Navigation("Publisher");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.ProjectPublisher", b =>
+                {
+                    b.HasOne("Bulwark.Core.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("AddedByUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Bulwark.Core.Packaging.Project", "Project")
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Bulwark.Core.TrustedPublishing.TrustedPublisher", "Publisher")
+                        .WithMany()
+                        .HasForeignKey("PublisherId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Project");
+
+                    b.Navigation("Publisher");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.TrustedPublishing.TrustedPublisher", b =>
+                {
+                    b.HasOne("Bulwark.Core.Accounts.User", "IdentityUser")
+                        .WithMany()
+                        .HasForeignKey("IdentityUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("IdentityUser");
                 });
 
             modelBuilder.Entity("Bulwark.Core.Accounts.RecoveryCodes.RecoveryCodeSet", b =>
