@@ -1,0 +1,36 @@
+using Bulwark.Hosting;
+using Bulwark.Storage.S3;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bulwark.Tests.Infrastructure;
+
+/// <summary>A server whose files live in a bucket of its own on a local S3 server (s3rver).</summary>
+public abstract class S3BackedServer(DatabaseKind database, S3DownloadMode downloads) : BulwarkServer(database)
+{
+    private S3TestServer? _s3;
+
+    public S3TestServer S3 => _s3 ?? throw new InvalidOperationException("The S3 server starts with the fixture.");
+
+    protected override async Task PrepareAsync() => _s3 = await S3TestServer.StartAsync();
+
+    protected override async ValueTask CleanUpAsync()
+    {
+        if (_s3 is not null) await _s3.DisposeAsync();
+    }
+
+    protected override IEnumerable<KeyValuePair<string, string>> Settings => S3.Settings(downloads, prefix: "index/");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton(S3TestServer.Credentials));
+    }
+}
+
+public sealed class S3SqliteServer() : S3BackedServer(DatabaseKind.Sqlite, S3DownloadMode.Proxy);
+
+public sealed class S3PostgresServer() : S3BackedServer(DatabaseKind.Postgres, S3DownloadMode.Proxy);
+
+/// <summary>Downloads answered with a redirect to a presigned URL.</summary>
+public sealed class S3RedirectServer() : S3BackedServer(DatabaseKind.Sqlite, S3DownloadMode.Redirect);
