@@ -5,8 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Bulwark.Tests.Infrastructure;
 
-/// <summary>A server whose files live in a bucket of its own on a local S3 server (s3rver).</summary>
-public abstract class S3BackedServer(DatabaseKind database, S3DownloadMode downloads) : BulwarkServer(database)
+/// <summary>A server whose files live in a bucket of its own on a local S3 server (s3rver), under a key prefix.</summary>
+/// <param name="smallBlobCache">False: every download reads the object store (the in-memory cache of small files is off).</param>
+public abstract class S3BackedServer(DatabaseKind database, S3DownloadMode downloads, bool smallBlobCache = true) : BulwarkServer(database)
 {
     private S3TestServer? _s3;
 
@@ -19,7 +20,8 @@ public abstract class S3BackedServer(DatabaseKind database, S3DownloadMode downl
         if (_s3 is not null) await _s3.DisposeAsync();
     }
 
-    protected override IEnumerable<KeyValuePair<string, string>> Settings => S3.Settings(downloads, prefix: "index/");
+    protected override IEnumerable<KeyValuePair<string, string>> Settings =>
+        S3.Settings(downloads, prefix: "index/").Concat(smallBlobCache ? [] : [new("Bulwark:Index:SmallBlobCacheMegabytes", "0")]);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -32,5 +34,8 @@ public sealed class S3SqliteServer() : S3BackedServer(DatabaseKind.Sqlite, S3Dow
 
 public sealed class S3PostgresServer() : S3BackedServer(DatabaseKind.Postgres, S3DownloadMode.Proxy);
 
-/// <summary>Downloads answered with a redirect to a presigned URL.</summary>
-public sealed class S3RedirectServer() : S3BackedServer(DatabaseKind.Sqlite, S3DownloadMode.Redirect);
+/// <summary>Every download streamed from the bucket through Bulwark.</summary>
+public sealed class S3StreamingServer() : S3BackedServer(DatabaseKind.Sqlite, S3DownloadMode.Proxy, smallBlobCache: false);
+
+/// <summary>Every download answered with a redirect to a presigned URL.</summary>
+public sealed class S3RedirectServer() : S3BackedServer(DatabaseKind.Sqlite, S3DownloadMode.Redirect, smallBlobCache: false);
