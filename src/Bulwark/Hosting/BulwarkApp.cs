@@ -28,15 +28,20 @@ public static class BulwarkApp
         // is most of the cost of a cached page. Warnings and errors still show; configuration can lower it.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
+        builder.Logging.AddBulwarkLogFormat(builder.Configuration);
+        builder.AddBulwarkMetrics();
+        builder.Services.AddBulwarkHealthChecks();
         builder.Services.AddBulwarkData(builder.Configuration);
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddBulwarkWeb(builder.Configuration);
 
         var app = builder.Build();
+        app.UseBulwarkMetrics();
         app.UseIndexFreshness();
         app.UseBulwarkForwardedHeaders();
         app.UseBulwarkWebUi();
         app.MapBulwarkEndpoints();
+        app.MapBulwarkHealthChecks();
         app.MapBulwarkPages();
         return app;
     }

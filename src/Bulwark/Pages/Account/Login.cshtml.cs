@@ -38,6 +38,7 @@ public sealed class LoginModel(PasswordSignIn signIn, PasskeySignIn passkeys, We
     {
         var actor = RequestActor;
         var result = await signIn.SignInAsync(Username, Password, actor, ct);
+        Core.Observability.BulwarkMetrics.SignIn("password", result.Outcome.ToString());
         Password = "";
         switch (result.Outcome)
         {
@@ -70,6 +71,7 @@ public sealed class LoginModel(PasswordSignIn signIn, PasskeySignIn passkeys, We
     {
         var actor = RequestActor;
         var result = await passkeys.SignInAsync(ChallengeId, Credential, DeviceCookie.Ensure(HttpContext), actor, ct);
+        Core.Observability.BulwarkMetrics.SignIn("passkey", result.Outcome.ToString());
         Credential = "";
         if (result.Outcome == SignInOutcome.SignedIn)
         {
