@@ -1,5 +1,6 @@
 using Bulwark.Core.Observability;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Bulwark.Hosting;
 
@@ -45,10 +46,12 @@ internal static class MetricsServices
             }
             builder.WebHost.UseUrls([.. main, .. options.ListenUrls]);
         }
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(BulwarkMetrics.MeterName)
-            .AddAspNetCoreInstrumentation()
-            .AddPrometheusExporter());
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("bulwark"))
+            .WithMetrics(metrics => metrics
+                .AddMeter(BulwarkMetrics.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddPrometheusExporter());
     }
 
     /// <summary>Goes first in the pipeline, so a scrape on the metrics listener runs no other middleware.</summary>
