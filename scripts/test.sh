@@ -25,6 +25,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The object-storage tests run s3rver (an S3-protocol server in Node.js) from tests/s3, pinned by its lock file.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "== installing: nodejs npm"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+echo "== installing s3rver (tests/s3)"
+(cd tests/s3 && npm ci --no-audit --no-fund --loglevel=error)
+
 echo "== starting PostgreSQL"
 scripts/postgres-start.sh
 export BULWARK_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=bulwark;Password=bulwark;Database=postgres"

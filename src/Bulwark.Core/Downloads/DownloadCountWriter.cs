@@ -18,6 +18,7 @@ public sealed class DownloadCountWriter(BulwarkDbContext db)
     public async Task WriteAsync(IReadOnlyList<DownloadCount> batch, CancellationToken ct = default)
     {
         if (batch.Count == 0) return;
+        using var timer = Observability.BulwarkMetrics.TimeJob("download_flush");
         var connection = db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened) await db.Database.OpenConnectionAsync(ct);

@@ -39,6 +39,7 @@ public sealed class JournalPoller(IndexLookups lookups, IndexChangeFeed feed, Ti
     public async Task<int> PollOnceAsync(CancellationToken ct)
     {
         await _polling.WaitAsync(ct);
+        using var timer = Observability.BulwarkMetrics.TimeJob("journal_poll");
         try
         {
             if (_watermark < 0)

@@ -27,7 +27,11 @@ public sealed class PageCache : IDisposable
     /// <summary>The cached page if it was rendered at <paramref name="version"/>: the whole cost of a hit.</summary>
     public bool TryGet(string key, PageVersion version, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RenderedPage? page)
     {
-        if (_cache.TryGetValue(key, out page) && page!.Version == version) return true;
+        if (_cache.TryGetValue(key, out page) && page!.Version == version)
+        {
+            Observability.BulwarkMetrics.PageCacheHit();
+            return true;
+        }
         page = null;
         return false;
     }
@@ -42,6 +46,9 @@ public sealed class PageCache : IDisposable
     public async Task<RenderedPage> GetOrRenderAsync(string key, PageVersion version, Func<Task<PageContent>> render)
     {
         if (TryGet(key, version, out var cached)) return cached;
+        // Counted here and not in TryGet: callers try TryGet first and come here on a miss, so each request
+        // that was not a hit counts once.
+        Observability.BulwarkMetrics.PageCacheMiss();
 
         var flight = _inFlight.GetOrAdd((key, version), k => new Lazy<Task<RenderedPage>>(() => RenderAsync(k.Key, k.Version, render)));
         try

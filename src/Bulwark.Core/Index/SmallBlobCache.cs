@@ -17,7 +17,7 @@ public sealed class SmallBlobCache(IBlobStore blobs, long maxBlobBytes, long tot
     {
         if (_cache.TryGetValue(blobPath, out byte[]? bytes)) return bytes;
         if (knownSize > maxBlobBytes || totalBytes == 0) return null;
-        await using var stream = blobs.OpenRead(blobPath);
+        await using var stream = await blobs.OpenReadAsync(blobPath, ct);
         if (stream is null || stream.Length > maxBlobBytes) return null;
         bytes = new byte[stream.Length];
         await stream.ReadExactlyAsync(bytes, ct);

@@ -36,6 +36,7 @@ public sealed class CriticalRecompute(BulwarkDbContext db, CriticalMarks marks, 
 
     public async Task<CriticalRecomputeResult> RunAsync(Actor actor, CancellationToken ct = default)
     {
+        using var timer = Observability.BulwarkMetrics.TimeJob("critical_recompute");
         var o = options.Value;
         var total = Stopwatch.StartNew();
         var window = DownloadWindow.Ending(time.GetUtcNow(), o.CriticalWindowDays);
@@ -58,6 +59,7 @@ public sealed class CriticalRecompute(BulwarkDbContext db, CriticalMarks marks, 
             db.ChangeTracker.Clear();
         }
         var notified = await marks.NotifyPendingAsync(ct);
+        Observability.BulwarkMetrics.CriticalProjectCount(state.Marked.Count + marked.Count);
 
         return new CriticalRecomputeResult(window, o.CriticalTopPercent, o.CriticalMinDownloads, snapshot.Population, snapshot.TargetSize,
             snapshot.CutOff, snapshot.ByDownloads.Count, state.Marked.Count, marked, notified, aggregation.Elapsed, total.Elapsed);

@@ -57,20 +57,23 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
     }
 
-    public Stream? OpenRead(string path)
+    public Task<Stream?> OpenReadAsync(string path, CancellationToken ct = default)
     {
         var target = Resolve(path);
         try
         {
-            return new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return Task.FromResult<Stream?>(new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan));
         }
-        catch (FileNotFoundException) { return null; }
-        catch (DirectoryNotFoundException) { return null; }
+        catch (FileNotFoundException) { return Task.FromResult<Stream?>(null); }
+        catch (DirectoryNotFoundException) { return Task.FromResult<Stream?>(null); }
     }
 
     public string? GetLocalPath(string path) => Resolve(path);
 
-    public bool Exists(string path) => File.Exists(Resolve(path));
+    /// <summary>Local files are always served by Bulwark itself.</summary>
+    public ValueTask<Uri?> GetDownloadUrlAsync(string path, string contentType, CancellationToken ct = default) => ValueTask.FromResult<Uri?>(null);
+
+    public Task<bool> ExistsAsync(string path, CancellationToken ct = default) => Task.FromResult(File.Exists(Resolve(path)));
 
     public Task<bool> DeleteAsync(string path, CancellationToken ct = default)
     {
@@ -78,6 +81,35 @@ public sealed class FileSystemBlobStore : IBlobStore
         if (!File.Exists(target)) return Task.FromResult(false);
         File.Delete(target);
         return Task.FromResult(true);
+    }
+
+    public async IAsyncEnumerable<StoredBlob> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await Task.Yield();
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = 0 };
+        foreach (var file in new DirectoryInfo(_root).EnumerateFiles("*", options))
+        {
+            ct.ThrowIfCancellationRequested();
+            if (file.FullName.StartsWith(TempDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue;
+            yield return new StoredBlob(Path.GetRelativePath(_root, file.FullName).Replace(Path.DirectorySeparatorChar, '/'), file.Length);
+        }
+    }
+
+    /// <summary>
+    /// Writes and removes a probe file in the temp directory: a missing, read-only or full volume fails here
+    /// rather than in the middle of an upload.
+    /// </summary>
+    public async Task CheckAvailableAsync(CancellationToken ct = default)
+    {
+        var probe = Path.Combine(TempDirectory, ".probe-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await File.WriteAllBytesAsync(probe, [1], ct);
+        }
+        finally
+        {
+            File.Delete(probe);
+        }
     }
 
     private string Resolve(string path)

@@ -55,10 +55,12 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
                 throw;
             }
             created.Clear();
-            if (put == BlobPutResult.AlreadyExists && !blobs.Exists(blobPath))
+            if (File.Exists(file.TempPath) && !await blobs.ExistsAsync(blobPath, CancellationToken.None))
             {
-                // The blob we found was an orphan that a failed concurrent upload removed meanwhile; our
-                // temp file is still here (it is consumed only on Created), so put it back.
+                // The blob we found (AlreadyExists) was an orphan that a failed concurrent upload removed meanwhile,
+                // or, on an object store that cannot refuse to overwrite, a concurrent twin's failure removed the
+                // object we had written. Our temp file is still here (a local store consumes it only on Created,
+                // and then the blob was ours alone), so put it back.
                 await blobs.PutFileAsync(blobPath, file.TempPath, CancellationToken.None);
             }
             if (newRelease is { } r && releases is not null)

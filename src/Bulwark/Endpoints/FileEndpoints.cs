@@ -78,13 +78,32 @@ internal static class FileEndpoints
             // through a pooled buffer (it has no zero-copy path for sockets).
             inner = Results.File(local, contentType, lastModified: file.UploadedAt, entityTag: etag, enableRangeProcessing: true);
         }
+        else if (await blobs.GetDownloadUrlAsync(blobPath, contentType, context.RequestAborted) is { } direct)
+        {
+            return Redirect(context, direct, isMetadata ? null : counter, file.Id, file.ProjectId);
+        }
         else
         {
-            var stream = blobs.OpenRead(blobPath);
+            var stream = await blobs.OpenReadAsync(blobPath, context.RequestAborted);
             if (stream is null) return MissingBlob(loggers, blobPath);
             inner = Results.Stream(stream, contentType, lastModified: file.UploadedAt, entityTag: etag, enableRangeProcessing: true);
         }
         return isMetadata ? inner : new CountedDownload(inner, file.Id, file.ProjectId, counter);
+    }
+
+    /// <summary>
+    /// Sends the client to the object store (a presigned URL, which carries Range requests through). The
+    /// redirect itself must not be kept longer than the URL lives, so it is not cached at all; a GET without
+    /// Range counts as a download, since whether the client then fetched the bytes is not seen here.
+    /// </summary>
+    private static IResult Redirect(HttpContext context, Uri target, DownloadCounter? counter, long fileId, long projectId)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        if (counter is not null && HttpMethods.IsGet(context.Request.Method) && context.Request.Headers.Range.Count == 0)
+        {
+            counter.Record(fileId, projectId);
+        }
+        return Results.Redirect(target.AbsoluteUri);
     }
 
     /// <summary>No Range and no conditional headers: the response is the whole representation, status 200.</summary>

@@ -30,15 +30,20 @@ public static class BulwarkApp
         // Log levels come from the shipped appsettings.json (AppLayout finds it from any working directory):
         // ASP.NET Core's two Information lines per request would be most of the cost of a cached page at tens of
         // thousands of requests a second, and EF Core's one per SQL statement buried everything else.
+        builder.Logging.AddBulwarkLogFormat(builder.Configuration);
+        builder.AddBulwarkMetrics();
+        builder.Services.AddBulwarkHealthChecks();
         builder.Services.AddBulwarkData(builder.Configuration);
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddBulwarkWeb(builder.Configuration);
 
         var app = builder.Build();
+        app.UseBulwarkMetrics();
         app.UseIndexFreshness();
         app.UseBulwarkForwardedHeaders();
         app.UseBulwarkWebUi();
         app.MapBulwarkEndpoints();
+        app.MapBulwarkHealthChecks();
         app.MapBulwarkPages();
         return app;
     }

@@ -1,6 +1,5 @@
 using Bulwark.Core.Data;
 using Bulwark.Core.Index;
-using Bulwark.Core.Storage;
 using Bulwark.Data.PostgreSql;
 using Bulwark.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -40,11 +39,7 @@ public static class DataServices
             ConfigureDatabase(builder, options, configuration);
             builder.AddInterceptors(sp.GetRequiredService<IndexChangeInterceptor>());
         });
-        services.AddSingleton<IBlobStore>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<BulwarkOptions>>().Value;
-            return new FileSystemBlobStore(Path.Combine(DataDirectory(options), "files"));
-        });
+        services.AddBulwarkBlobStore(configuration);
         return services;
     }
 

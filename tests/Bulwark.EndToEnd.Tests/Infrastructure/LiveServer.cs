@@ -19,9 +19,11 @@ public sealed class LiveServer : WebApplicationFactory<Program>
     private readonly int _port;
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly string _host;
+    private readonly Action<IServiceCollection>? _services;
 
-    private LiveServer(string dataDirectory, int port, IReadOnlyDictionary<string, string> settings, string host)
+    private LiveServer(string dataDirectory, int port, IReadOnlyDictionary<string, string> settings, string host, Action<IServiceCollection>? services)
     {
+        _services = services;
         DataDirectory = dataDirectory;
         _port = port;
         _settings = settings;
@@ -42,12 +44,14 @@ public sealed class LiveServer : WebApplicationFactory<Program>
     /// </summary>
     /// <param name="host">The name in the public URL: "localhost" for WebAuthn, whose relying-party id must be a
     /// domain name, not an IP address. The socket is on 127.0.0.1 either way.</param>
-    public static async Task<LiveServer> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, string host = "127.0.0.1")
+    /// <param name="services">Extra services for the host (credentials of a local object store).</param>
+    public static async Task<LiveServer> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, string host = "127.0.0.1",
+        Action<IServiceCollection>? services = null)
     {
         Exception? last = null;
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var server = new LiveServer(dataDirectory, FreePort(), settings ?? new Dictionary<string, string>(), host);
+            var server = new LiveServer(dataDirectory, FreePort(), settings ?? new Dictionary<string, string>(), host, services);
             try
             {
                 server.StartServer();
@@ -84,6 +88,7 @@ public sealed class LiveServer : WebApplicationFactory<Program>
         builder.UseSetting("urls", $"http://127.0.0.1:{_port}");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new RequestLogStartupFilter(Requests)));
+        if (_services is not null) builder.ConfigureServices(_services);
         // The server's own log goes into failure messages (warnings and errors), not onto the test console.
         builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs));
     }

@@ -119,3 +119,6 @@ public abstract class FileDownloadTests<TServer>(TServer server) where TServer :
 public sealed class FileDownloadTestsSqlite(SqliteServer server) : FileDownloadTests<SqliteServer>(server), IClassFixture<SqliteServer>;
 
 public sealed class FileDownloadTestsPostgres(PostgresServer server) : FileDownloadTests<PostgresServer>(server), IClassFixture<PostgresServer>;
+
+/// <summary>The same downloads streamed from object storage: ranges, HEAD and revalidation over the object store's reads.</summary>
+public sealed class FileDownloadTestsS3(S3StreamingServer server) : FileDownloadTests<S3StreamingServer>(server), IClassFixture<S3StreamingServer>;

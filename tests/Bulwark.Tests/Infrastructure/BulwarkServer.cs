@@ -2,6 +2,7 @@ using Bulwark.Core.Accounts;
 using Bulwark.Core.Accounts.ApiTokens;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Storage;
 using Bulwark.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -40,6 +41,7 @@ public abstract class BulwarkServer : WebApplicationFactory<Program>, IAsyncLife
 
     public async Task InitializeAsync()
     {
+        await PrepareAsync();
         if (Database == DatabaseKind.Postgres) _postgres = await TestDatabases.CreatePostgresDatabaseAsync();
         OnStarting();
         _ = Services; // start the host now, so migrations run before the first test
@@ -51,6 +53,33 @@ public abstract class BulwarkServer : WebApplicationFactory<Program>, IAsyncLife
 
     /// <summary>After the host stopped: a subclass releases what it started in <see cref="OnStarting"/>.</summary>
     protected virtual ValueTask OnStoppedAsync() => ValueTask.CompletedTask;
+    /// <summary>Starts what the server depends on (an object store) before the host is built.</summary>
+    protected virtual Task PrepareAsync() => Task.CompletedTask;
+
+    /// <summary>Stops what <see cref="PrepareAsync"/> started, after the host.</summary>
+    protected virtual ValueTask CleanUpAsync() => ValueTask.CompletedTask;
+
+    /// <summary>The server's blob store (files on disk or objects in a bucket).</summary>
+    public IBlobStore Blobs => Services.GetRequiredService<IBlobStore>();
+
+    public async Task<List<StoredBlob>> ListBlobsAsync()
+    {
+        var all = new List<StoredBlob>();
+        await foreach (var blob in Blobs.ListAsync()) all.Add(blob);
+        return all;
+    }
+
+    /// <summary>Upload temp files still on disk.</summary>
+    public string[] TempFiles() => Directory.Exists(Blobs.TempDirectory) ? Directory.GetFiles(Blobs.TempDirectory) : [];
+
+    public async Task<byte[]?> ReadBlobAsync(string path)
+    {
+        await using var stream = await Blobs.OpenReadAsync(path);
+        if (stream is null) return null;
+        var bytes = new byte[stream.Length];
+        await stream.ReadExactlyAsync(bytes);
+        return bytes;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -88,6 +117,7 @@ public abstract class BulwarkServer : WebApplicationFactory<Program>, IAsyncLife
         await base.DisposeAsync();
         await OnStoppedAsync();
         if (_postgres is not null) await TestDatabases.DropPostgresDatabaseAsync(_postgres);
+        await CleanUpAsync();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (DirectoryNotFoundException) { }
     }
 }

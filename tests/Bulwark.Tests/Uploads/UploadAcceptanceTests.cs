@@ -39,13 +39,14 @@ public abstract class UploadAcceptanceTests<TServer>(TServer server) : UploadTes
         Assert.True(project.LastSerial > 0);
         Assert.Equal(file.Size, project.TotalSize);
 
-        var blobs = Path.Combine(Server.DataDirectory, "files", file.BlobPath);
-        Assert.True(File.Exists(blobs), "the blob is stored at its content-addressed path");
-        var metadata = await File.ReadAllTextAsync(blobs + ".metadata");
+        var stored = await Server.ReadBlobAsync(file.BlobPath);
+        Assert.True(stored is not null, "the blob is stored at its content-addressed path");
+        Assert.Equal(file.Sha256Digest, FileDigests.Compute(stored).Sha256);
+        var metadata = System.Text.Encoding.UTF8.GetString(await Server.ReadBlobAsync(file.BlobPath + ".metadata") ?? []);
         Assert.Contains($"Name: {name}", metadata);
         Assert.Equal(FileDigests.Compute(System.Text.Encoding.UTF8.GetBytes(metadata)).Sha256, file.MetadataSha256Digest);
         Assert.Equal(">=3.8", file.RequiresPython);
-        Assert.Empty(Directory.GetFiles(Path.Combine(Server.DataDirectory, "files", ".tmp")));
+        Assert.Empty(Server.TempFiles());
     }
 
     [Fact]
@@ -94,3 +95,7 @@ public abstract class UploadAcceptanceTests<TServer>(TServer server) : UploadTes
 public sealed class UploadAcceptanceTestsSqlite(SqliteServer s) : UploadAcceptanceTests<SqliteServer>(s), IClassFixture<SqliteServer>;
 
 public sealed class UploadAcceptanceTestsPostgres(PostgresServer s) : UploadAcceptanceTests<PostgresServer>(s), IClassFixture<PostgresServer>;
+
+public sealed class UploadAcceptanceTestsS3Sqlite(S3SqliteServer s) : UploadAcceptanceTests<S3SqliteServer>(s), IClassFixture<S3SqliteServer>;
+
+public sealed class UploadAcceptanceTestsS3Postgres(S3PostgresServer s) : UploadAcceptanceTests<S3PostgresServer>(s), IClassFixture<S3PostgresServer>;

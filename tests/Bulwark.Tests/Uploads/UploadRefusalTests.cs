@@ -18,7 +18,9 @@ public abstract class UploadRefusalTests<TServer>(TServer server) : UploadTestBa
     {
         var normalized = Bulwark.Core.Packaging.ProjectName.Normalize(name);
         Assert.False(await Server.WithDbAsync(db => db.Projects.AnyAsync(p => p.NormalizedName == normalized)), "no project row");
-        Assert.Empty(Directory.GetFiles(Path.Combine(Server.DataDirectory, "files", ".tmp")));
+        Assert.Empty(Server.TempFiles());
+        var stem = "/" + TestDistributions.Escape(name) + "-";
+        Assert.DoesNotContain(await Server.ListBlobsAsync(), b => b.Path.Contains(stem, StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
@@ -289,3 +291,6 @@ public abstract class UploadRefusalTests<TServer>(TServer server) : UploadTestBa
 public sealed class UploadRefusalTestsSqlite(SqliteServer s) : UploadRefusalTests<SqliteServer>(s), IClassFixture<SqliteServer>;
 
 public sealed class UploadRefusalTestsPostgres(PostgresServer s) : UploadRefusalTests<PostgresServer>(s), IClassFixture<PostgresServer>;
+
+/// <summary>Every refusal again with the files in object storage: still nothing stored, in the bucket or on disk.</summary>
+public sealed class UploadRefusalTestsS3(S3PostgresServer s) : UploadRefusalTests<S3PostgresServer>(s), IClassFixture<S3PostgresServer>;

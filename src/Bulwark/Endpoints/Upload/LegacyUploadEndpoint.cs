@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Bulwark.Core.Accounts.ApiTokens;
 using Bulwark.Core.Audit;
+using Bulwark.Core.Observability;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Storage;
 using Bulwark.Core.Uploads;
@@ -152,6 +153,7 @@ public static class LegacyUploadEndpoint
                 await WriteAsync(http, completeFailure);
                 return;
             }
+            BulwarkMetrics.UploadAccepted(success == UploadSuccess.AlreadyStored, received.Size);
             http.Response.StatusCode = StatusCodes.Status200OK;
             var answer = success == UploadSuccess.AlreadyStored ? "OK (file already stored, nothing changed)\n" : "OK\n";
             // Grace-period warnings ride on the success answer (twine --verbose prints the body).
@@ -248,6 +250,7 @@ public static class LegacyUploadEndpoint
     /// </summary>
     internal static async Task WriteAsync(HttpContext http, UploadFailure failure)
     {
+        BulwarkMetrics.UploadRefused(UploadRefusalReason.Of(failure), (int)failure.Status);
         http.Response.StatusCode = (int)failure.Status;
         if (http.Features.Get<IHttpResponseFeature>() is { } response)
         {

@@ -53,6 +53,7 @@ public sealed class LoginModel(PasswordSignIn signIn, PasskeySignIn passkeys, We
         var actor = RequestActor;
         var evidence = new SignInEvidence(DeviceCookie.Ensure(HttpContext), ProofToken, ProofNonce);
         var result = await signIn.SignInAsync(Username, Password, actor, evidence, ct);
+        Core.Observability.BulwarkMetrics.SignIn("password", result.Outcome.ToString());
         Password = "";
         ProofToken = ProofNonce = null;
         switch (result.Outcome)
@@ -110,6 +111,7 @@ public sealed class LoginModel(PasswordSignIn signIn, PasskeySignIn passkeys, We
     {
         var actor = RequestActor;
         var result = await passkeys.SignInAsync(ChallengeId, Credential, DeviceCookie.Ensure(HttpContext), actor, ct);
+        Core.Observability.BulwarkMetrics.SignIn("passkey", result.Outcome.ToString());
         Credential = "";
         if (result.Outcome == SignInOutcome.SignedIn)
         {

@@ -64,6 +64,7 @@ public sealed class TwoFactorModel(SecondFactorSignIn secondStep, TwoFactorStatu
     {
         if (HttpContext.PendingSecondFactorSession() is not { } pending) return NotPending();
         var result = await step(pending);
+        Core.Observability.BulwarkMetrics.SecondFactor(form == "recovery" ? "recovery_code" : form, result.Succeeded ? "success" : result.Result.Status.ToString());
         Code = RecoveryCode = Credential = "";
         if (result.NewSessionId is { } id)
         {
