@@ -58,10 +58,13 @@ public abstract class LeftoverServer(DatabaseKind database) : BulwarkServer(data
                 ? throw new IOException("No space left on device (injected by the test)")
                 : inner.PutBytesAsync(path, bytes, ct);
 
-        public Stream? OpenRead(string path) => inner.OpenRead(path);
+        public Task<Stream?> OpenReadAsync(string path, CancellationToken ct = default) => inner.OpenReadAsync(path, ct);
         public string? GetLocalPath(string path) => inner.GetLocalPath(path);
-        public bool Exists(string path) => inner.Exists(path);
+        public ValueTask<Uri?> GetDownloadUrlAsync(string path, string contentType, CancellationToken ct = default) => inner.GetDownloadUrlAsync(path, contentType, ct);
+        public Task<bool> ExistsAsync(string path, CancellationToken ct = default) => inner.ExistsAsync(path, ct);
         public Task<bool> DeleteAsync(string path, CancellationToken ct = default) => inner.DeleteAsync(path, ct);
+        public IAsyncEnumerable<StoredBlob> ListAsync(CancellationToken ct = default) => inner.ListAsync(ct);
+        public Task CheckAvailableAsync(CancellationToken ct = default) => inner.CheckAvailableAsync(ct);
     }
 }
 
