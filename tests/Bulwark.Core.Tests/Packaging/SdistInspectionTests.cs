@@ -206,6 +206,12 @@ public class SdistInspectionTests
     }
 
     [Fact]
+    public void A_zip_named_tar_gz_is_refused_as_not_gzip()
+    {
+        AssertRejected(InspectSdist(Wheel()), "Invalid distribution file. File is not a gzip-compressed tarfile");
+    }
+
+    [Fact]
     public void An_uncompressed_tar_named_tar_gz_is_refused()
     {
         AssertRejected(InspectSdist(RawTar(SdistEntries())), "Invalid distribution file. File is not a gzip-compressed tarfile");

@@ -137,6 +137,9 @@ public sealed class RealSocketServer : BulwarkServer
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+        // As deployed: in Development the host adds the developer exception page, which would turn an
+        // exception that escapes an endpoint into an answer the raw-socket tests could not tell apart.
+        builder.UseEnvironment("Production");
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(Outcomes));
     }
 }

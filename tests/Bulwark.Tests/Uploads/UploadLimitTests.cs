@@ -57,7 +57,7 @@ public sealed class UploadDisconnectTests(RealSocketServer server) : UploadTestB
     [Fact]
     public async Task A_client_that_disconnects_mid_file_leaves_no_row_blob_or_temp_file_and_is_no_server_error()
     {
-        var (name, spec, head, body) = await PrepareAsync();
+        var (name, spec, target, head, body) = await PrepareAsync();
 
         using (var tcp = new TcpClient())
         {
@@ -71,15 +71,15 @@ public sealed class UploadDisconnectTests(RealSocketServer server) : UploadTestB
             tcp.Client.LingerState = new LingerOption(true, 0);
         }
 
-        var status = Server.Outcomes.WaitFor("/legacy/", Patience);
-        Assert.True(status != 500, "an upload the client abandoned ended as a server error");
+        var status = Server.Outcomes.WaitFor(target, Patience);
+        Assert.True(status != 500, "an upload the client abandoned ended as a server error (500)");
         await AssertNothingLeftAsync(name, spec);
     }
 
     [Fact]
     public async Task A_client_that_stops_sending_before_its_content_length_is_no_server_error()
     {
-        var (name, spec, head, body) = await PrepareAsync();
+        var (name, spec, target, head, body) = await PrepareAsync();
 
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(Server.ClientOptions.BaseAddress.Host, Server.ClientOptions.BaseAddress.Port);
@@ -91,12 +91,31 @@ public sealed class UploadDisconnectTests(RealSocketServer server) : UploadTestB
         // over a connection the client half-closed, so only the server's side can be checked).
         tcp.Client.Shutdown(SocketShutdown.Send);
 
-        var status = Server.Outcomes.WaitFor("/legacy/", Patience);
+        var status = Server.Outcomes.WaitFor(target, Patience);
         Assert.True(status is 400 or 499, $"the truncated upload ended with {status}, not as a refusal or an abandoned request");
         await AssertNothingLeftAsync(name, spec);
     }
 
-    private async Task<(string Name, TestDistributions.Spec Spec, byte[] Head, byte[] Body)> PrepareAsync()
+    [Fact]
+    public async Task A_body_declared_over_the_size_limit_is_413_naming_the_limit()
+    {
+        var (name, spec, target, head, body) = await PrepareAsync();
+        var declared = Encoding.ASCII.GetString(head).Replace($"Content-Length: {body.Length}", "Content-Length: 200000000");
+
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(Server.ClientOptions.BaseAddress.Host, Server.ClientOptions.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(declared));
+        await stream.WriteAsync(body.AsMemory(0, 1000));
+        var status = await new StreamReader(stream, Encoding.ASCII).ReadLineAsync();
+
+        Assert.StartsWith("HTTP/1.1 413 Request body too large", status);
+        Assert.Equal(413, Server.Outcomes.WaitFor(target, Patience));
+        await AssertNothingLeftAsync(name, spec);
+    }
+
+    /// <summary>A fresh project's upload as raw HTTP, to a target of its own so the server's outcome can be found.</summary>
+    private async Task<(string Name, TestDistributions.Spec Spec, string Target, byte[] Head, byte[] Body)> PrepareAsync()
     {
         var name = UniqueName();
         var token = await Server.CreateTokenAsync("cut" + name[^6..]);
@@ -104,8 +123,9 @@ public sealed class UploadDisconnectTests(RealSocketServer server) : UploadTestB
         var content = UploadForm.For(spec).ToContent();
         var body = await content.ReadAsByteArrayAsync();
         var auth = UploadForm.TokenAuth(token).Parameter;
-        var head = $"POST /legacy/ HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic {auth}\r\nContent-Type: {content.Headers.ContentType}\r\nContent-Length: {body.Length}\r\n\r\n";
-        return (name, spec, Encoding.ASCII.GetBytes(head), body);
+        var target = $"/legacy/?attempt={Guid.NewGuid():N}";
+        var head = $"POST {target} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic {auth}\r\nContent-Type: {content.Headers.ContentType}\r\nContent-Length: {body.Length}\r\n\r\n";
+        return (name, spec, target, Encoding.ASCII.GetBytes(head), body);
     }
 
     private async Task WaitForTempFileAsync()
