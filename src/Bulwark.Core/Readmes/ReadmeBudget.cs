@@ -36,8 +36,11 @@ public sealed record ReadmeBudget
     /// <summary>Wall-clock time for one render; checked inside Markdig's parsers and the HTML tokenizer.</summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a render waits for the render worker to be free before it is put off.</summary>
+    /// <summary>How long an upload's render waits for the render worker to be free before it is put off to the first view.</summary>
     public TimeSpan SlotWait { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The same for a page view, which shows the text meanwhile rather than keep the reader waiting.</summary>
+    public TimeSpan ViewSlotWait { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Stack of the render worker thread: ample for the nesting allowed above, and bounded.</summary>
     public int WorkerStackBytes { get; init; } = 16 * 1024 * 1024;

@@ -30,13 +30,14 @@ public sealed class ReadmeRenderer(ReadmeBudget budget, TimeProvider time, ILogg
     public long MarkdownRenders => Interlocked.Read(ref _markdownRenders);
 
     /// <summary>
-    /// Renders <paramref name="description"/>. Null when the worker stayed busy for <see cref="ReadmeBudget.SlotWait"/>:
-    /// nothing is decided then, and the caller shows the text and leaves the render to a later view.
+    /// Renders <paramref name="description"/>. Null when the worker stayed busy for <paramref name="slotWait"/>
+    /// (default <see cref="ReadmeBudget.SlotWait"/>): nothing is decided then, and the caller shows the text and
+    /// leaves the render to a later view.
     /// </summary>
-    public async Task<ReadmeResult?> RenderAsync(string? description, string? contentType, CancellationToken ct)
+    public async Task<ReadmeResult?> RenderAsync(string? description, string? contentType, CancellationToken ct, TimeSpan? slotWait = null)
     {
         if (_markdown.Classify(description, contentType) is { } done) return done;
-        if (!await _slot.WaitAsync(budget.SlotWait, ct)) return null;
+        if (!await _slot.WaitAsync(slotWait ?? budget.SlotWait, ct)) return null;
 
         Interlocked.Increment(ref _markdownRenders);
         var result = new TaskCompletionSource<ReadmeResult>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -49,10 +50,12 @@ public sealed class ReadmeRenderer(ReadmeBudget budget, TimeProvider time, ILogg
         {
             worker.Start();
         }
-        catch
+        catch (Exception e) when (e is OutOfMemoryException or ThreadStartException)
         {
+            // No thread to be had: decide nothing now, a later view renders it.
             _slot.Release();
-            throw;
+            log.LogWarning(e, "No thread for rendering a project description; it is put off.");
+            return null;
         }
 
         try

@@ -22,7 +22,7 @@ public sealed record DescriptionView(ReadmeOutcome Outcome, string? Html, string
 /// project pages. A release stored before descriptions were rendered at upload (or whose render was put off)
 /// is rendered on its first view, under the same budget, and the result stored, so no page renders twice.
 /// </summary>
-public sealed class ReleaseDescriptions(BulwarkDbContext db, ReadmeRenderer renderer, TimeProvider time)
+public sealed class ReleaseDescriptions(BulwarkDbContext db, ReadmeRenderer renderer, ReadmeBudget budget, TimeProvider time)
 {
     /// <summary>
     /// Renders the description of the release an upload is about to create. Null when the release exists already
@@ -40,7 +40,7 @@ public sealed class ReleaseDescriptions(BulwarkDbContext db, ReadmeRenderer rend
         var stored = await db.RenderedDescriptions.AsNoTracking().FirstOrDefaultAsync(d => d.ReleaseId == release.Id, ct);
         if (stored is null || stored.RendererVersion != ReadmeRenderer.Version)
         {
-            var result = await renderer.RenderAsync(release.Description, release.DescriptionContentType, ct);
+            var result = await renderer.RenderAsync(release.Description, release.DescriptionContentType, ct, budget.ViewSlotWait);
             if (result is null)
             {
                 // The worker is busy: show the text now, render on a later view.
