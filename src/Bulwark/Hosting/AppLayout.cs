@@ -50,14 +50,17 @@ public static class AppLayout
         var workingDirectory = Path.GetFullPath(Environment.CurrentDirectory);
         if (SameDirectory(workingDirectory, environment.ContentRootPath)) return;
         var sources = configuration.Sources;
-        // The shipped files are the host's JSON sources; the working directory's go right after the last of them.
-        var at = sources.Select((s, i) => (s, i)).LastOrDefault(p => p.s is JsonConfigurationSource).i + 1;
-        if (at == 0) at = sources.Count;
+        // The working directory's files go right after the last of the shipped ones (before user secrets,
+        // environment variables and the command line); were there none, first of all, so that they never
+        // override anything set explicitly.
+        var shipped = sources.Select((s, i) => (s, i))
+            .Where(p => p.s is JsonConfigurationSource { Path: { } path } && path.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase))
+            .Select(p => p.i).DefaultIfEmpty(-1).Max();
+        var at = shipped + 1;
         var provider = new PhysicalFileProvider(workingDirectory);
-        string[] files = ["appsettings.json", $"appsettings.{environment.EnvironmentName}.json"];
-        foreach (var file in files.Reverse())
+        foreach (var file in new[] { "appsettings.json", $"appsettings.{environment.EnvironmentName}.json" })
         {
-            sources.Insert(at, new JsonConfigurationSource { Path = file, Optional = true, ReloadOnChange = false, FileProvider = provider });
+            sources.Insert(at++, new JsonConfigurationSource { Path = file, Optional = true, ReloadOnChange = false, FileProvider = provider });
         }
     }
 
