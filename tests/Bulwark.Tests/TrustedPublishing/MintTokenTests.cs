@@ -321,6 +321,35 @@ public abstract class MintTokenTests<TServer>(TServer server) where TServer : Tr
     }
 
     [Fact]
+    public async Task A_minted_token_satisfies_the_two_factor_mandates_where_the_owners_token_is_refused()
+    {
+        var (name, repository) = await GitHubProjectAsync();
+        var owner = await server.WithDbAsync(db => db.ProjectRoles.Where(r => r.Project.Name == name && r.User.PasswordHash != null).Select(r => r.User.Username).SingleAsync());
+        await server.WithDbAsync(db => db.Projects.Where(p => p.Name == name).ExecuteUpdateAsync(u => u
+            .SetProperty(p => p.RequirePhishingResistant, true)
+            .SetProperty(p => p.CriticalSince, Now.AddDays(-60))
+            .SetProperty(p => p.CriticalEnforceAfter, Now.AddDays(-30))
+            .SetProperty(p => p.CriticalNotifiedAt, Now.AddDays(-60))));
+        // The index-wide rule on, as by default: the owner (a password, no second factor) cannot upload with a token of theirs.
+        using var mandated = server.WithWebHostBuilder(b => b.UseSetting("Bulwark:Policy:RequireTwoFactorForAll", "true"));
+        async Task<HttpResponseMessage> Upload(string token, string version)
+        {
+            using var client = mandated.CreateClient();
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/legacy/") { Content = UploadForm.For(new TestDistributions.Spec(name, version)).ToContent() };
+            request.Headers.Authorization = UploadForm.TokenAuth(token);
+            return await client.SendAsync(request);
+        }
+        var ownersToken = await server.CreateTokenAsync(owner, [name]);
+        var refused = await Upload(ownersToken, "3.0");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("critical project", refused.ReasonPhrase);
+
+        var minted = await server.MintOkAsync(server.Issuer.SignRs256(GitHubClaims(repository)));
+        var accepted = await Upload(minted, "3.0");
+        Assert.True(accepted.StatusCode == HttpStatusCode.OK, $"{(int)accepted.StatusCode} {accepted.ReasonPhrase}");
+    }
+
+    [Fact]
     public async Task A_GitLab_token_signed_with_ES256_is_exchanged()
     {
         var name = UniqueName();
