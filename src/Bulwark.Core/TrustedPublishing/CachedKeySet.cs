@@ -17,9 +17,11 @@ public sealed class CachedKeySet<TKey>(
     string source) where TKey : class
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private IReadOnlyDictionary<string, TKey> _keys = new Dictionary<string, TKey>();
-    private DateTimeOffset? _fetchedAt;
-    private DateTimeOffset? _lastAttempt;
+    // Read without the lock by every request: the dictionary is replaced whole, never changed, and the two times
+    // are UTC ticks read and written atomically (0: never).
+    private volatile IReadOnlyDictionary<string, TKey> _keys = new Dictionary<string, TKey>();
+    private long _fetchedAt;
+    private long _lastAttempt;
 
     /// <summary>Why the last fetch failed, if it did (for the refusal message).</summary>
     public string? LastError { get; private set; }
@@ -43,13 +45,20 @@ public sealed class CachedKeySet<TKey>(
         return _keys.GetValueOrDefault(keyId);
     }
 
-    private bool IsFresh() => _fetchedAt is { } at && time.GetUtcNow() - at < lifetime;
+    private bool IsFresh() => Since(ref _fetchedAt) < lifetime;
 
-    private bool CoolingDown() => _lastAttempt is { } at && time.GetUtcNow() - at < cooldown;
+    private bool CoolingDown() => Since(ref _lastAttempt) < cooldown;
+
+    private TimeSpan Since(ref long ticks)
+    {
+        var at = Interlocked.Read(ref ticks);
+        return at == 0 ? TimeSpan.MaxValue : TimeSpan.FromTicks(time.GetUtcNow().UtcTicks - at);
+    }
 
     private async Task RefreshAsync(CancellationToken ct)
     {
-        _lastAttempt = time.GetUtcNow();
+        var attempt = time.GetUtcNow().UtcTicks;
+        Interlocked.Exchange(ref _lastAttempt, attempt);
         try
         {
             var keys = await fetch(ct);
@@ -61,7 +70,7 @@ public sealed class CachedKeySet<TKey>(
                 return;
             }
             _keys = keys;
-            _fetchedAt = _lastAttempt;
+            Interlocked.Exchange(ref _fetchedAt, attempt);
             LastError = null;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or InvalidDataException or ArgumentException or FormatException)

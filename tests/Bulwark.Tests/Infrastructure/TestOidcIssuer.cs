@@ -113,15 +113,11 @@ public sealed class TestOidcIssuer : IAsyncDisposable
         Base64UrlEncoder.Encode(JsonSerializer.Serialize(new { alg = "none", typ = "JWT", kid = Rsa.KeyId })) + "."
         + Base64UrlEncoder.Encode(JsonSerializer.Serialize(claims)) + ".";
 
-    /// <summary>
-    /// Claims as GitHub Actions writes them for a job of <paramref name="workflow"/> in <paramref name="repository"/>.
-    /// </summary>
-    public static Dictionary<string, object> GitHubClaims(string issuer, string audience, string repository, string workflow, string? environment = null,
-        DateTimeOffset? now = null, string ownerId = "4242", string gitRef = "refs/tags/v1.0")
+    /// <summary>The registered claims every CI token carries: issuer, audience, a fresh jti, valid for five minutes from <paramref name="now"/>.</summary>
+    public static Dictionary<string, object> Registered(string issuer, string audience, DateTimeOffset? now = null)
     {
         var at = now ?? DateTimeOffset.UtcNow;
-        var owner = repository.Split('/')[0];
-        var claims = new Dictionary<string, object>
+        return new Dictionary<string, object>
         {
             ["iss"] = issuer,
             ["aud"] = audience,
@@ -129,6 +125,18 @@ public sealed class TestOidcIssuer : IAsyncDisposable
             ["iat"] = at.ToUnixTimeSeconds(),
             ["nbf"] = at.ToUnixTimeSeconds(),
             ["exp"] = at.AddMinutes(5).ToUnixTimeSeconds(),
+        };
+    }
+
+    /// <summary>
+    /// Claims as GitHub Actions writes them for a job of <paramref name="workflow"/> in <paramref name="repository"/>.
+    /// </summary>
+    public static Dictionary<string, object> GitHubClaims(string issuer, string audience, string repository, string workflow, string? environment = null,
+        DateTimeOffset? now = null, string ownerId = "4242", string gitRef = "refs/tags/v1.0")
+    {
+        var owner = repository.Split('/')[0];
+        var claims = new Dictionary<string, object>(Registered(issuer, audience, now))
+        {
             ["sub"] = environment is null ? $"repo:{repository}:ref:{gitRef}" : $"repo:{repository}:environment:{environment}",
             ["repository"] = repository,
             ["repository_owner"] = owner,
@@ -149,16 +157,9 @@ public sealed class TestOidcIssuer : IAsyncDisposable
     /// <summary>Claims as GitLab CI writes them for a pipeline of <paramref name="projectPath"/> run from <paramref name="ciConfig"/>.</summary>
     public static Dictionary<string, object> GitLabClaims(string issuer, string audience, string projectPath, string ciConfig, string? environment = null, DateTimeOffset? now = null)
     {
-        var at = now ?? DateTimeOffset.UtcNow;
         var host = new Uri(issuer).Authority;
-        var claims = new Dictionary<string, object>
+        var claims = new Dictionary<string, object>(Registered(issuer, audience, now))
         {
-            ["iss"] = issuer,
-            ["aud"] = audience,
-            ["jti"] = Guid.NewGuid().ToString(),
-            ["iat"] = at.ToUnixTimeSeconds(),
-            ["nbf"] = at.ToUnixTimeSeconds(),
-            ["exp"] = at.AddMinutes(5).ToUnixTimeSeconds(),
             ["sub"] = $"project_path:{projectPath}:ref_type:tag:ref:v1.0",
             ["project_path"] = projectPath,
             ["namespace_path"] = projectPath[..projectPath.LastIndexOf('/')],

@@ -35,13 +35,7 @@ public abstract class LeakReportTests<TServer>(TServer server) where TServer : T
         return await client.SendAsync(request);
     }
 
-    private async Task<HttpResponseMessage> UploadAsync(string token, string name, string version)
-    {
-        using var client = server.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/legacy/") { Content = UploadForm.For(new TestDistributions.Spec(name, version)).ToContent() };
-        request.Headers.Authorization = UploadForm.TokenAuth(token);
-        return await client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> UploadAsync(string token, string name, string version) => server.UploadAsync(token, name, version);
 
     private Task<bool> IsRevokedAsync(string token)
     {

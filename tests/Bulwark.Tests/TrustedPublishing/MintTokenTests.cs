@@ -45,13 +45,7 @@ public abstract class MintTokenTests<TServer>(TServer server) where TServer : Tr
         Assert.Contains(descriptionContains, error.GetProperty("description").GetString());
     }
 
-    private async Task<HttpResponseMessage> UploadAsync(string token, string name, string version)
-    {
-        using var client = server.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/legacy/") { Content = UploadForm.For(new TestDistributions.Spec(name, version)).ToContent() };
-        request.Headers.Authorization = UploadForm.TokenAuth(token);
-        return await client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> UploadAsync(string token, string name, string version) => server.UploadAsync(token, name, version);
 
     [Fact]
     public async Task The_audience_endpoint_names_the_configured_audience()
@@ -258,11 +252,8 @@ public abstract class MintTokenTests<TServer>(TServer server) where TServer : Tr
     [Fact]
     public async Task A_discovery_document_that_names_another_issuer_gives_no_keys()
     {
-        var claims = new Dictionary<string, object>
-        {
-            ["iss"] = server.Issuer.Issuer("liar"), ["aud"] = TrustedPublishingServer.Audience, ["sub"] = "x", ["jti"] = Guid.NewGuid().ToString(),
-            ["iat"] = Now.ToUnixTimeSeconds(), ["exp"] = Now.AddMinutes(5).ToUnixTimeSeconds(),
-        };
+        var claims = TestOidcIssuer.Registered(server.Issuer.Issuer("liar"), TrustedPublishingServer.Audience, Now);
+        claims["sub"] = "x";
         var (status, body) = await server.MintAsync(server.Issuer.SignRs256(claims));
         AssertRefused(status, body, MintFailure.InvalidToken, "names the issuer");
     }
@@ -330,6 +321,35 @@ public abstract class MintTokenTests<TServer>(TServer server) where TServer : Tr
     }
 
     [Fact]
+    public async Task A_minted_token_satisfies_the_two_factor_mandates_where_the_owners_token_is_refused()
+    {
+        var (name, repository) = await GitHubProjectAsync();
+        var owner = await server.WithDbAsync(db => db.ProjectRoles.Where(r => r.Project.Name == name && r.User.PasswordHash != null).Select(r => r.User.Username).SingleAsync());
+        await server.WithDbAsync(db => db.Projects.Where(p => p.Name == name).ExecuteUpdateAsync(u => u
+            .SetProperty(p => p.RequirePhishingResistant, true)
+            .SetProperty(p => p.CriticalSince, Now.AddDays(-60))
+            .SetProperty(p => p.CriticalEnforceAfter, Now.AddDays(-30))
+            .SetProperty(p => p.CriticalNotifiedAt, Now.AddDays(-60))));
+        // The index-wide rule on, as by default: the owner (a password, no second factor) cannot upload with a token of theirs.
+        using var mandated = server.WithWebHostBuilder(b => b.UseSetting("Bulwark:Policy:RequireTwoFactorForAll", "true"));
+        async Task<HttpResponseMessage> Upload(string token, string version)
+        {
+            using var client = mandated.CreateClient();
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/legacy/") { Content = UploadForm.For(new TestDistributions.Spec(name, version)).ToContent() };
+            request.Headers.Authorization = UploadForm.TokenAuth(token);
+            return await client.SendAsync(request);
+        }
+        var ownersToken = await server.CreateTokenAsync(owner, [name]);
+        var refused = await Upload(ownersToken, "3.0");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("critical project", refused.ReasonPhrase);
+
+        var minted = await server.MintOkAsync(server.Issuer.SignRs256(GitHubClaims(repository)));
+        var accepted = await Upload(minted, "3.0");
+        Assert.True(accepted.StatusCode == HttpStatusCode.OK, $"{(int)accepted.StatusCode} {accepted.ReasonPhrase}");
+    }
+
+    [Fact]
     public async Task A_GitLab_token_signed_with_ES256_is_exchanged()
     {
         var name = UniqueName();
@@ -351,10 +371,10 @@ public abstract class MintTokenTests<TServer>(TServer server) where TServer : Tr
         var (project, _) = await server.ProjectWithOwnerAsync(name);
         await server.AddPublisherAsync(project, new PublisherSpec.Input(PublisherKind.Oidc, server.Ci, Audience: "forgejo-publish",
             Claims: [$"sub=repo:team/{name}:ref:refs/heads/main", "repository_visibility=private"]));
-        Dictionary<string, object> Claims(string sub) => new()
+        Dictionary<string, object> Claims(string sub) => new(TestOidcIssuer.Registered(server.Ci, "forgejo-publish", Now))
         {
-            ["iss"] = server.Ci, ["aud"] = "forgejo-publish", ["sub"] = sub, ["repository_visibility"] = "private", ["jti"] = Guid.NewGuid().ToString(),
-            ["iat"] = Now.ToUnixTimeSeconds(), ["exp"] = Now.AddMinutes(5).ToUnixTimeSeconds(),
+            ["sub"] = sub,
+            ["repository_visibility"] = "private",
         };
         var token = await server.MintOkAsync(server.Issuer.SignRs256(Claims($"repo:team/{name}:ref:refs/heads/main")));
         Assert.Equal(HttpStatusCode.OK, (await UploadAsync(token, name, "1.0")).StatusCode);

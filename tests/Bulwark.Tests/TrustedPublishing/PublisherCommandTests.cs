@@ -14,13 +14,7 @@ public abstract class PublisherCommandTests<TServer>(TServer server) where TServ
 {
     private static string UniqueName() => "cli-" + Guid.NewGuid().ToString("N")[..10];
 
-    private async Task<HttpResponseMessage> UploadAsync(string token, string name, string version)
-    {
-        using var client = server.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/legacy/") { Content = UploadForm.For(new TestDistributions.Spec(name, version)).ToContent() };
-        request.Headers.Authorization = UploadForm.TokenAuth(token);
-        return await client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> UploadAsync(string token, string name, string version) => server.UploadAsync(token, name, version);
 
     private string GitHubJwt(string repository) => server.Issuer.SignRs256(
         TestOidcIssuer.GitHubClaims(server.GitHub, TrustedPublishingServer.Audience, repository, "release.yml", "pypi", server.Clock.GetUtcNow()));

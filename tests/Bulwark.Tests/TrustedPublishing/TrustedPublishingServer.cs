@@ -104,6 +104,15 @@ public abstract class TrustedPublishingServer(DatabaseKind database) : BulwarkSe
         return body.GetProperty("token").GetString()!;
     }
 
+    /// <summary>Uploads a small wheel of <paramref name="name"/> <paramref name="version"/> with <paramref name="token"/>.</summary>
+    public async Task<HttpResponseMessage> UploadAsync(string token, string name, string version)
+    {
+        using var client = CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/legacy/") { Content = UploadForm.For(new TestDistributions.Spec(name, version)).ToContent() };
+        request.Headers.Authorization = UploadForm.TokenAuth(token);
+        return await client.SendAsync(request);
+    }
+
     /// <summary>An existing project (first upload by an automation account) with a human owner added.</summary>
     public async Task<(Project Project, User Owner)> ProjectWithOwnerAsync(string name)
     {
@@ -113,14 +122,8 @@ public abstract class TrustedPublishingServer(DatabaseKind database) : BulwarkSe
             var created = await sp.GetRequiredService<UserService>().CreateAsync(username, $"{username}@example.com", "tundra velvet gossip 41", false, true, new Actor("test", "test"));
             return created.User!;
         });
-        var token = await CreateTokenAsync("bot" + name[^8..]);
-        using (var client = CreateClient())
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/legacy/") { Content = UploadForm.For(new TestDistributions.Spec(name, "0.1")).ToContent() };
-            request.Headers.Authorization = UploadForm.TokenAuth(token);
-            var response = await client.SendAsync(request);
-            Assert.True(response.IsSuccessStatusCode, $"setup upload failed: {(int)response.StatusCode} {response.ReasonPhrase}");
-        }
+        var response = await UploadAsync(await CreateTokenAsync("bot" + name[^8..]), name, "0.1");
+        Assert.True(response.IsSuccessStatusCode, $"setup upload failed: {(int)response.StatusCode} {response.ReasonPhrase}");
         var project = await WithDbAsync(async db =>
         {
             var p = await db.Projects.SingleAsync(x => x.NormalizedName == ProjectName.Normalize(name));
