@@ -66,7 +66,7 @@ internal static class ApiCatalog
         // Methods on objects whose type the scanner cannot know: judged by the method name alone, and only
         // for names that mean one thing in practice.
         var dot = callee.LastIndexOf('.');
-        var method = dot < 0 ? callee : callee[(dot + 1)..];
+        var method = dot < 0 ? callee.AsSpan() : callee.AsSpan(dot + 1);
         return method switch
         {
             "b64decode" or "b32decode" or "b85decode" or "a85decode" or "urlsafe_b64decode" or "decodebytes" or "fromhex"

@@ -28,8 +28,14 @@ internal sealed partial class CodeModel
                 continue;
             }
 
-            References.Add(new Reference(name, t, j, Tokens[t].Line, scope));
-            if (j < end && Tokens[j].Is(Source, "("))
+            var call = j < end && Tokens[j].Is(Source, "(");
+            if (name.StartsWith("os.environ", StringComparison.Ordinal))
+            {
+                // The only names the rules read outside calls: the environment, taken whole or in part.
+                References.Add(new Reference(name, t, j, Tokens[t].Line, scope));
+            }
+
+            if (call)
             {
                 var close = MatchingClose(j, end);
                 Calls.Add(new CallSite(name, t, j, close, Tokens[t].Line, scope, ApiCatalog.Of(name)));
@@ -217,7 +223,9 @@ internal sealed partial class CodeModel
     /// <summary>Folds the spellings of one thing into one name: builtins, <c>__dict__</c>, <c>sys.modules[...]</c>.</summary>
     private static string Canonical(string name)
     {
-        if (!name.Contains("__") && !name.StartsWith("sys.modules.", StringComparison.Ordinal) && !name.StartsWith("globals", StringComparison.Ordinal))
+        if (!name.StartsWith("__builtin", StringComparison.Ordinal) && !name.StartsWith("sys.modules.", StringComparison.Ordinal)
+            && !name.StartsWith("globals", StringComparison.Ordinal) && !name.Contains(".__dict__", StringComparison.Ordinal)
+            && !name.StartsWith("importlib.__import__", StringComparison.Ordinal))
         {
             return name;
         }
@@ -302,7 +310,16 @@ internal sealed partial class CodeModel
             _constants.Remove(target);
         }
 
-        _taint[TaintKey(scope, target)] = FlowInto(valueStart, end, scope);
+        var flow = FlowInto(valueStart, end, scope);
+        if (flow != Capability.None)
+        {
+            _taint[TaintKey(scope, target)] = flow;
+        }
+        else if (_taint.Count > 0)
+        {
+            _taint.Remove(TaintKey(scope, target));
+        }
+
         for (var t = valueStart; t < end; t++)
         {
             if (Tokens[t].Kind == TokenKind.Name && (Tokens[t].Is(Source, "__file__") || _ownPaths.Contains(Text(t))))
@@ -330,7 +347,7 @@ internal sealed partial class CodeModel
         return 0;
     }
 
-    private static string TaintKey(Scope scope, string name) => $"{FunctionOf(scope)}:{name}";
+    private static (int, string) TaintKey(Scope scope, string name) => (FunctionOf(scope), name);
 
     /// <summary>The capabilities of what an expression computes: its calls, the names it reads, reversal slices.</summary>
     public Capability FlowInto(int start, int end, Scope scope)
@@ -346,8 +363,11 @@ internal sealed partial class CodeModel
         {
             if (Tokens[t].Kind == TokenKind.Name)
             {
-                var name = Text(t);
-                flow |= _taint.GetValueOrDefault($"{function}:{name}") | _taint.GetValueOrDefault($"0:{name}");
+                if (_taint.Count > 0)
+                {
+                    var name = Text(t);
+                    flow |= _taint.GetValueOrDefault((function, name)) | _taint.GetValueOrDefault((0, name));
+                }
             }
             else if (IsReverseSlice(t, end) && t > start && (Tokens[t - 1].Kind == TokenKind.String
                 || (Tokens[t - 1].Kind == TokenKind.Name && ConstantOf(Text(t - 1)) is not null)))

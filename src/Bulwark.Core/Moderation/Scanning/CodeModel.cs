@@ -39,15 +39,20 @@ internal sealed partial class CodeModel
 {
     private readonly Dictionary<string, string> _aliases = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _constants = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Capability> _taint = new(StringComparer.Ordinal);
+    private readonly Dictionary<(int Function, string Name), Capability> _taint = [];
     private readonly HashSet<string> _starModules = new(StringComparer.Ordinal);
     private readonly HashSet<string> _ownPaths = new(StringComparer.Ordinal);
     private Scope[] _scopeOfToken = [];
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _pool;
+    private string?[] _textCache = [];
 
     private CodeModel(string source, List<PythonToken> tokens)
     {
         Source = source;
         Tokens = tokens;
+        _pool = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+        _textCache = new string?[tokens.Count];
     }
 
     public string Source { get; }
@@ -70,9 +75,9 @@ internal sealed partial class CodeModel
     public bool Truncated { get; private set; }
 
     /// <summary>Builds the model of <paramref name="source"/>, reading at most <paramref name="maxTokens"/> tokens.</summary>
-    public static CodeModel Build(string source, int maxTokens)
+    public static CodeModel Build(string source, int maxTokens, List<PythonToken>? reuse = null)
     {
-        var tokens = PythonTokenizer.Tokenize(source, maxTokens, out var truncated);
+        var tokens = PythonTokenizer.Tokenize(source, maxTokens, out var truncated, reuse);
         var model = new CodeModel(source, tokens) { Truncated = truncated };
         model.Analyse();
         return model;
@@ -81,7 +86,27 @@ internal sealed partial class CodeModel
     public Scope ScopeAt(int token) => _scopeOfToken[Math.Clamp(token, 0, _scopeOfToken.Length - 1)];
 
     /// <summary>The text of token <paramref name="index"/>.</summary>
-    public string Text(int index) => Source.Substring(Tokens[index].Start, Tokens[index].Length);
+    public string Text(int index)
+    {
+        // Names repeat (self, os, the same local a hundred times): each distinct spelling is allocated once.
+        var token = Tokens[index];
+        if (token.Kind != TokenKind.Name)
+        {
+            return Source.Substring(token.Start, token.Length);
+        }
+
+        return _textCache[index] ??= _pool.TryGetValue(Source.AsSpan(token.Start, token.Length), out var pooled)
+            ? pooled : Pool(Source.Substring(token.Start, token.Length));
+    }
+
+    /// <summary>Every distinct name spelt in the file (those the rules have asked the text of).</summary>
+    public IEnumerable<string> DistinctNames => _names.Keys;
+
+    private string Pool(string text)
+    {
+        _names[text] = text;
+        return text;
+    }
 
     private void Analyse()
     {

@@ -12,10 +12,15 @@ namespace Bulwark.Core.Moderation.Scanning;
 /// </summary>
 internal static class PythonTokenizer
 {
-    /// <summary>Tokens of <paramref name="source"/>, at most <paramref name="maxTokens"/>; <paramref name="truncated"/> tells if the cap was hit.</summary>
-    public static List<PythonToken> Tokenize(string source, int maxTokens, out bool truncated)
+    /// <summary>
+    /// Tokens of <paramref name="source"/>, at most <paramref name="maxTokens"/>; <paramref name="truncated"/> tells if
+    /// the cap was hit. <paramref name="reuse"/>, when given, is cleared and filled instead of a new list, so that a
+    /// scan of many files grows one token buffer instead of allocating one per file.
+    /// </summary>
+    public static List<PythonToken> Tokenize(string source, int maxTokens, out bool truncated, List<PythonToken>? reuse = null)
     {
-        var tokens = new List<PythonToken>(Math.Min(maxTokens, source.Length / 4 + 16));
+        var tokens = reuse ?? new List<PythonToken>(Math.Min(maxTokens, source.Length / 8 + 16));
+        tokens.Clear();
         var line = 1;
         var depth = 0;
         var indent = 0;
@@ -216,28 +221,27 @@ internal static class PythonTokenizer
         return !(flags.HasFlag(StringFlags.Bytes) && flags.HasFlag(StringFlags.Formatted));
     }
 
-    private static readonly string[] ThreeCharOps = ["**=", "//=", ">>=", "<<=", "...", "!=="];
-    private static readonly string[] TwoCharOps = ["**", "//", "==", "!=", "<=", ">=", "<<", ">>", "->", ":=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@="];
-
     private static int OperatorLength(string source, int i)
     {
-        foreach (var op in ThreeCharOps)
+        var c = source[i];
+        var next = i + 1 < source.Length ? source[i + 1] : '\0';
+        var third = i + 2 < source.Length ? source[i + 2] : '\0';
+        if (char.IsSurrogate(c))
         {
-            if (string.CompareOrdinal(source, i, op, 0, 3) == 0)
-            {
-                return 3;
-            }
+            return next != '\0' ? 2 : 1;
         }
 
-        foreach (var op in TwoCharOps)
+        if ((c == '.' && next == '.' && third == '.') || (c == next && c is '*' or '/' or '<' or '>' && third == '='))
         {
-            if (string.CompareOrdinal(source, i, op, 0, 2) == 0)
-            {
-                return 2;
-            }
+            return 3;
         }
 
-        return char.IsSurrogate(source[i]) && i + 1 < source.Length ? 2 : 1;
+        return (c, next) switch
+        {
+            ('*', '*') or ('/', '/') or ('<', '<') or ('>', '>') or ('-', '>') or (':', '=') => 2,
+            ('=' or '!' or '<' or '>' or '+' or '-' or '*' or '/' or '%' or '&' or '|' or '^' or '@', '=') => 2,
+            _ => 1,
+        };
     }
 
     /// <summary>Reads a string literal whose prefix starts at <paramref name="start"/> and quote at <paramref name="quoteAt"/>.</summary>

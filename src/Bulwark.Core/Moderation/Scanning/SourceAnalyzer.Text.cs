@@ -110,35 +110,55 @@ internal sealed partial class SourceAnalyzer
         /// <summary>Identifiers made to be unreadable (<c>IlIlIlI</c>, <c>O0O0O0</c>, <c>________</c>) in numbers no person writes.</summary>
         private void ObfuscatedNames(Placement placement)
         {
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            var armor = false;
-            var firstLine = 0;
+            var names = new List<string>();
+            string? armor = null;
             for (var t = 0; t < model.Tokens.Count; t++)
             {
-                var token = model.Tokens[t];
-                if (token.Kind != TokenKind.Name)
+                // Make sure every candidate spelling is in the model's name pool (attribute names may not be yet).
+                if (model.Tokens[t] is { Kind: TokenKind.Name, Length: >= 4 } token && model.Source[token.Start] is '_' or 'I' or 'l' or 'O' or 'p')
                 {
-                    continue;
+                    model.Text(t);
+                }
+            }
+
+            foreach (var name in model.DistinctNames)
+            {
+                if (name.Length >= 4 && name[0] is '_' or 'I' or 'l' or 'O' && IsObfuscatedName(name))
+                {
+                    names.Add(name);
                 }
 
-                var name = model.Text(t);
-                if (IsObfuscatedName(name) && names.Add(name) && names.Count == 1)
+                if (name is "__pyarmor__" or "__armor_enter__" or "__armor_exit__" or "__armor_wrap__" or "pyarmor_runtime" or "pytransform"
+                    || name.StartsWith("pyarmor_runtime_", StringComparison.Ordinal))
                 {
-                    firstLine = token.Line;
+                    armor ??= name;
                 }
+            }
 
-                if (!armor && name is "__pyarmor__" or "__armor_enter__" or "__armor_exit__" or "__armor_wrap__" or "pyarmor_runtime" or "pytransform"
-                    || (name.StartsWith("pyarmor_runtime_", StringComparison.Ordinal)))
-                {
-                    armor = true;
-                    Add("pyarmor", placement, token.Line, Snippet(t, Math.Min(t + 8, model.Tokens.Count - 1)));
-                }
+            if (armor is not null)
+            {
+                var t = FirstToken(armor);
+                Add("pyarmor", placement, model.Tokens[t].Line, Snippet(t, Math.Min(t + 8, model.Tokens.Count - 1)));
             }
 
             if (names.Count >= ObfuscatedNameCount)
             {
-                Add("obfuscated-names", placement, firstLine, $"{names.Count} unreadable identifiers such as {string.Join(", ", names.Take(4))}");
+                names.Sort(StringComparer.Ordinal);
+                Add("obfuscated-names", placement, model.Tokens[FirstToken(names[0])].Line, $"{names.Count} unreadable identifiers such as {string.Join(", ", names.Take(4))}");
             }
+        }
+
+        private int FirstToken(string name)
+        {
+            for (var t = 0; t < model.Tokens.Count; t++)
+            {
+                if (model.Tokens[t].Kind == TokenKind.Name && model.Tokens[t].Length == name.Length && model.Text(t) == name)
+                {
+                    return t;
+                }
+            }
+
+            return 0;
         }
 
         internal static bool IsObfuscatedName(string name)

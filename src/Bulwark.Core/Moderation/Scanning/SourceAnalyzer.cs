@@ -23,10 +23,12 @@ internal enum FileKind
 /// Runs the rules over one Python source: call-level rules (what is executed, started, fetched), string rules
 /// (where data goes, what is read), combinations within a function or a file, and the textual tricks of
 /// obfuscators. Payloads hidden in <c>exec</c> arguments are decoded and analysed in turn, with the placement
-/// of the <c>exec</c> that would run them.
+/// of the <c>exec</c> that would run them. Not thread-safe: one instance per scan.
 /// </summary>
 internal sealed partial class SourceAnalyzer(ScanOptions options)
 {
+    private readonly List<PythonToken> _tokens = new(4096);
+
     private int MaxPayloadDepth => options.MaxPayloadDepth;
 
     /// <summary>The findings for <paramref name="source"/> as a file of kind <paramref name="kind"/>.</summary>
@@ -39,7 +41,9 @@ internal sealed partial class SourceAnalyzer(ScanOptions options)
 
     private void Run(string source, FileKind kind, int depth, (Placement Placement, int Line)? forced, List<RawFinding> findings)
     {
-        var model = CodeModel.Build(source, options.MaxTokensPerFile);
+        // Top-level files share one token buffer (they are analysed one after another); a payload decoded inside
+        // a file is analysed while that file's model is still in use, so it gets its own.
+        var model = CodeModel.Build(source, options.MaxTokensPerFile, depth == 0 ? _tokens : null);
         var run = new FileRun(this, model, kind, depth, forced, findings);
         run.CallRules();
         run.StringRules();

@@ -67,26 +67,37 @@ internal enum Signal
 /// <summary>Classifies constant strings. A vectorised pre-filter keeps the common case (no hint at all) to one pass.</summary>
 internal static partial class StringSignals
 {
+    // Specific enough that ordinary strings (messages, format strings, "token" and "password" in HTTP code) rarely
+    // take the slow path; every check below needs one of these in the string.
     private static readonly SearchValues<string> Hints = SearchValues.Create(
     [
-        "://", "webhook", "telegram", "paste", "transfer.sh", "anonfiles", "ngrok", "serveo", "localtunnel", "trycloudflare",
-        "interact", "oast", "burpcollab", "requestbin", "pipedream", "canarytoken", "dnslog", "login data", "cookies",
-        "local state", "user data", "leveldb", "local storage", "discord", "exodus", "electrum", "wallet", "metamask",
-        "nkbihfbeogae", "ssh", "id_rsa", "id_ed25519", "id_ecdsa", ".aws", ".kube", ".docker", "npmrc", "pypirc",
-        "git-credentials", "netrc", "gcloud", ".azure", "/etc/passwd", "/etc/shadow", "/etc/hosts", "_history",
-        ".gitconfig", "secret", "token", "access_key", "password", "curl", "wget", "powershell", "invoke-webrequest",
-        "downloadstring", "certutil", "bitsadmin", "mshta", "/dev/tcp", "nc ", "ncat", "bash -i", "/bin/sh", "/bin/bash",
-        "cmd.exe", "socat", "startup", "currentversion", "crontab", "bashrc", "zshrc", ".profile", "launchagents",
-        "systemd", "{24}", "{25,", "{26,", "{33}", "{40}", "{95}", "mfa", "bc1", "pyarmor", "pytransform", "logins.json",
-        "key4.db", "keychain", "dpapi", "cryptunprotect", "ethereum", "bitcoin", "keystore",
+        "://", "webhook", "telegram", "paste", "transfer.sh", "gofile", "ngrok", "serveo", "localtunnel", "trycloudflare",
+        "interact.sh", "oast.", "oastify", "burpcollab", "requestbin", "pipedream", "canarytoken", "dnslog", "login data",
+        "\\cookies", "/cookies", "local state", "web data", "leveldb", "local storage", "discord", "exodus", "electrum",
+        "wallet.dat", "keystore", "metamask", "nkbihfbeogae", "coinomi", "guarda", "jaxx", "armory", ".ssh", "id_rsa",
+        "id_dsa", "id_ed25519", "id_ecdsa", ".aws", ".docker/config", "npmrc", "pypirc", "git-credentials", "netrc",
+        "gcloud/credentials", ".azure", "/etc/passwd", "/etc/shadow", "/etc/hosts", "_history", ".gitconfig", "curl",
+        "wget", "powershell", "certutil", "bitsadmin", "mshta", "start-process", "/dev/tcp", "nc -", "ncat", "bash -i",
+        "sh -i", "socat", "mkfifo", "/bin/sh", "/bin/bash", "cmd.exe", "currentversion", "startup\\", "\\startup",
+        "/startup", "crontab", "/etc/cron", "bashrc", "zshrc", ".profile", "launchagents", "systemd/", "rc.local", "{24}",
+        "{25,", "{26,", "{33}", "{40}", "{9", "[13]", "[lm3]", "mfa\\", "dqw4w9wgxcq", "pyarmor", "pytransform", "__armor",
+        "logins.json", "key4.db", "powershell.exe",
     ], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The signals in <paramref name="text"/>, with the part that matched first.</summary>
     public static (Signal Signals, string Evidence) Classify(string text)
     {
-        if (text.Length < 3 || text.AsSpan().IndexOfAny(Hints) < 0)
+        if (text.Length < 3)
         {
             return (Signal.None, "");
+        }
+
+        if (text.AsSpan().IndexOfAny(Hints) < 0)
+        {
+            // Environment variable names and bare shell names carry no hint substring of their own.
+            return IsUpperIdentifier(text) && SecretEnvName().IsMatch(text) ? (Signal.SecretEnvName, text)
+                : text is "sh" or "bash" or "cmd" or "powershell" ? (Signal.Shell, text)
+                : (Signal.None, "");
         }
 
         var signals = Signal.None;
@@ -205,6 +216,11 @@ internal static partial class StringSignals
 
         return (signals, evidence ?? "");
     }
+
+    private static bool IsUpperIdentifier(string text) =>
+        text.Length is > 3 and < 64 && text.AsSpan().IndexOfAnyExcept(UpperIdentifierChars) < 0;
+
+    private static readonly SearchValues<char> UpperIdentifierChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
 
     private static readonly string[] PasteHosts =
     [
