@@ -105,7 +105,7 @@ public static class LegacyUploadEndpoint
                     fieldBytes += value.Length;
                     if (fields.IsFull)
                     {
-                        await WriteAsync(http, UploadFailure.BadRequest($"The upload has more than {UploadFields.MaxFields} form fields."));
+                        await WriteAsync(http, UploadFailure.BadRequest($"The upload has too many form fields (more than {UploadFields.MaxFields})."));
                         return;
                     }
                     fields.Add(name, value);

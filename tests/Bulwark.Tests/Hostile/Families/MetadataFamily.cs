@@ -53,7 +53,7 @@ public static class MetadataFamily
         yield return Refused("form-eleven-thousand-fields", c => HostileRequests.Upload(c, f =>
         {
             for (var i = 0; i < 11_000; i++) f.Add("x_unknown", "");
-        }), "more than 10000 form fields");
+        }), "too many form fields (more than 10000)");
     }
 
     private static IEnumerable<HostileCase> FormFields()
