@@ -302,7 +302,7 @@ internal sealed partial class CodeModel
             _constants[target] = constant;
             if (folder.Computed)
             {
-                Strings.Add((constant, Tokens[start].Line, scope, true));
+                Strings.Add(new StringSite(-1, constant, Tokens[start].Line, scope));
             }
         }
         else

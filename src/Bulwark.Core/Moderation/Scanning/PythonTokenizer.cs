@@ -69,7 +69,8 @@ internal static class PythonTokenizer
             switch (c)
             {
                 case ' ' or '\t' or '\f':
-                    i++;
+                    var blank = source.AsSpan(i).IndexOfAnyExcept(' ', '\t', '\f');
+                    i = blank < 0 ? source.Length : i + blank;
                     continue;
                 case '#':
                     i = SkipComment(source, i);
@@ -91,6 +92,9 @@ internal static class PythonTokenizer
             if (IsIdentifierStart(c))
             {
                 var start = i;
+                // ASCII identifier characters in one vectorised pass; other letters one by one.
+                var run = source.AsSpan(i).IndexOfAnyExcept(AsciiIdentifier);
+                i = run < 0 ? source.Length : i + run;
                 while (i < source.Length && IsIdentifierPart(source[i]))
                 {
                     i++;
@@ -193,6 +197,9 @@ internal static class PythonTokenizer
         return i;
     }
 
+    private static readonly System.Buffers.SearchValues<char> AsciiIdentifier =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+
     private static bool IsIdentifierStart(char c) => char.IsAsciiLetter(c) || c == '_' || (c > 0x7F && char.IsLetter(c));
 
     private static bool IsIdentifierPart(char c) => char.IsAsciiLetterOrDigit(c) || c == '_' || (c > 0x7F && (char.IsLetterOrDigit(c) || char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.ConnectorPunctuation));
@@ -244,6 +251,9 @@ internal static class PythonTokenizer
         };
     }
 
+    private static readonly System.Buffers.SearchValues<char> DoubleQuoteStops = System.Buffers.SearchValues.Create("\\\"\n\r");
+    private static readonly System.Buffers.SearchValues<char> SingleQuoteStops = System.Buffers.SearchValues.Create("\\'\n\r");
+
     /// <summary>Reads a string literal whose prefix starts at <paramref name="start"/> and quote at <paramref name="quoteAt"/>.</summary>
     private static int ReadString(string source, int start, int quoteAt, StringFlags flags, List<PythonToken> tokens, ref int line, int indent)
     {
@@ -261,6 +271,15 @@ internal static class PythonTokenizer
         var end = source.Length;
         while (i < source.Length)
         {
+            // Skip to the next backslash, quote or line end in one pass.
+            var next = source.AsSpan(i).IndexOfAny(quote == '"' ? DoubleQuoteStops : SingleQuoteStops);
+            if (next < 0)
+            {
+                i = source.Length;
+                break;
+            }
+
+            i += next;
             var c = source[i];
             if (c == '\\' && i + 1 < source.Length)
             {
@@ -305,10 +324,37 @@ internal static class PythonTokenizer
         }
 
         var body = source.AsSpan(bodyStart, Math.Max(0, bodyEnd - bodyStart));
-        var value = flags.HasFlag(StringFlags.Raw) ? body.ToString() : Unescape(body);
+        // Most literals have no escape and are read by no rule: they stay slices of the source until asked for
+        // (ValueOf), which spares an allocation per literal. An unterminated literal is decoded now, as its end
+        // cannot be found again from the token.
+        var terminated = end == bodyEnd + (triple ? 3 : 1);
+        var value = terminated && (flags.HasFlag(StringFlags.Raw) || !body.Contains('\\')) ? null
+            : flags.HasFlag(StringFlags.Raw) ? body.ToString() : Unescape(body);
         tokens.Add(new PythonToken(TokenKind.String, start, end - start, firstLine, indent, value, flags));
         return end;
     }
+
+    /// <summary>The text of string token <paramref name="token"/> of <paramref name="source"/>, decoded.</summary>
+    public static string ValueOf(string source, PythonToken token) =>
+        token.Value ?? (token.Kind == TokenKind.String ? source.Substring(BodyStart(source, token), BodyLength(source, token)) : "");
+
+    /// <summary>The body of a string token as a slice of the source when it needs no decoding (else its decoded value).</summary>
+    public static ReadOnlySpan<char> SpanOf(string source, PythonToken token) =>
+        token.Value is { } value ? value : source.AsSpan(BodyStart(source, token), BodyLength(source, token));
+
+    private static int BodyStart(string source, PythonToken token)
+    {
+        var quote = token.Start;
+        while (source[quote] is not ('"' or '\''))
+        {
+            quote++;
+        }
+
+        return quote + (token.Flags.HasFlag(StringFlags.Triple) ? 3 : 1);
+    }
+
+    private static int BodyLength(string source, PythonToken token) =>
+        token.Start + token.Length - (token.Flags.HasFlag(StringFlags.Triple) ? 3 : 1) - BodyStart(source, token);
 
     /// <summary>Decodes Python escape sequences (\n, \xNN, \uNNNN, \UNNNNNNNN, octal); \N{...} is kept as written.</summary>
     internal static string Unescape(ReadOnlySpan<char> body)

@@ -84,6 +84,11 @@ internal static partial class StringSignals
         "logins.json", "key4.db", "powershell.exe",
     ], StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Whether <see cref="Classify"/> could find anything in <paramref name="text"/> (the cheap first pass).</summary>
+    public static bool MayMatch(ReadOnlySpan<char> text) =>
+        text.Length >= 3 && (text.IndexOfAny(Hints) >= 0 || (text.Length is > 3 and < 64 && text.IndexOfAnyExcept(UpperIdentifierChars) < 0)
+            || text is "sh" or "bash" or "cmd" or "powershell");
+
     /// <summary>The signals in <paramref name="text"/>, with the part that matched first.</summary>
     public static (Signal Signals, string Evidence) Classify(string text)
     {
