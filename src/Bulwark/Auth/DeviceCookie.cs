@@ -18,6 +18,10 @@ public static class DeviceCookie
 
     public static string NameFor(HttpRequest request) => request.IsHttps ? SecureName : PlainName;
 
+    /// <summary>The device value the browser sent, or null when it sent none (or a malformed one).</summary>
+    public static string? Presented(HttpContext context) =>
+        context.Request.Cookies.TryGetValue(NameFor(context.Request), out var value) && OpaqueSecret.Hash(value) is not null ? value : null;
+
     /// <summary>The browser's device value, creating (and setting) one when it has none or a malformed one.</summary>
     public static string Ensure(HttpContext context)
     {

@@ -58,6 +58,26 @@ public sealed class PasswordCheckGateTests
     }
 
     [Fact]
+    public async Task A_flood_of_browsers_without_proof_gets_no_password_checked_until_it_has_been_quiet()
+    {
+        using var gate = NewGate(perSecond: 5);
+        var held = await gate.EnterAsync(PasswordCheckLane.Proven);
+        for (var i = 0; i < PasswordCheckGate.FloodTurnAways; i++) Assert.True(gate.TurnAwayUnproven());
+        held!.Dispose();
+
+        // The slot is free and tokens are there, but this is a flood: nothing without a proof is checked.
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(gate.TurnsAwayUnproven);
+        Assert.Null(await gate.EnterAsync(PasswordCheckLane.Unproven));
+        using (var proven = await gate.EnterAsync(PasswordCheckLane.Proven)) Assert.NotNull(proven);
+
+        // Turned-away requests are counted over this window and the one before: twenty quiet seconds end it.
+        _time.Advance(PasswordCheckGate.FloodWindow * 2);
+        Assert.False(gate.TurnsAwayUnproven);
+        using (var slot = await gate.EnterAsync(PasswordCheckLane.Unproven)) Assert.NotNull(slot);
+    }
+
+    [Fact]
     public async Task Known_browsers_and_sessions_have_a_slot_of_their_own()
     {
         using var gate = NewGate();

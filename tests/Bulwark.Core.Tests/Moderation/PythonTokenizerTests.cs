@@ -18,7 +18,7 @@ public class PythonTokenizerTests
     public void Strings_of_every_kind_decode(string literal, string value)
     {
         var token = Assert.Single(Tokens(literal), t => t.Kind == TokenKind.String);
-        Assert.Equal(value, token.Value);
+        Assert.Equal(value, PythonTokenizer.ValueOf(literal, token));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public class TyposquatCheckTests
         "boto3", "botocore", "requests", "urllib3", "numpy", "setuptools", "python-dateutil", "colorama", "pytest",
         "pytest-cov", "pytest-xdist", "django", "flake8", "matplotlib", "beautifulsoup4", "requests-oauthlib",
         "types-requests", "pyyaml", "charset-normalizer", "typing-extensions", "jinja2", "six", "toml", "tomli",
-        "pyqt5", "pyqt6", "django-filter", "aiohttp", "cryptography", "selenium", "paramiko", "tensorflow",
+        "pyqt5", "pyqt6", "django-filter", "aiohttp", "cryptography", "selenium", "paramiko", "tensorflow", "pyopenssl",
     ];
 
     private static readonly TyposquatCheck Check = new(new ProtectedNames(Popular));
@@ -116,12 +116,18 @@ public class TyposquatCheckTests
     public void Different_first_letter_in_a_short_name_is_another_word() => Verdict("zumpy", NameAction.Ok, null, null);
 
     [Fact]
+    public void Neighbouring_key_for_the_first_letter_still_counts() => Verdict("mumpy", NameAction.Block, "numpy", TyposquatRules.KeyboardTypo);
+
+    [Fact]
     public void Family_members_differing_in_a_short_last_word_are_ok()
     {
         var check = new TyposquatCheck(new ProtectedNames(["mypy-boto3-ecs", "nvidia-cublas-cu12"]));
         Assert.Equal(NameAction.Ok, check.Check("mypy-boto3-efs").Verdict);
         Assert.Equal(NameAction.Ok, check.Check("nvidia-cublas-cu11").Verdict);
     }
+
+    [Fact]
+    public void Swapping_one_affix_for_another_holds() => Verdict("python-openssl", NameAction.Hold, "pyopenssl", TyposquatRules.Affix);
 
     [Fact]
     public void Reordered_words_hold() => Verdict("dateutil-python", NameAction.Hold, "python-dateutil", TyposquatRules.ReorderedWords);

@@ -13,18 +13,6 @@ public class ArchiveBoundsTests
 {
     private const long Huge = long.MaxValue; // 2^63 - 1
 
-    private static string Framing(string reason) =>
-        $"Invalid distribution file. ZIP archive not accepted: {reason}. See https://docs.pypi.org/archives for more information";
-
-    private static RawZip WheelWith(params RawZip.Entry[] extra)
-    {
-        var zip = RawZip.FromMembers(WheelMembers());
-        zip.Entries.AddRange(extra);
-        return zip;
-    }
-
-    private static RawZip.Entry Entry(string name, string data = "x") => new(Encoding.UTF8.GetBytes(name), Encoding.UTF8.GetBytes(data));
-
     private static void AssertRejected(InspectionResult result, string expected)
     {
         Assert.False(result.IsValid, "the archive was accepted");

@@ -44,6 +44,20 @@ internal static class ArchiveFixtures
 
     public static byte[] Wheel() => Zip(WheelMembers());
 
+    /// <summary>The refusal of a ZIP framing fault, as PyPI words it.</summary>
+    public static string Framing(string reason) =>
+        $"Invalid distribution file. ZIP archive not accepted: {reason}. See https://docs.pypi.org/archives for more information";
+
+    /// <summary>The minimal wheel as stored entries, with <paramref name="extra"/> members after them.</summary>
+    public static RawZip WheelWith(params RawZip.Entry[] extra)
+    {
+        var zip = RawZip.FromMembers(WheelMembers());
+        zip.Entries.AddRange(extra);
+        return zip;
+    }
+
+    public static RawZip.Entry Entry(string name, string data = "x") => new(Encoding.UTF8.GetBytes(name), Encoding.UTF8.GetBytes(data));
+
     public static InspectionResult InspectWheel(byte[] bytes, ArchiveLimits? limits = null, string filename = WheelName) =>
         DistributionInspector.Inspect(new MemoryStream(bytes), filename, Bulwark.Core.Packaging.PackageType.BdistWheel, limits);
 

@@ -8,18 +8,6 @@ namespace Bulwark.Core.Tests.Packaging;
 /// <summary>ZIP files whose local headers and central directory tell different stories.</summary>
 public class ZipFramingTests
 {
-    private static string Framing(string reason) =>
-        $"Invalid distribution file. ZIP archive not accepted: {reason}. See https://docs.pypi.org/archives for more information";
-
-    private static RawZip WheelWith(params RawZip.Entry[] extra)
-    {
-        var zip = RawZip.FromMembers(WheelMembers());
-        zip.Entries.AddRange(extra);
-        return zip;
-    }
-
-    private static RawZip.Entry Entry(string name, string data = "x") => new(Encoding.UTF8.GetBytes(name), Encoding.UTF8.GetBytes(data));
-
     private static void AssertRejected(byte[] bytes, string expected) => Assert.Equal(expected, InspectWheel(bytes).Error);
 
     [Fact]

@@ -34,6 +34,21 @@ public sealed class KnownDevices(BulwarkDbContext db, TimeProvider time)
         return await db.KnownDevices.AnyAsync(d => d.UserId == userId && d.CookieHash == hash && d.LastSeenAt > since, ct);
     }
 
+    /// <summary>
+    /// The account named <paramref name="username"/> when this browser is known to it, else null. One indexed
+    /// query, so sign-in can recognise the owner's browser before anything else, even under a flood.
+    /// </summary>
+    public async Task<User?> AccountKnowingAsync(string username, string? deviceCookie, CancellationToken ct = default)
+    {
+        if (OpaqueSecret.Hash(deviceCookie) is not { } hash) return null;
+        var normalized = username.ToLowerInvariant();
+        var since = time.GetUtcNow() - Lifetime;
+        return await db.KnownDevices
+            .Where(d => d.CookieHash == hash && d.LastSeenAt > since && d.User.NormalizedUsername == normalized)
+            .Select(d => d.User)
+            .FirstOrDefaultAsync(ct);
+    }
+
     /// <summary>Records (or refreshes) this browser as known for the user. The caller saves nothing more.</summary>
     public async Task RememberAsync(long userId, string? deviceCookie, string? ipAddress, string? userAgent, CancellationToken ct = default)
     {

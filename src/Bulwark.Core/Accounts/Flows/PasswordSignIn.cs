@@ -93,19 +93,22 @@ public sealed class PasswordSignIn(
     {
         username = username.Trim();
         evidence ??= SignInEvidence.None;
-        var user = UserService.IsValidUsername(username) ? await users.FindByUsernameAsync(username, ct) : null;
+        var valid = UserService.IsValidUsername(username);
 
-        if (await IsKnownBrowserAsync(user, evidence.DeviceCookie, actor, ct))
+        // The owner's usual browser first: one query, and only for a browser that brought a device cookie.
+        var user = valid ? await devices.AccountKnowingAsync(username, evidence.DeviceCookie, ct) : null;
+        if (user is not null && await WithinDeviceBudgetAsync(user, evidence.DeviceCookie!, actor, ct))
         {
             return await CheckPasswordAsync(username, password, user, actor, PasswordCheckLane.Trusted, hidden: false, evidence.DeviceCookie, ct);
         }
 
-        // Under a flood this answers most requests: no counting, no hashing, no database beyond the user.
-        if (!evidence.HasProof && gate.TurnsAwayUnproven)
+        // Under a flood this answers most requests: no counting, no hashing, at most the query above.
+        if (!evidence.HasProof && gate.TurnAwayUnproven())
         {
             return await DemandProofAsync(username, user, actor, ProofReason.Busy, options.ProofOfWorkBits, ProofCheck.Missing, ct);
         }
 
+        user ??= valid ? await users.FindByUsernameAsync(username, ct) : null;
         var limits = await throttle.CheckLoginLimitsAsync(username, actor.IpAddress, ct);
         if (!limits.Network.Allowed)
         {
@@ -135,8 +138,8 @@ public sealed class PasswordSignIn(
     public async Task<ProofChallenge?> ChallengeForAsync(string username, string? deviceCookie, Actor actor, CancellationToken ct = default)
     {
         username = username.Trim();
-        var user = UserService.IsValidUsername(username) ? await users.FindByUsernameAsync(username, ct) : null;
-        if (await IsKnownBrowserAsync(user, deviceCookie, actor, ct, recordTrip: false)) return null;
+        var known = UserService.IsValidUsername(username) ? await devices.AccountKnowingAsync(username, deviceCookie, ct) : null;
+        if (known is not null && (await throttle.CheckKnownDeviceAsync(known.Id, deviceCookie!, ct)).Allowed) return null;
         var key = AuthThrottle.AccountKey(username);
         if (gate.TurnsAwayUnproven) return proofs.Issue(key, options.ProofOfWorkBits);
         var limits = await throttle.CheckLoginLimitsAsync(username, actor.IpAddress, ct);
@@ -145,18 +148,16 @@ public sealed class PasswordSignIn(
         return proofs.Issue(key, options.ProofOfWorkBits + limits.ExtraBits);
     }
 
-    private async Task<bool> IsKnownBrowserAsync(User? user, string? deviceCookie, Actor actor, CancellationToken ct, bool recordTrip = true)
+    /// <summary>
+    /// Whether a known browser is still within its own budget. Past it (a copied cookie guessing, or an owner
+    /// who forgot the password) the browser is judged like any other, which asks for more proof but refuses nobody.
+    /// </summary>
+    private async Task<bool> WithinDeviceBudgetAsync(User user, string deviceCookie, Actor actor, CancellationToken ct)
     {
-        if (user is null || deviceCookie is null || !await devices.IsKnownAsync(user.Id, deviceCookie, ct)) return false;
         var budget = await throttle.CheckKnownDeviceAsync(user.Id, deviceCookie, ct);
         if (budget.Allowed) return true;
-        // Over its own budget (a copied cookie guessing, or an owner who forgot the password): from here on
-        // the browser is judged like any other, which asks for more proof but refuses nobody.
-        if (recordTrip)
-        {
-            await RecordTripAsync(AuditEventType.LoginThrottled, "device", $"{user.Id}", user, actor,
-                new { username = user.Username, limit = budget.Limit, answer = "judged as an unknown browser" }, ct);
-        }
+        await RecordTripAsync(AuditEventType.LoginThrottled, "device", $"{user.Id}", user, actor,
+            new { username = user.Username, limit = budget.Limit, answer = "judged as an unknown browser" }, ct);
         return false;
     }
 

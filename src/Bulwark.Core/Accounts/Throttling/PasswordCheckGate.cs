@@ -21,9 +21,12 @@ public enum PasswordCheckLane
 /// owner's usual browser and signed-in sessions are never queued behind strangers.</para>
 /// <para>Browsers without a proof of work never queue: they get a free slot at once or are asked for the proof.
 /// And once checks have been queueing (contention in the last <see cref="ContentionMemory"/>), they also
-/// need one of <see cref="ThrottleOptions.UnprovenChecksPerSecond"/> tokens. A flood then costs the server
-/// about that many hashes a second whatever its size, while sign-ins at a human pace never meet the brake:
-/// one person after another never finds the slot taken.</para>
+/// need one of <see cref="ThrottleOptions.UnprovenChecksPerSecond"/> tokens. Sign-ins at a human pace never
+/// meet the brake: one person after another never finds the slot taken, and two at once only spend a token.</para>
+/// <para>A flood is told apart from a busy minute by how many were turned away: <see cref="FloodTurnAways"/>
+/// in <see cref="FloodWindow"/> and the one before, and no browser without a proof is checked at all until it
+/// has been quieter than that. A flood then costs the server no hashing whatever its size; the sign-in page's
+/// script solves the proof by itself, so people with a browser barely notice.</para>
 /// <para>Proven browsers queue for up to <see cref="WaitLimit"/>; their proof cost them the work, so a flood
 /// of proven requests is paid for by the attacker.</para>
 /// <para>Per process, in memory: it guards this process's cores.</para>
@@ -32,6 +35,8 @@ public sealed class PasswordCheckGate : IDisposable
 {
     public static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan ContentionMemory = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan FloodWindow = TimeSpan.FromSeconds(10);
+    public const int FloodTurnAways = 20;
 
     private readonly SemaphoreSlim _shared;
     private readonly SemaphoreSlim _trusted = new(1, 1);
@@ -42,6 +47,9 @@ public sealed class PasswordCheckGate : IDisposable
     private double _tokens;
     private long _refilledAt;
     private long _contendedAt = long.MinValue;
+    private long _windowStart;
+    private int _turnedAway;
+    private int _turnedAwayBefore;
 
     public PasswordCheckGate(ThrottleOptions options, TimeProvider time, int? sharedSlots = null)
     {
@@ -51,7 +59,7 @@ public sealed class PasswordCheckGate : IDisposable
         _rate = options.UnprovenChecksPerSecond;
         _burst = Math.Max(1, options.UnprovenChecksPerSecond * 3);
         _tokens = _burst;
-        _refilledAt = time.GetUtcNow().UtcTicks;
+        _refilledAt = _windowStart = time.GetUtcNow().UtcTicks;
     }
 
     /// <summary>Checks that may run at once for everyone (the trusted lane has one more).</summary>
@@ -62,11 +70,22 @@ public sealed class PasswordCheckGate : IDisposable
     {
         get
         {
-            lock (_sync)
-            {
-                var now = _time.GetUtcNow().UtcTicks;
-                return _shared.CurrentCount == 0 || (Contended(now) && Refilled(now) < 1);
-            }
+            lock (_sync) return WouldTurnAway(_time.GetUtcNow().UtcTicks);
+        }
+    }
+
+    /// <summary>
+    /// Turns a browser without a proof away now if <see cref="TurnsAwayUnproven"/> (and counts it towards
+    /// telling a flood). The cheap first answer to a flood: no counting queries, no hashing.
+    /// </summary>
+    public bool TurnAwayUnproven()
+    {
+        lock (_sync)
+        {
+            var now = _time.GetUtcNow().UtcTicks;
+            if (!WouldTurnAway(now)) return false;
+            NoteTurnedAway(now);
+            return true;
         }
     }
 
@@ -103,25 +122,55 @@ public sealed class PasswordCheckGate : IDisposable
         lock (_sync)
         {
             var now = _time.GetUtcNow().UtcTicks;
-            if (_shared.CurrentCount == 0)
+            if (_shared.CurrentCount == 0 || Flooded(now))
             {
                 _contendedAt = now;
+                NoteTurnedAway(now);
                 return null;
             }
             if (Contended(now))
             {
                 _tokens = Refilled(now);
                 _refilledAt = now;
-                if (_tokens < 1) return null;
+                if (_tokens < 1)
+                {
+                    NoteTurnedAway(now);
+                    return null;
+                }
                 _tokens -= 1;
             }
             if (!_shared.Wait(0))
             {
                 _contendedAt = now;
+                NoteTurnedAway(now);
                 return null;
             }
             return new Lease(_shared);
         }
+    }
+
+    private bool WouldTurnAway(long now) => _shared.CurrentCount == 0 || Flooded(now) || (Contended(now) && Refilled(now) < 1);
+
+    private bool Flooded(long now)
+    {
+        Roll(now);
+        return _turnedAway + _turnedAwayBefore >= FloodTurnAways;
+    }
+
+    private void NoteTurnedAway(long now)
+    {
+        Roll(now);
+        _turnedAway++;
+    }
+
+    /// <summary>Moves the two counting windows along to <paramref name="now"/>.</summary>
+    private void Roll(long now)
+    {
+        var elapsed = now - _windowStart;
+        if (elapsed < FloodWindow.Ticks) return;
+        _turnedAwayBefore = elapsed < 2 * FloodWindow.Ticks ? _turnedAway : 0;
+        _turnedAway = 0;
+        _windowStart = elapsed < 2 * FloodWindow.Ticks ? _windowStart + FloodWindow.Ticks : now;
     }
 
     private bool Contended(long now) => _contendedAt != long.MinValue && now - _contendedAt < ContentionMemory.Ticks;

@@ -26,6 +26,15 @@ internal sealed record Reference(string Name, int Token, int End, int Line, Scop
 /// <summary>A call of a resolved name; <see cref="Open"/> and <see cref="Close"/> are the parentheses' token indexes.</summary>
 internal sealed record CallSite(string Callee, int Token, int Open, int Close, int Line, Scope Scope, Capability Capability);
 
+/// <summary>
+/// A constant string: a literal (<see cref="Token"/>, value read on demand) or a value the folder computed
+/// (<see cref="Value"/>, <see cref="Token"/> -1).
+/// </summary>
+internal sealed record StringSite(int Token, string? Value, int Line, Scope Scope)
+{
+    public bool Folded => Value is not null;
+}
+
 /// <summary>A class statement and the canonical names of its bases.</summary>
 internal sealed record ClassInfo(string Name, IReadOnlyList<string> Bases, Scope Body);
 
@@ -66,7 +75,7 @@ internal sealed partial class CodeModel
     public List<ClassInfo> Classes { get; } = [];
 
     /// <summary>Constant strings: every literal (docstrings excluded) and every folded string expression, with where they are.</summary>
-    public List<(string Value, int Line, Scope Scope, bool Folded)> Strings { get; } = [];
+    public List<StringSite> Strings { get; } = [];
 
     /// <summary>The scopes that exist, by id.</summary>
     public List<Scope> Scopes { get; } = [];
@@ -98,6 +107,15 @@ internal sealed partial class CodeModel
         return _textCache[index] ??= _pool.TryGetValue(Source.AsSpan(token.Start, token.Length), out var pooled)
             ? pooled : Pool(Source.Substring(token.Start, token.Length));
     }
+
+    /// <summary>The decoded text of string token <paramref name="index"/>.</summary>
+    public string StringValue(int index) => PythonTokenizer.ValueOf(Source, Tokens[index]);
+
+    /// <summary>The text of string token <paramref name="index"/> without allocating when it needs no decoding.</summary>
+    public ReadOnlySpan<char> StringSpan(int index) => PythonTokenizer.SpanOf(Source, Tokens[index]);
+
+    /// <summary>The text of a constant string: its literal's, or the computed value.</summary>
+    public string ValueOf(StringSite site) => site.Value ?? StringValue(site.Token);
 
     /// <summary>Every distinct name spelt in the file (those the rules have asked the text of).</summary>
     public IEnumerable<string> DistinctNames => _names.Keys;
@@ -194,7 +212,7 @@ internal sealed partial class CodeModel
         }
 
         if (keyword == "if" && parent.Kind == ScopeKind.Module && end - first >= 4 && Tokens[first + 1].Is(Source, "__name__")
-            && Tokens[first + 2].Is(Source, "==") && Tokens[first + 3].Value == "__main__")
+            && Tokens[first + 2].Is(Source, "==") && Tokens[first + 3].Kind == TokenKind.String && StringSpan(first + 3).SequenceEqual("__main__"))
         {
             return Add(new Scope(Scopes.Count, ScopeKind.MainGuard, parent.Function, parent.Class, parent));
         }
@@ -230,9 +248,9 @@ internal sealed partial class CodeModel
         {
             for (var t = start; t < end; t++)
             {
-                if (Tokens[t].Kind == TokenKind.String && Tokens[t].Value is { Length: > 0 } value)
+                if (Tokens[t].Kind == TokenKind.String && Tokens[t].Length > 2)
                 {
-                    Strings.Add((value, Tokens[t].Line, scope, false));
+                    Strings.Add(new StringSite(t, null, Tokens[t].Line, scope));
                 }
             }
         }

@@ -221,12 +221,13 @@ internal sealed class ConstantFolder(CodeModel model)
             var count = 0;
             while (i < end && Tokens[i].Kind == TokenKind.String)
             {
-                if (Tokens[i].Flags.HasFlag(StringFlags.Formatted) && Tokens[i].Value!.Contains('{'))
+                var text = model.StringSpan(i);
+                if (Tokens[i].Flags.HasFlag(StringFlags.Formatted) && text.Contains('{'))
                 {
                     return null;
                 }
 
-                builder.Append(Tokens[i].Value);
+                builder.Append(text);
                 i++;
                 count++;
             }

@@ -9,7 +9,7 @@ internal enum TokenKind : byte
     /// <summary>A numeric literal.</summary>
     Number,
 
-    /// <summary>A string or bytes literal (any prefix, any quoting); <see cref="PythonToken.Value"/> holds its decoded text.</summary>
+    /// <summary>A string or bytes literal (any prefix, any quoting); <see cref="PythonTokenizer.ValueOf"/> gives its decoded text.</summary>
     String,
 
     /// <summary>An operator or delimiter.</summary>

@@ -10,7 +10,7 @@ namespace Bulwark.Core.Moderation.Scanning;
 /// or triple quotes) become one token carrying the decoded text; comments disappear; newlines inside brackets and
 /// backslash continuations join physical lines, so a call split over lines is one call to the rules.
 /// </summary>
-internal static class PythonTokenizer
+internal static partial class PythonTokenizer
 {
     /// <summary>
     /// Tokens of <paramref name="source"/>, at most <paramref name="maxTokens"/>; <paramref name="truncated"/> tells if
@@ -69,7 +69,8 @@ internal static class PythonTokenizer
             switch (c)
             {
                 case ' ' or '\t' or '\f':
-                    i++;
+                    var blank = source.AsSpan(i).IndexOfAnyExcept(' ', '\t', '\f');
+                    i = blank < 0 ? source.Length : i + blank;
                     continue;
                 case '#':
                     i = SkipComment(source, i);
@@ -91,6 +92,9 @@ internal static class PythonTokenizer
             if (IsIdentifierStart(c))
             {
                 var start = i;
+                // ASCII identifier characters in one vectorised pass; other letters one by one.
+                var run = source.AsSpan(i).IndexOfAnyExcept(AsciiIdentifier);
+                i = run < 0 ? source.Length : i + run;
                 while (i < source.Length && IsIdentifierPart(source[i]))
                 {
                     i++;
@@ -193,6 +197,9 @@ internal static class PythonTokenizer
         return i;
     }
 
+    private static readonly System.Buffers.SearchValues<char> AsciiIdentifier =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+
     private static bool IsIdentifierStart(char c) => char.IsAsciiLetter(c) || c == '_' || (c > 0x7F && char.IsLetter(c));
 
     private static bool IsIdentifierPart(char c) => char.IsAsciiLetterOrDigit(c) || c == '_' || (c > 0x7F && (char.IsLetterOrDigit(c) || char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.ConnectorPunctuation));
@@ -242,137 +249,5 @@ internal static class PythonTokenizer
             ('=' or '!' or '<' or '>' or '+' or '-' or '*' or '/' or '%' or '&' or '|' or '^' or '@', '=') => 2,
             _ => 1,
         };
-    }
-
-    /// <summary>Reads a string literal whose prefix starts at <paramref name="start"/> and quote at <paramref name="quoteAt"/>.</summary>
-    private static int ReadString(string source, int start, int quoteAt, StringFlags flags, List<PythonToken> tokens, ref int line, int indent)
-    {
-        var quote = source[quoteAt];
-        var triple = quoteAt + 2 < source.Length && source[quoteAt + 1] == quote && source[quoteAt + 2] == quote;
-        if (triple)
-        {
-            flags |= StringFlags.Triple;
-        }
-
-        var bodyStart = quoteAt + (triple ? 3 : 1);
-        var firstLine = line;
-        var i = bodyStart;
-        var bodyEnd = source.Length;
-        var end = source.Length;
-        while (i < source.Length)
-        {
-            var c = source[i];
-            if (c == '\\' && i + 1 < source.Length)
-            {
-                if (source[i + 1] == '\n' || (source[i + 1] == '\r'))
-                {
-                    line++;
-                    if (source[i + 1] == '\r' && i + 2 < source.Length && source[i + 2] == '\n')
-                    {
-                        i++;
-                    }
-                }
-
-                i += 2;
-                continue;
-            }
-
-            if (c == quote && (!triple || (i + 2 < source.Length && source[i + 1] == quote && source[i + 2] == quote)))
-            {
-                bodyEnd = i;
-                end = i + (triple ? 3 : 1);
-                break;
-            }
-
-            if (c is '\n' or '\r')
-            {
-                if (!triple)
-                {
-                    // An unterminated one-line string ends at the line's end, as the reader would see it.
-                    bodyEnd = end = i;
-                    break;
-                }
-
-                if (c == '\r' && i + 1 < source.Length && source[i + 1] == '\n')
-                {
-                    i++;
-                }
-
-                line++;
-            }
-
-            i++;
-        }
-
-        var body = source.AsSpan(bodyStart, Math.Max(0, bodyEnd - bodyStart));
-        var value = flags.HasFlag(StringFlags.Raw) ? body.ToString() : Unescape(body);
-        tokens.Add(new PythonToken(TokenKind.String, start, end - start, firstLine, indent, value, flags));
-        return end;
-    }
-
-    /// <summary>Decodes Python escape sequences (\n, \xNN, \uNNNN, \UNNNNNNNN, octal); \N{...} is kept as written.</summary>
-    internal static string Unescape(ReadOnlySpan<char> body)
-    {
-        var backslash = body.IndexOf('\\');
-        if (backslash < 0)
-        {
-            return body.ToString();
-        }
-
-        var builder = new StringBuilder(body.Length);
-        builder.Append(body[..backslash]);
-        for (var i = backslash; i < body.Length; i++)
-        {
-            var c = body[i];
-            if (c != '\\' || i + 1 >= body.Length)
-            {
-                builder.Append(c);
-                continue;
-            }
-
-            var e = body[++i];
-            switch (e)
-            {
-                case 'n': builder.Append('\n'); break;
-                case 't': builder.Append('\t'); break;
-                case 'r': builder.Append('\r'); break;
-                case '0' or '1' or '2' or '3' or '4' or '5' or '6' or '7':
-                    var octal = 0;
-                    var digits = 0;
-                    while (digits < 3 && i < body.Length && body[i] is >= '0' and <= '7')
-                    {
-                        octal = octal * 8 + (body[i] - '0');
-                        i++;
-                        digits++;
-                    }
-
-                    i--;
-                    builder.Append((char)octal);
-                    break;
-                case 'x' or 'u' or 'U':
-                    var count = e == 'x' ? 2 : e == 'u' ? 4 : 8;
-                    if (i + count < body.Length && int.TryParse(body.Slice(i + 1, Math.Min(count, body.Length - i - 1)), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code)
-                        && !body.Slice(i + 1, count).ContainsAny(' ', '\t'))
-                    {
-                        builder.Append(code <= 0xFFFF ? ((char)code).ToString() : code <= 0x10FFFF ? char.ConvertFromUtf32(code) : "\uFFFD");
-                        i += count;
-                    }
-                    else
-                    {
-                        builder.Append('\\').Append(e);
-                    }
-
-                    break;
-                case '\n' or '\r': break;
-                case 'a': builder.Append('\a'); break;
-                case 'b': builder.Append('\b'); break;
-                case 'f': builder.Append('\f'); break;
-                case 'v': builder.Append('\v'); break;
-                case '\\' or '\'' or '"': builder.Append(e); break;
-                default: builder.Append('\\').Append(e); break;
-            }
-        }
-
-        return builder.ToString();
     }
 }

@@ -8,7 +8,7 @@ namespace Bulwark.Core.Moderation.Scanning;
 /// </summary>
 internal static class ScanScoring
 {
-    private const int CorroborationFloor = 20;
+    private const int CorroborationFloor = 25;
     private const int MaxFindings = 100;
 
     public static ScanReport Combine(List<ScanFinding> findings, ScanOptions options)

@@ -191,15 +191,15 @@ internal sealed partial class SourceAnalyzer
             var parts = new List<string>();
             for (var t = call.Open + 1; t < call.Close; t++)
             {
-                if (model.Tokens[t] is { Kind: TokenKind.String, Value: { } value })
+                if (model.Tokens[t].Kind == TokenKind.String)
                 {
-                    parts.Add(value.Trim('/', '\\'));
+                    parts.Add(model.StringValue(t).Trim('/', '\\'));
                 }
             }
 
             if (parts.Count >= 2)
             {
-                model.Strings.Add((string.Join('/', parts), call.Line, call.Scope, true));
+                model.Strings.Add(new StringSite(-1, string.Join('/', parts), call.Line, call.Scope));
             }
         }
 
@@ -212,7 +212,7 @@ internal sealed partial class SourceAnalyzer
                 var token = model.Tokens[t];
                 if (token.Kind == TokenKind.String)
                 {
-                    parts.Add(token.Value ?? "");
+                    parts.Add(model.StringValue(t));
                 }
                 else if (token.Kind == TokenKind.Name && model.ConstantOf(model.Text(t)) is { } constant)
                 {
@@ -240,7 +240,7 @@ internal sealed partial class SourceAnalyzer
         {
             for (var t = call.Open + 1; t < call.Close; t++)
             {
-                if (model.Tokens[t] is { Kind: TokenKind.String, Value: { Length: <= 4 } mode } && mode.Length > 0
+                if (model.Tokens[t] is { Kind: TokenKind.String, Length: <= 8 } && model.StringValue(t) is { Length: > 0 and <= 4 } mode
                     && mode.All(c => c is 'w' or 'a' or 'b' or 'x' or '+' or 't') && mode.IndexOfAny(['w', 'a', 'x']) >= 0)
                 {
                     return true;
@@ -267,7 +267,7 @@ internal sealed partial class SourceAnalyzer
                     built = true;
                 }
 
-                if (token is { Kind: TokenKind.String, Value: { } value } && value.Contains('.') && value.Trim('{', '}').Length > 3
+                if (token.Kind == TokenKind.String && model.StringValue(t) is var value && value.Contains('.') && value.Trim('{', '}').Length > 3
                     && value.Split('.').Count(p => p.Length > 0 && p.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')) >= 2)
                 {
                     domain = true;

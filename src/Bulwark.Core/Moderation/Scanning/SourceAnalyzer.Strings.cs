@@ -10,9 +10,15 @@ internal sealed partial class SourceAnalyzer
 
         public void StringRules()
         {
-            foreach (var (value, line, scope, _) in model.Strings)
+            foreach (var site in model.Strings)
             {
-                var (signals, evidence) = StringSignals.Classify(value);
+                if (!site.Folded && !StringSignals.MayMatch(model.StringSpan(site.Token)))
+                {
+                    continue;
+                }
+
+                var (line, scope) = (site.Line, site.Scope);
+                var (signals, evidence) = StringSignals.Classify(model.ValueOf(site));
                 if (signals == Signal.None)
                 {
                     continue;
@@ -30,7 +36,7 @@ internal sealed partial class SourceAnalyzer
                 foreach (var signal in Enum.GetValues<Signal>())
                 {
                     if (signal != Signal.None && (signals & signal) != 0
-                        && (!_signalSites.TryGetValue(signal, out var site) || placement < site.Placement))
+                        && (!_signalSites.TryGetValue(signal, out var known) || placement < known.Placement))
                     {
                         _signalSites[signal] = (placement, line, Clip(evidence));
                     }

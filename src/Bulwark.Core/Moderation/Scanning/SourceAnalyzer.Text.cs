@@ -14,11 +14,12 @@ internal sealed partial class SourceAnalyzer
         {
             var placement = Place(model.Scopes[0]);
             HiddenCode(placement);
-            foreach (var (value, line, scope, folded) in model.Strings)
+            foreach (var site in model.Strings)
             {
-                if (!folded && value.Length >= BlobLength && IsEncodedText(value))
+                if (!site.Folded && model.Tokens[site.Token].Length >= BlobLength && model.StringValue(site.Token) is var value
+                    && value.Length >= BlobLength && IsEncodedText(value))
                 {
-                    Add("encoded-blob", Place(scope), line, $"{value.Length:N0}-character encoded string \"{value[..40]}...\"");
+                    Add("encoded-blob", Place(site.Scope), site.Line, $"{value.Length:N0}-character encoded string \"{value[..40]}...\"");
                     break;
                 }
             }

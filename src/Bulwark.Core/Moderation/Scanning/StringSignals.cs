@@ -69,7 +69,7 @@ internal static partial class StringSignals
 {
     // Specific enough that ordinary strings (messages, format strings, "token" and "password" in HTTP code) rarely
     // take the slow path; every check below needs one of these in the string.
-    private static readonly SearchValues<string> Hints = SearchValues.Create(
+    private static readonly string[] HintList =
     [
         "://", "webhook", "telegram", "paste", "transfer.sh", "gofile", "ngrok", "serveo", "localtunnel", "trycloudflare",
         "interact.sh", "oast.", "oastify", "burpcollab", "requestbin", "pipedream", "canarytoken", "dnslog", "login data",
@@ -82,7 +82,14 @@ internal static partial class StringSignals
         "/startup", "crontab", "/etc/cron", "bashrc", "zshrc", ".profile", "launchagents", "systemd/", "rc.local", "{24}",
         "{25,", "{26,", "{33}", "{40}", "{9", "[13]", "[lm3]", "mfa\\", "dqw4w9wgxcq", "pyarmor", "pytransform", "__armor",
         "logins.json", "key4.db", "powershell.exe",
-    ], StringComparison.OrdinalIgnoreCase);
+    ];
+
+    private static readonly SearchValues<string> Hints = SearchValues.Create(HintList, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether <see cref="Classify"/> could find anything in <paramref name="text"/> (the cheap first pass).</summary>
+    public static bool MayMatch(ReadOnlySpan<char> text) =>
+        text.Length >= 3 && (text.IndexOfAny(Hints) >= 0 || (text.Length is > 3 and < 64 && text.IndexOfAnyExcept(UpperIdentifierChars) < 0)
+            || text is "sh" or "bash" or "cmd" or "powershell");
 
     /// <summary>The signals in <paramref name="text"/>, with the part that matched first.</summary>
     public static (Signal Signals, string Evidence) Classify(string text)

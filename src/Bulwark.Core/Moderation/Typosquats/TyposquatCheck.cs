@@ -138,10 +138,11 @@ public sealed class TyposquatCheck
         {
             var protectedCompact = _names.CompactAt(i);
             if (NameEdits.Classify(compact, protectedCompact) is not { } rule || IsFamilySibling(hits.Candidate, _names.NameAt(i))
-                || (protectedCompact.Length < FirstLetterMinLength && rule != TyposquatRules.Transposition && compact[0] != protectedCompact[0]))
+                || (protectedCompact.Length < FirstLetterMinLength && rule is not (TyposquatRules.Transposition or TyposquatRules.KeyboardTypo)
+                    && compact[0] != protectedCompact[0]))
             {
-                // People rarely mistype a name's first letter; in short names a different first letter is mostly a
-                // different word (black/slack, docker/mocker, pillow/willow).
+                // People rarely mistype a name's first letter, except for the key next to it (mumpy); in short names
+                // another first letter is mostly another word (black/slack, docker/mocker, pillow/willow).
                 continue;
             }
 
@@ -199,6 +200,15 @@ public sealed class TyposquatCheck
             if (compact.Length > prefix.Length && compact.StartsWith(prefix, StringComparison.Ordinal))
             {
                 AddAffixHits(hits, compact.AsSpan(prefix.Length));
+
+                // One affix swapped for another: python-openssl for pyopenssl.
+                foreach (var other in NameAffixes.Prefixes)
+                {
+                    if (other != prefix)
+                    {
+                        AddAffixHits(hits, string.Concat(other, compact.AsSpan(prefix.Length)));
+                    }
+                }
             }
 
         }

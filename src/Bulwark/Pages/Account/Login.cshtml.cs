@@ -51,7 +51,10 @@ public sealed class LoginModel(PasswordSignIn signIn, PasskeySignIn passkeys, We
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var actor = RequestActor;
-        var evidence = new SignInEvidence(DeviceCookie.Ensure(HttpContext), ProofToken, ProofNonce);
+        // Only a cookie the browser brought can be known to an account; one set now is for next time.
+        var presented = DeviceCookie.Presented(HttpContext);
+        DeviceCookie.Ensure(HttpContext);
+        var evidence = new SignInEvidence(presented, ProofToken, ProofNonce);
         var result = await signIn.SignInAsync(Username, Password, actor, evidence, ct);
         Core.Observability.BulwarkMetrics.SignIn("password", result.Outcome.ToString());
         Password = "";
@@ -95,7 +98,7 @@ public sealed class LoginModel(PasswordSignIn signIn, PasskeySignIn passkeys, We
     /// </summary>
     public async Task<IActionResult> OnPostProofAsync(CancellationToken ct)
     {
-        var challenge = await signIn.ChallengeForAsync(Username, DeviceCookie.Ensure(HttpContext), RequestActor, ct);
+        var challenge = await signIn.ChallengeForAsync(Username, DeviceCookie.Presented(HttpContext), RequestActor, ct);
         return new JsonResult(new { token = challenge?.Token, bits = challenge?.Bits });
     }
 

@@ -111,6 +111,14 @@ public static class HttpRangesPathsFamily
         yield return Path("json-invalid-utf8-version", c => $"/pypi/{c.ExistingProject}/%FF%FE/json", 404);
         yield return Path("json-overlong-name", _ => $"/pypi/{new string('b', 7000)}/json", 404);
         yield return Path("json-non-canonical-name", c => $"/pypi/{c.ExistingProject.ToUpperInvariant()}/json", 301);
+        // The home page's search: the query and page number come from the URL too.
+        yield return Path("search-with-nul", _ => "/?q=hostile%00", 200);
+        yield return Path("search-only-nul", _ => "/?q=%00%00", 200);
+        yield return Path("search-page-2-31-minus-1", _ => "/?p=2147483647", 200);
+        yield return Path("search-term-and-page-2-31-minus-1", _ => "/?q=hostile&p=2147483647", 200);
+        yield return Path("search-page-overflowing-int", _ => "/?p=99999999999999999999", 200);
+        yield return Path("search-negative-page", _ => "/?p=-2147483648", 200);
+        yield return Path("search-overlong-query", _ => "/?q=" + new string('z', 10_000), 200);
     }
 
     /// <summary>The URL of the wheel the corpus's existing project was created with (its bytes are reproducible).</summary>
