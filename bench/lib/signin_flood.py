@@ -74,7 +74,7 @@ def prepare(args):
 def database_counts(data, since):
     """What the flood left in the database: counted failures and audit rows by type, since the flood began."""
     with sqlite3.connect(os.path.join(data, "bulwark.db")) as db:
-        cutoff = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(since))
+        cutoff = int(since * 10_000_000) + 621_355_968_000_000_000  # DateTimeOffset ticks, as the SQLite model stores them
         attempts = db.execute("select count(*) from auth_attempts where OccurredAt >= ?", (cutoff,)).fetchone()[0]
         audit = dict(db.execute("select Type, count(*) from audit_events where OccurredAt >= ? group by Type", (cutoff,)).fetchall())
     return {"auth_attempts": attempts, "audit_by_type": audit}
