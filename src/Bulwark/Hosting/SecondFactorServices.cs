@@ -56,6 +56,7 @@ public static class SecondFactorServices
         services.AddScoped<WebAuthnCredentialManagement>();
         services.AddScoped<TwoFactorStatusQuery>();
         services.AddScoped<FactorRemoval>();
+        services.AddSingleton<KnownDeviceFilter>();
         services.AddScoped<KnownDevices>();
         services.AddScoped<DeviceConfirmation>();
         services.AddScoped<SecondFactorSignIn>();

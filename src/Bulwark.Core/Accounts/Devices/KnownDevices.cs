@@ -18,7 +18,7 @@ namespace Bulwark.Core.Accounts.Devices;
 /// (a WebAuthn or passkey sign-in or step-up, the e-mailed confirmation link, or a factor added in that
 /// browser): a TOTP or recovery-code sign-in alone never makes a browser known.</para>
 /// </remarks>
-public sealed class KnownDevices(BulwarkDbContext db, TimeProvider time)
+public sealed class KnownDevices(BulwarkDbContext db, KnownDeviceFilter filter, TimeProvider time)
 {
     /// <summary>How long a browser stays known without being used to sign in.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(180);
@@ -40,7 +40,7 @@ public sealed class KnownDevices(BulwarkDbContext db, TimeProvider time)
     /// </summary>
     public async Task<User?> AccountKnowingAsync(string username, string? deviceCookie, CancellationToken ct = default)
     {
-        if (OpaqueSecret.Hash(deviceCookie) is not { } hash) return null;
+        if (OpaqueSecret.Hash(deviceCookie) is not { } hash || !await filter.MayBeKnownAsync(db, hash, ct)) return null;
         var normalized = username.ToLowerInvariant();
         var since = time.GetUtcNow() - Lifetime;
         return await db.KnownDevices
@@ -61,6 +61,7 @@ public sealed class KnownDevices(BulwarkDbContext db, TimeProvider time)
             db.KnownDevices.Add(device);
         }
         device.LastSeenAt = now;
+        filter.Add(hash);
         device.LastIpAddress = ipAddress is { Length: > 64 } ? ipAddress[..64] : ipAddress;
         device.LastUserAgent = userAgent is { Length: > 512 } ? userAgent[..512] : userAgent;
         await db.SaveChangesAsync(ct);

@@ -105,7 +105,8 @@ public sealed class PasswordSignIn(
         // Under a flood this answers most requests: no counting, no hashing, at most the query above.
         if (!evidence.HasProof && gate.TurnAwayUnproven())
         {
-            return await DemandProofAsync(username, user, actor, ProofReason.Busy, options.ProofOfWorkBits, ProofCheck.Missing, ct);
+            await RecordProofTripAsync(username, null, actor, ProofReason.Busy, options.ProofOfWorkBits, ProofCheck.Missing, null, ct);
+            return DemandProof(username, ProofReason.Busy, options.ProofOfWorkBits, ProofCheck.Missing);
         }
 
         user ??= valid ? await users.FindByUsernameAsync(username, ct) : null;
@@ -121,11 +122,13 @@ public sealed class PasswordSignIn(
         }
 
         var proof = evidence.HasProof ? proofs.Spend(evidence.ProofToken, evidence.ProofNonce, AuthThrottle.AccountKey(username)) : ProofCheck.Missing;
-        if ((limits.AccountTripped || limits.IndexTripped) && proof != ProofCheck.Valid)
+        if (limits.AccountTripped || limits.IndexTripped)
         {
+            // Audited whether the proof came with this request (the page's script asks first) or is demanded now.
             var reason = limits.AccountTripped ? ProofReason.Account : ProofReason.Index;
-            return await DemandProofAsync(username, user, actor, reason, options.ProofOfWorkBits + limits.ExtraBits, proof, ct,
-                limits.AccountTripped ? limits.Account.Limit : limits.Index.Limit);
+            var bits = options.ProofOfWorkBits + limits.ExtraBits;
+            await RecordProofTripAsync(username, user, actor, reason, bits, proof, limits.AccountTripped ? limits.Account.Limit : limits.Index.Limit, ct);
+            if (proof != ProofCheck.Valid) return DemandProof(username, reason, bits, proof);
         }
         var lane = proof == ProofCheck.Valid ? PasswordCheckLane.Proven : PasswordCheckLane.Unproven;
         return await CheckPasswordAsync(username, password, user, actor, lane, hidden: limits.AccountTripped, evidence.DeviceCookie, ct);
@@ -169,9 +172,9 @@ public sealed class PasswordSignIn(
         {
             if (slot is null)
             {
-                return lane == PasswordCheckLane.Unproven
-                    ? await DemandProofAsync(username, user, actor, ProofReason.Busy, options.ProofOfWorkBits, ProofCheck.Missing, ct)
-                    : new SignInResult(SignInOutcome.Busy, BusyMessage, RetryAfterSeconds: 5);
+                if (lane != PasswordCheckLane.Unproven) return new SignInResult(SignInOutcome.Busy, BusyMessage, RetryAfterSeconds: 5);
+                await RecordProofTripAsync(username, null, actor, ProofReason.Busy, options.ProofOfWorkBits, ProofCheck.Missing, null, ct);
+                return DemandProof(username, ProofReason.Busy, options.ProofOfWorkBits, ProofCheck.Missing);
             }
             if (Encoding.UTF8.GetByteCount(password) > PasswordHasher.MaxPasswordBytes)
             {
@@ -229,13 +232,16 @@ public sealed class PasswordSignIn(
 
     private enum ProofReason { Busy, Index, Account }
 
-    private async Task<SignInResult> DemandProofAsync(string username, User? user, Actor actor, ProofReason reason, int bits, ProofCheck proof,
-        CancellationToken ct, string? limit = null)
+    /// <summary>Audits that browsers the account does not know must prove work (once per trip and key, see <see cref="ThrottleTrips"/>).</summary>
+    private Task RecordProofTripAsync(string username, User? user, Actor actor, ProofReason reason, int bits, ProofCheck proof, string? limit, CancellationToken ct)
     {
-        var key = AuthThrottle.AccountKey(username);
-        var (tripKey, subject) = reason == ProofReason.Account ? ("account:" + key, user) : (reason.ToString().ToLowerInvariant(), null);
-        await RecordTripAsync(AuditEventType.SignInProofRequired, "proof", tripKey, subject, actor,
-            new { username, reason = reason.ToString().ToLowerInvariant(), limit, bits }, ct);
+        var (key, subject) = reason == ProofReason.Account ? ("account:" + AuthThrottle.AccountKey(username), user) : (reason.ToString().ToLowerInvariant(), null);
+        return RecordTripAsync(AuditEventType.SignInProofRequired, "proof", key, subject, actor,
+            new { username, reason = reason.ToString().ToLowerInvariant(), limit, bits, proof = proof.ToString().ToLowerInvariant() }, ct);
+    }
+
+    private SignInResult DemandProof(string username, ProofReason reason, int bits, ProofCheck proof)
+    {
         var why = reason switch
         {
             ProofReason.Account => "There have been many failed sign-ins for this username, so a browser it has not used before must solve a short puzzle before the password is checked, and then confirm by e-mail.",
@@ -247,7 +253,7 @@ public sealed class PasswordSignIn(
             : "";
         return new SignInResult(SignInOutcome.ProofRequired,
             why + retry + " Keep this page open while your browser solves it (a few seconds; it needs JavaScript), then enter your password again and press Sign in." + SkipHint,
-            Challenge: proofs.Issue(key, bits));
+            Challenge: proofs.Issue(AuthThrottle.AccountKey(username), bits));
     }
 
     /// <summary>Audits a tripped limit when it starts and every few minutes while it lasts (see <see cref="ThrottleTrips"/>).</summary>
