@@ -104,6 +104,16 @@ public abstract class TrustedPublishingServer(DatabaseKind database) : BulwarkSe
         return body.GetProperty("token").GetString()!;
     }
 
+    /// <summary>A 422 in Warehouse's shape with one error of <paramref name="code"/> whose description contains the text.</summary>
+    public static void AssertRefused(int status, JsonElement body, string code, string descriptionContains)
+    {
+        Assert.True(status == 422, $"expected 422, got {status}: {body}");
+        Assert.Equal("Token request failed", body.GetProperty("message").GetString());
+        var error = Assert.Single(body.GetProperty("errors").EnumerateArray());
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.Contains(descriptionContains, error.GetProperty("description").GetString());
+    }
+
     /// <summary>Uploads a small wheel of <paramref name="name"/> <paramref name="version"/> with <paramref name="token"/>.</summary>
     public async Task<HttpResponseMessage> UploadAsync(string token, string name, string version)
     {
