@@ -29,5 +29,9 @@ public sealed class AuditLog(BulwarkDbContext db, TimeProvider time)
         return ev;
     }
 
+    /// <summary>Records an event whose details are typed; the log serialises them (see <see cref="AuditDetailsJson"/>).</summary>
+    public AuditEvent Record(AuditEventType type, Actor actor, long? userId, long? projectId, IAuditDetails details) =>
+        Record(type, actor, userId, projectId, AuditDetailsJson.Serialize(details));
+
     private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
 }
