@@ -1,8 +1,8 @@
 namespace Bulwark.Core.Accounts;
 
 /// <summary>
-/// Lets clean-up ride along with ordinary writes, at most once per interval per process, so no
-/// scheduler is needed and several instances at worst repeat an idempotent DELETE.
+/// Retention of account rows, and the once-per-interval gate for in-memory clean-up (the proof-of-work
+/// spent set). Database rows are pruned by the host's housekeeping service, never inside a request.
 /// </summary>
 internal static class Housekeeping
 {

@@ -58,6 +58,8 @@ public static class BulwarkApp
         services.AddBulwarkWebUi();
         services.AddSingleton<CriticalRecomputeScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<CriticalRecomputeScheduler>());
+        services.AddSingleton<AccountHousekeeping>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccountHousekeeping>());
         return services;
     }
 

@@ -35,8 +35,6 @@ public sealed record SessionValidation(SessionCheck Result, UserSession? Session
 /// </summary>
 public sealed class SessionService(BulwarkDbContext db, AuditLog audit, SessionOptions options, TimeProvider time)
 {
-    private static long _lastPruneTicks;
-
     public SessionOptions Options => options;
 
     /// <summary>
@@ -65,7 +63,6 @@ public sealed class SessionService(BulwarkDbContext db, AuditLog audit, SessionO
         };
         db.UserSessions.Add(session);
         await db.SaveChangesAsync(ct);
-        if (Housekeeping.IsDue(ref _lastPruneTicks, now, TimeSpan.FromHours(1))) await PruneAsync(ct);
         return new CreatedSession(secret, session);
     }
 
@@ -183,7 +180,10 @@ public sealed class SessionService(BulwarkDbContext db, AuditLog audit, SessionO
             .ToListAsync(ct);
     }
 
-    /// <summary>Deletes sessions that cannot be valid any more and ended longer than the retention ago.</summary>
+    /// <summary>
+    /// Deletes sessions that cannot be valid any more and ended longer than the retention ago. Run by the
+    /// housekeeping service, never by a request; validation never depends on it (lifetimes are checked on read).
+    /// </summary>
     public Task<int> PruneAsync(CancellationToken ct = default)
     {
         var cutoff = time.GetUtcNow() - options.AbsoluteLifetime - Housekeeping.Retention;

@@ -21,14 +21,12 @@ public sealed class AuthThrottle(BulwarkDbContext db, ThrottleOptions options, T
     private static readonly TimeSpan FiveMinutes = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
-    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// The most the proof of work grows during an attack: 16 times the base work (with the default 18 bits,
     /// 2^22 hashes, a few seconds for a browser). More would start to lock out people on slow phones.
     /// </summary>
     public const int MaxExtraBits = 4;
-    private static long _lastPruneTicks;
 
     private sealed record Rule(AuthAttemptKind Kind, ThrottleScope Scope, TimeSpan Window, int Limit);
 
@@ -103,7 +101,10 @@ public sealed class AuthThrottle(BulwarkDbContext db, ThrottleOptions options, T
     private static string SecondFactorKey(long? userId) =>
         userId is { } id ? "user:" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) : "anonymous";
 
-    /// <summary>Deletes attempts older than the longest window; returns how many.</summary>
+    /// <summary>
+    /// Deletes attempts older than the longest window; returns how many. Run by the housekeeping service; every
+    /// count reads its own window, so attempts older than it never count whether or not they were deleted yet.
+    /// </summary>
     public Task<int> PruneAsync(CancellationToken ct = default)
     {
         var cutoff = time.GetUtcNow() - Day;
@@ -209,12 +210,6 @@ public sealed class AuthThrottle(BulwarkDbContext db, ThrottleOptions options, T
             db.AuthAttempts.Add(new AuthAttempt { Kind = kind, AccountKey = key, Network = network, OccurredAt = now });
         }
         await db.SaveChangesAsync(ct);
-        // Pruning rides along with writes, at most once a minute per process, so no scheduler is needed.
-        var last = Interlocked.Read(ref _lastPruneTicks);
-        if (now.UtcTicks - last >= PruneEvery.Ticks && Interlocked.CompareExchange(ref _lastPruneTicks, now.UtcTicks, last) == last)
-        {
-            await PruneAsync(ct);
-        }
     }
 
     private static string Describe(TimeSpan window) => window == FiveMinutes ? "5 minutes" : window == Hour ? "hour" : "day";

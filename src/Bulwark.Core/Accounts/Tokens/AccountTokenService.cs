@@ -37,8 +37,6 @@ public sealed record AccountTokenRedemption(AccountTokenCheck Result, AccountTok
 /// </summary>
 public sealed class AccountTokenService(BulwarkDbContext db, AccountLinkOptions options, TimeProvider time)
 {
-    private static long _lastPruneTicks;
-
     public TimeSpan LifetimeOf(AccountTokenPurpose purpose) => purpose switch
     {
         AccountTokenPurpose.VerifyEmail => options.VerifyEmailLifetime,
@@ -64,7 +62,6 @@ public sealed class AccountTokenService(BulwarkDbContext db, AccountLinkOptions 
         var (secret, hash) = OpaqueSecret.Create();
         if (binding is not null) hash = Bound(hash, binding) ?? throw new ArgumentException("The binding must be a secret of ours.", nameof(binding));
         var now = time.GetUtcNow();
-        if (Housekeeping.IsDue(ref _lastPruneTicks, now, TimeSpan.FromHours(1))) await PruneAsync(ct);
         var lifetime = LifetimeOf(purpose);
         var token = new AccountToken
         {
@@ -125,7 +122,10 @@ public sealed class AccountTokenService(BulwarkDbContext db, AccountLinkOptions 
             .ExecuteUpdateAsync(u => u.SetProperty(t => t.InvalidatedAt, now), ct);
     }
 
-    /// <summary>Deletes links that expired longer than the retention ago (used or not).</summary>
+    /// <summary>
+    /// Deletes links that expired longer than the retention ago (used or not). Run by the housekeeping service;
+    /// redemption checks the expiry itself, so an expired link left between sweeps is still refused.
+    /// </summary>
     public Task<int> PruneAsync(CancellationToken ct = default)
     {
         var cutoff = time.GetUtcNow() - Housekeeping.Retention;
