@@ -45,8 +45,8 @@ public static class EndpointRegistration
     /// <summary>The simple and JSON APIs' page cache, file serving and download counting.</summary>
     private static IServiceCollection AddReadPath(this IServiceCollection services)
     {
-        services.AddOptions<IndexOptions>().BindConfiguration(IndexOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<DownloadCountOptions>().BindConfiguration(DownloadCountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<IndexOptions>(IndexOptions.Section);
+        services.AddValidatedOptions<DownloadCountOptions>(DownloadCountOptions.Section);
         services.AddSingleton(sp => new PageCache(sp.GetRequiredService<IOptions<IndexOptions>>().Value.PageCacheMegabytes * 1024L * 1024L));
         services.AddSingleton(sp =>
         {

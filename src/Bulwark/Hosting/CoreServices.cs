@@ -19,12 +19,8 @@ public static class CoreServices
     {
         services.AddSingleton(new PasswordHasher());
         services.AddSingleton(_ => new PasswordPolicy(CommonPasswordList.Default));
-        services.AddOptions<AccountOptions>()
-            .BindConfiguration(AccountOptions.Section)
-            .Validate(o => OptionsChecks.Valid(o.Sessions), "Bulwark:Accounts:Sessions is outside the security baseline (absolute lifetime <= 12 h, idle <= 30 min, re-authentication window <= 10 min).")
-            .Validate(o => OptionsChecks.Valid(o.Links), "Bulwark:Accounts:Links is outside the security baseline (verification <= 24 h, reset <= 1 h).")
-            .Validate(o => OptionsChecks.Valid(o.Throttling), "Bulwark:Accounts:Throttling is outside the security baseline (at most 10 failures / 5 min and 100 / h per account, 10 / 5 min per network).")
-            .ValidateOnStart();
+        // The ranges are the security baseline's ceilings (lifetimes, windows, failure budgets): see AccountOptions.
+        services.AddValidatedOptions<AccountOptions>(AccountOptions.Section);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccountOptions>>().Value.Sessions);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccountOptions>>().Value.Links);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccountOptions>>().Value.Throttling);

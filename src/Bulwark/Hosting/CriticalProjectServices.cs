@@ -7,10 +7,7 @@ public static class CriticalProjectServices
     /// <summary>The cohort's use cases and options; shared by the web host and the admin verbs.</summary>
     public static IServiceCollection AddCriticalProjects(this IServiceCollection services)
     {
-        services.AddOptions<CriticalProjectOptions>()
-            .BindConfiguration(CriticalProjectOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<CriticalProjectOptions>(CriticalProjectOptions.Section);
         // Maintainers are e-mailed through whatever IEmailSender the host registered (the outbox on the server,
         // the transport itself for the admin verbs).
         services.AddScoped<ICriticalProjectNotifier, EmailCriticalProjectNotifier>();
@@ -18,7 +15,7 @@ public static class CriticalProjectServices
         services.AddScoped<CriticalRecompute>();
         services.AddScoped<CriticalProjectAdmin>();
         services.AddScoped<CriticalProjectPolicy>();
-        services.AddOptions<TwoFactorMandateOptions>().BindConfiguration(TwoFactorMandateOptions.Section);
+        services.AddValidatedOptions<TwoFactorMandateOptions>(TwoFactorMandateOptions.Section);
         services.AddScoped<MandateEnforcement>();
         services.AddScoped<MandateDashboard>();
         services.AddScoped<ITwoFactorRequirement, MandateTwoFactorRequirement>();

@@ -6,19 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace Bulwark.Hosting;
 
-/// <summary>The <c>Bulwark:DataProtection</c> configuration section.</summary>
-public sealed class KeyRingOptions
-{
-    public const string Section = "Bulwark:DataProtection";
-
-    /// <summary>
-    /// Base64 of 32 random bytes that seal the key ring. When empty, the key is read from (or created in)
-    /// <c>keys/data-protection.key</c> in the data directory. Give it here to keep a backup of the data directory
-    /// from holding both the key ring and the key that opens it.
-    /// </summary>
-    public string? KeyEncryptionKey { get; set; }
-}
-
 /// <summary>
 /// Where ASP.NET Core data protection keeps its key ring (antiforgery tokens, the flash-message cookie): with the
 /// rest of Bulwark's state, sealed at rest. The one place that decides it, so that moving the keys (into the
@@ -37,7 +24,8 @@ public static class DataProtectionServices
         // A fixed application name: the default is derived from the content root, so two installations (or two
         // versions in different folders) on the same data directory would not accept each other's tokens.
         services.AddDataProtection().SetApplicationName("Bulwark");
-        services.AddOptions<KeyRingOptions>().BindConfiguration(KeyRingOptions.Section);
+        services.AddValidatedOptions<KeyRingOptions>(KeyRingOptions.Section)
+            .Validate(o => ValidatedOptions.IsEmptyOrKey(o.KeyEncryptionKey), "Bulwark:DataProtection:KeyEncryptionKey must be base64 of 32 random bytes, or empty.");
         services.AddSingleton(sp =>
         {
             var dataDirectory = DataServices.DataDirectory(sp.GetRequiredService<IOptions<BulwarkOptions>>().Value);

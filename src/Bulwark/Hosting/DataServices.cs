@@ -12,11 +12,13 @@ public static class DataServices
 {
     public static IServiceCollection AddBulwarkData(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<BulwarkOptions>()
-            .Bind(configuration.GetSection(BulwarkOptions.Section))
-            .ValidateDataAnnotations()
+        services.AddValidatedOptions<BulwarkOptions>(BulwarkOptions.Section)
             .Validate(o => o.Database != DatabaseKind.Postgres || !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Bulwark")),
                 "Bulwark:Database is Postgres but ConnectionStrings:Bulwark is empty.")
+            .Validate(o => o.PublicUrl is null || Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https",
+                "Bulwark:PublicUrl must be an absolute http or https URL.")
+            .Validate(o => o.KnownProxies.All(p => System.Net.IPNetwork.TryParse(p, out _) || System.Net.IPAddress.TryParse(p, out _)),
+                "Bulwark:KnownProxies has an entry that is not an IP address or CIDR network.")
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);

@@ -12,13 +12,7 @@ public static class EmailServices
 {
     public static IServiceCollection AddBulwarkEmail(this IServiceCollection services)
     {
-        services.AddOptions<EmailOptions>()
-            .BindConfiguration(EmailOptions.Section)
-            .ValidateDataAnnotations()
-            .Validate(o => o.Mode != EmailMode.Smtp || !string.IsNullOrWhiteSpace(o.Smtp.Host), "Bulwark:Email:Mode is Smtp but Bulwark:Email:Smtp:Host is empty.")
-            .Validate(o => MimeKit.MailboxAddress.TryParse(o.From, out _), "Bulwark:Email:From is not an e-mail address (\"Name <address>\" or \"address\").")
-            .Validate(o => OptionsChecks.Valid(o.Smtp), "Bulwark:Email:Smtp has a value out of range (Port 1-65535, TimeoutSeconds 1-600).")
-            .ValidateOnStart();
+        services.AddEmailOptions();
 
         services.AddSingleton<EmailTransport>(sp =>
         {
@@ -45,7 +39,7 @@ public static class EmailServices
     /// </summary>
     public static IServiceCollection AddBulwarkCliEmail(this IServiceCollection services)
     {
-        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations();
+        services.AddEmailOptions();
         services.AddSingleton<IEmailSender>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<EmailOptions>>().Value;
@@ -61,6 +55,12 @@ public static class EmailServices
         });
         return services;
     }
+
+    /// <summary>One set of checks for the server and the admin verbs: both send mail with the same settings.</summary>
+    private static void AddEmailOptions(this IServiceCollection services) =>
+        services.AddValidatedOptions<EmailOptions>(EmailOptions.Section)
+            .Validate(o => o.Mode != EmailMode.Smtp || !string.IsNullOrWhiteSpace(o.Smtp.Host), "Bulwark:Email:Mode is Smtp but Bulwark:Email:Smtp:Host is empty.")
+            .Validate(o => MimeKit.MailboxAddress.TryParse(o.From, out _), "Bulwark:Email:From is not an e-mail address (\"Name <address>\" or \"address\").");
 
     public static string PickupDirectory(IServiceProvider sp, EmailOptions options) =>
         options.PickupDirectory is { Length: > 0 } dir

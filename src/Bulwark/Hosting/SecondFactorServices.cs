@@ -14,12 +14,11 @@ public static class SecondFactorServices
 {
     public static IServiceCollection AddSecondFactors(this IServiceCollection services)
     {
-        services.AddOptions<TwoFactorOptions>().BindConfiguration(TwoFactorOptions.Section);
-        services.AddOptions<WebAuthnOptions>()
-            .BindConfiguration(WebAuthnOptions.Section)
+        services.AddValidatedOptions<TwoFactorOptions>(TwoFactorOptions.Section)
+            .Validate(o => ValidatedOptions.IsEmptyOrKey(o.SecretKey), "Bulwark:TwoFactor:SecretKey must be base64 of 32 random bytes, or empty.");
+        services.AddValidatedOptions<WebAuthnOptions>(WebAuthnOptions.Section)
             .Validate(o => o.ChallengeLifetime > TimeSpan.Zero && o.ChallengeLifetime <= WebAuthnOptions.MaxChallengeLifetime,
-                "Bulwark:WebAuthn:ChallengeLifetime must be more than zero and at most 5 minutes (security baseline).")
-            .ValidateOnStart();
+                "Bulwark:WebAuthn:ChallengeLifetime must be more than zero and at most 5 minutes (security baseline).");
 
         // Both need the public URL, which without configuration is known only once the server listens;
         // singletons are built on first use, which is after that.

@@ -42,7 +42,7 @@ public static class StorageServices
     {
         public static void Add(IServiceCollection services, IConfiguration configuration)
         {
-            services.AddOptions<S3StorageOptions>().Bind(configuration.GetSection(S3StorageOptions.Section)).ValidateOnStart();
+            services.AddValidatedOptions<S3StorageOptions>(S3StorageOptions.Section);
             services.AddSingleton<IValidateOptions<S3StorageOptions>, S3OptionsValidation>();
             services.AddSingleton<IBlobStore>(sp =>
             {

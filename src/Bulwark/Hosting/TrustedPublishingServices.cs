@@ -14,19 +14,15 @@ public static class TrustedPublishingServices
     /// <summary>Trusted Publishing and the leaked-token response; shared by the web host and the admin verbs.</summary>
     public static IServiceCollection AddTrustedPublishing(this IServiceCollection services)
     {
-        services.AddOptions<TrustedPublishingOptions>()
-            .BindConfiguration(TrustedPublishingOptions.Section)
+        services.AddValidatedOptions<TrustedPublishingOptions>(TrustedPublishingOptions.Section)
             .Validate(o => o.TokenLifetime >= TimeSpan.FromMinutes(1) && o.TokenLifetime <= TrustedPublishingOptions.MaxTokenLifetime,
                 "Bulwark:TrustedPublishing:TokenLifetime is outside the security baseline (1 to 15 minutes).")
             .Validate(o => o.KeyCacheLifetime > TimeSpan.Zero && o.KeyRefreshCooldown >= TimeSpan.FromSeconds(1),
                 "Bulwark:TrustedPublishing:KeyCacheLifetime must be positive and KeyRefreshCooldown at least one second.")
-            .Validate(o => OidcIssuers.ConfigurationProblem(o) is null, "Bulwark:TrustedPublishing:Issuers has an entry whose Url or JwksUrl is not an https URL.")
-            .ValidateOnStart();
-        services.AddOptions<LeakReportOptions>()
-            .BindConfiguration(LeakReportOptions.Section)
+            .Validate(o => OidcIssuers.ConfigurationProblem(o) is null, "Bulwark:TrustedPublishing:Issuers has an entry whose Url or JwksUrl is not an https URL.");
+        services.AddValidatedOptions<LeakReportOptions>(LeakReportOptions.Section)
             .Validate(o => LeakReportSignature.ConfigurationProblem(o) is null,
-                "Bulwark:Secrets is invalid: each Reporters entry needs a KeyId and an ECDSA P-256 PublicKeyPem, and KeysUrl must be https.")
-            .ValidateOnStart();
+                "Bulwark:Secrets is invalid: each Reporters entry needs a KeyId and an ECDSA P-256 PublicKeyPem, and KeysUrl must be https.");
 
         // One client for public keys (issuers' JWKS, secret scanners' key lists): short timeouts so a slow issuer
         // cannot hold requests, a size cap on what it may send, and no redirects, so the URL checked is the URL read.
