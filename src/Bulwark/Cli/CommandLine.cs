@@ -30,10 +30,14 @@ public static class CommandLine
     // process-wide environment variables that parallel tests share.
     private static readonly AsyncLocal<IReadOnlyDictionary<string, string?>?> Overrides = new();
 
+    // Where the verbs of one RunAsync call write errors (the caller's writer in tests, else the console).
+    private static readonly AsyncLocal<TextWriter?> Errors = new();
+
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, TextReader? stdin = null,
         IReadOnlyDictionary<string, string?>? settings = null)
     {
         Overrides.Value = settings;
+        Errors.Value = stderr;
         var root = Build(stdout ?? Console.Out, stderr ?? Console.Error, stdin ?? Console.In);
         if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
         {
@@ -112,8 +116,12 @@ public static class CommandLine
         return previous[b.Length];
     }
 
-    /// <summary>Runs <paramref name="body"/> against the configured database with a fresh service scope.</summary>
-    internal static async Task<int> WithServicesAsync(Func<IServiceProvider, Task<int>> body)
+    /// <summary>
+    /// Runs <paramref name="body"/> with the services of <see cref="HostKind.Cli"/> in a fresh scope, after the same
+    /// start checks as the server's (a bad setting is refused naming its key, exit code 1). With
+    /// <paramref name="database"/> the database is migrated first; verbs that only read files skip it.
+    /// </summary>
+    internal static async Task<int> WithServicesAsync(Func<IServiceProvider, Task<int>> body, bool database = true)
     {
         // The same files as the server's, from any working directory (see AppLayout).
         var builder = Host.CreateApplicationBuilder(AppLayout.CliSettings());
@@ -128,22 +136,21 @@ public static class CommandLine
             o.Rules.Clear();
             o.MinLevel = LogLevel.Warning;
         });
-        builder.Services.AddBulwarkData(builder.Configuration);
-        builder.Services.AddBulwarkCore();
-        builder.Services.AddBulwarkCliEmail();
+        builder.Services.AddBulwark(builder.Configuration, HostKind.Cli);
         using var host = builder.Build();
-        await DataServices.InitializeDatabaseAsync(host.Services);
+        try
+        {
+            // The host is never started (a verb runs and exits), so the checks a start would run are run here.
+            host.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            foreach (var failure in e.Failures) await (Errors.Value ?? Console.Error).WriteLineAsync($"error: {failure}");
+            return 1;
+        }
+        if (database) await DataServices.InitializeDatabaseAsync(host.Services);
         await using var scope = host.Services.CreateAsyncScope();
         return await body(scope.ServiceProvider);
-    }
-
-    /// <summary>The configuration the server would read (appsettings, environment, overrides), for verbs that need no database.</summary>
-    internal static IConfiguration Configuration()
-    {
-        var builder = Host.CreateApplicationBuilder(AppLayout.CliSettings());
-        AppLayout.AddWorkingDirectorySettings(builder.Configuration, builder.Environment);
-        if (Overrides.Value is { } settings) builder.Configuration.AddInMemoryCollection(settings);
-        return builder.Configuration;
     }
 
     /// <summary>Parses <c>30d</c>, <c>12h</c>, <c>90m</c>, <c>2w</c>, or a .NET TimeSpan such as <c>1.12:00:00</c>.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Bulwark.Core.Moderation.Typosquats;
+using Microsoft.Extensions.Options;
 
 namespace Bulwark.Cli;
 
@@ -33,10 +34,9 @@ internal static class NameCommands
         command.Options.Add(file);
         command.Options.Add(top);
         command.Options.Add(others);
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => CommandLine.WithServicesAsync(async sp =>
         {
-            var options = new TyposquatOptions();
-            CommandLine.Configuration().GetSection(TyposquatOptions.Section).Bind(options);
+            var options = sp.GetRequiredService<IOptions<TyposquatOptions>>().Value;
             var path = parse.GetValue(file)?.FullName ?? options.ProtectedListFile;
             if (string.IsNullOrWhiteSpace(path))
             {
@@ -72,7 +72,7 @@ internal static class NameCommands
 
             await stdout.FlushAsync(ct);
             return 0;
-        });
+        }, database: false));
         return command;
     }
 

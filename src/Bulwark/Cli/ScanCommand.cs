@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Bulwark.Core.Moderation.Scanning;
+using Microsoft.Extensions.Options;
 
 namespace Bulwark.Cli;
 
@@ -15,10 +16,9 @@ internal static class ScanCommand
             "Nothing in the files is executed. Exit status 0 when every file was scanned.");
         var files = new Argument<FileInfo[]>("FILE") { Arity = ArgumentArity.OneOrMore };
         command.Arguments.Add(files);
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => CommandLine.WithServicesAsync(async sp =>
         {
-            var options = new ScanOptions();
-            CommandLine.Configuration().GetSection(ScanOptions.Section).Bind(options);
+            var options = sp.GetRequiredService<IOptions<ScanOptions>>().Value;
             var scanner = new DistributionScanner(options);
             var status = 0;
             foreach (var file in parse.GetValue(files)!)
@@ -43,7 +43,7 @@ internal static class ScanCommand
 
             await stdout.FlushAsync(ct);
             return status;
-        });
+        }, database: false));
         return command;
     }
 

@@ -13,7 +13,6 @@ public static class EndpointRegistration
 {
     public static IServiceCollection AddIndexServices(this IServiceCollection services)
     {
-        services.AddBulwarkCore();
         services.AddScoped<ProjectNamePolicy>();
         services.AddScoped<ReleaseNotifier>();
         services.AddScoped<UploadCommitter>();

@@ -8,8 +8,6 @@ namespace Bulwark.Hosting;
 /// <summary>Builds the web host: services, middleware and endpoints.</summary>
 public static class BulwarkApp
 {
-    public const string DefaultUrl = "http://127.0.0.1:8080";
-
     public static WebApplication Build(string[] args)
     {
         // The content root is the application's directory, not the working directory (see AppLayout).
@@ -22,7 +20,7 @@ public static class BulwarkApp
         AppLayout.UseWebAssets(builder);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
-            builder.WebHost.UseUrls(DefaultUrl);
+            builder.WebHost.UseUrls(PublicUrl.DefaultListenUrl);
         }
 
         // Kestrel's "Server" header only tells an attacker what runs here; every response is smaller without it.
@@ -32,10 +30,7 @@ public static class BulwarkApp
         // thousands of requests a second, and EF Core's one per SQL statement buried everything else.
         builder.Logging.AddBulwarkLogFormat(builder.Configuration);
         builder.AddBulwarkMetrics();
-        builder.Services.AddBulwarkHealthChecks();
-        builder.Services.AddBulwarkData(builder.Configuration);
-        builder.Services.AddHostedService<DatabaseInitializer>();
-        builder.Services.AddBulwarkWeb(builder.Configuration);
+        builder.Services.AddBulwark(builder.Configuration, HostKind.Web);
 
         var app = builder.Build();
         app.UseBulwarkMetrics();
@@ -46,21 +41,6 @@ public static class BulwarkApp
         app.MapBulwarkHealthChecks();
         app.MapBulwarkPages();
         return app;
-    }
-
-    private static IServiceCollection AddBulwarkWeb(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddProblemDetails();
-        services.AddBulwarkDataProtection();
-        services.AddSingleton<PublicUrl>();
-        services.AddBulwarkEmail();
-        services.AddIndexServices();
-        services.AddBulwarkWebUi();
-        services.AddSingleton<CriticalRecomputeScheduler>();
-        services.AddHostedService(sp => sp.GetRequiredService<CriticalRecomputeScheduler>());
-        services.AddSingleton<AccountHousekeeping>();
-        services.AddHostedService(sp => sp.GetRequiredService<AccountHousekeeping>());
-        return services;
     }
 
     /// <summary>

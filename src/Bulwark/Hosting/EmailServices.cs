@@ -48,11 +48,7 @@ public static class EmailServices
                 ? new SmtpEmailSender(options.Smtp, options.From, time)
                 : new PickupDirectoryEmailSender(PickupDirectory(sp, options), options.From, time);
         });
-        services.AddSingleton(sp =>
-        {
-            var configured = sp.GetRequiredService<IOptions<BulwarkOptions>>().Value.PublicUrl;
-            return new AccountLinks(new Uri(string.IsNullOrWhiteSpace(configured) ? BulwarkApp.DefaultUrl.Replace("127.0.0.1", "localhost") : configured));
-        });
+        services.AddSingleton(sp => new AccountLinks(PublicUrl.WithoutServer(sp.GetRequiredService<IOptions<BulwarkOptions>>().Value)));
         return services;
     }
 

@@ -18,7 +18,7 @@ internal static class MetricsServices
         if (!options.Enabled) return;
         if (options.ListenUrls.Count > 0)
         {
-            var main = (builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) ?? BulwarkApp.DefaultUrl)
+            var main = (builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) ?? PublicUrl.DefaultListenUrl)
                 .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             // Requests are told apart by the port they arrived on, so the metrics listener needs one of its own.
             if (Ports(options.ListenUrls).Overlaps(Ports(main)))

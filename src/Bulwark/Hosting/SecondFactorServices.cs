@@ -67,7 +67,6 @@ public static class SecondFactorServices
     {
         if (sp.GetService<PublicUrl>() is { } publicUrl) return publicUrl.Uri;
         // The admin command line has no server; it only needs a sensible host name.
-        var configured = sp.GetRequiredService<IOptions<BulwarkOptions>>().Value.PublicUrl;
-        return new Uri(string.IsNullOrWhiteSpace(configured) ? BulwarkApp.DefaultUrl.Replace("127.0.0.1", "localhost") : configured);
+        return PublicUrl.WithoutServer(sp.GetRequiredService<IOptions<BulwarkOptions>>().Value);
     }
 }

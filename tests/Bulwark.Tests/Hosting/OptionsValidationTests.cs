@@ -45,6 +45,31 @@ public class OptionsValidationTests
         try { await ((IAsyncLifetime)server).DisposeAsync(); } catch (Exception) { /* the host never started */ }
     }
 
+    [Theory]
+    [InlineData("ScanOptions", "scan missing.whl", "Bulwark:Scanning:MaxFileBytes=10", "Bulwark:Scanning:MaxFileBytes")]
+    [InlineData("TyposquatOptions", "names check", "Bulwark:Names:ProtectedListLimit=-1", "Bulwark:Names:ProtectedListLimit")]
+    [InlineData("EmailOptions", "user add cli-mail --email cli-mail@example.com", "Bulwark:Email:From=not an address", "Bulwark:Email:From")]
+    [InlineData("BulwarkOptions", "user add cli-proxy --email cli-proxy@example.com", "Bulwark:KnownProxies:0=not-an-address", "Bulwark:KnownProxies")]
+    public async Task A_bad_value_stops_an_admin_verb_naming_its_key(string optionsClass, string verb, string setting, string key)
+    {
+        var data = Directory.CreateTempSubdirectory("bulwark-options-").FullName;
+        try
+        {
+            var (name, value) = (setting[..setting.IndexOf('=')], setting[(setting.IndexOf('=') + 1)..]);
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            var status = await Bulwark.Cli.CommandLine.RunAsync(verb.Split(' '), stdout, stderr, new StringReader(""),
+                new Dictionary<string, string?> { ["Bulwark:DataDirectory"] = data, [name] = value });
+            Assert.True(status == 1, $"{optionsClass}: '{verb}' with {setting} exited {status}: {stdout}{stderr}");
+            Assert.Contains(key, stderr.ToString());
+            Assert.False(File.Exists(Path.Combine(data, "bulwark.db")), "the database was touched before the settings were checked");
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task The_defaults_start()
     {
