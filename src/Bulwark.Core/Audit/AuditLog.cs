@@ -19,7 +19,8 @@ public sealed class AuditLog(BulwarkDbContext db, TimeProvider time)
     {
         var ev = new AuditEvent
         {
-            OccurredAt = time.GetUtcNow(),
+            // Whole microseconds: PostgreSQL keeps no more, and the hash chain must hash what is stored.
+            OccurredAt = AuditChainHash.ToStoredPrecision(time.GetUtcNow()),
             Type = type,
             UserId = userId ?? actor.UserId,
             ActorUserId = actor.UserId,
