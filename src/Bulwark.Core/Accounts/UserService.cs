@@ -77,7 +77,7 @@ public sealed partial class UserService(BulwarkDbContext db, AuditLog audit, Pas
             }
             throw;
         }
-        audit.Record(createdEvent, actor, user.Id, details: isAdmin ? "{\"admin\":true}" : null);
+        audit.Record(createdEvent, actor, user.Id, details: isAdmin ? new UserCreatedDetails(Admin: true) : null);
         await db.SaveChangesAsync(ct);
         return new CreateUserResult(user, CreateUserError.None, null);
     }
@@ -111,3 +111,6 @@ public sealed partial class UserService(BulwarkDbContext db, AuditLog audit, Pas
     [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?\\z")]
     private static partial Regex UsernamePattern();
 }
+
+/// <summary>An account created as an administrator (<see cref="AuditEventType.UserCreated"/>).</summary>
+public sealed record UserCreatedDetails(bool Admin) : IAuditDetails;

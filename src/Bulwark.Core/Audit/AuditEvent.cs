@@ -14,8 +14,12 @@ public sealed class AuditEvent
     public string? IpAddress { get; set; }
     public string? UserAgent { get; set; }
     public Guid? TokenId { get; set; }
-    /// <summary>Free-form details as JSON (filename, version, reason...).</summary>
+    /// <summary>Details as JSON (filename, version, reason...), serialised once from an <see cref="IAuditDetails"/>.</summary>
     public string? Details { get; set; }
+    /// <summary>The <see cref="Hash"/> of the event before this one in the chain (64 zeros for the first); see <see cref="AuditChain"/>.</summary>
+    public string? PreviousHash { get; set; }
+    /// <summary>SHA-256 (hex) of this event's canonical form, which includes <see cref="PreviousHash"/> (see <see cref="AuditChainHash"/>).</summary>
+    public string? Hash { get; set; }
 }
 
 /// <summary>

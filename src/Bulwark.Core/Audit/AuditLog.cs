@@ -11,11 +11,16 @@ public sealed record Actor(string? IpAddress, string? UserAgent, long? UserId = 
 /// <summary>Adds audit events to the current unit of work; they commit with the change they describe.</summary>
 public sealed class AuditLog(BulwarkDbContext db, TimeProvider time)
 {
-    public AuditEvent Record(AuditEventType type, Actor actor, long? userId = null, long? projectId = null, string? details = null)
+    /// <summary>
+    /// Records an event. Details are typed: the log serialises them once (see <see cref="AuditDetailsJson"/>), so
+    /// no call site builds JSON and the stored text is the canonical input of the hash chain.
+    /// </summary>
+    public AuditEvent Record(AuditEventType type, Actor actor, long? userId = null, long? projectId = null, IAuditDetails? details = null)
     {
         var ev = new AuditEvent
         {
-            OccurredAt = time.GetUtcNow(),
+            // Whole microseconds: PostgreSQL keeps no more, and the hash chain must hash what is stored.
+            OccurredAt = AuditChainHash.ToStoredPrecision(time.GetUtcNow()),
             Type = type,
             UserId = userId ?? actor.UserId,
             ActorUserId = actor.UserId,
@@ -23,15 +28,11 @@ public sealed class AuditLog(BulwarkDbContext db, TimeProvider time)
             IpAddress = Truncate(actor.IpAddress, 64),
             UserAgent = Truncate(actor.UserAgent, 512),
             TokenId = actor.TokenId,
-            Details = details,
+            Details = details is null ? null : AuditDetailsJson.Serialize(details),
         };
         db.AuditEvents.Add(ev);
         return ev;
     }
-
-    /// <summary>Records an event whose details are typed; the log serialises them (see <see cref="AuditDetailsJson"/>).</summary>
-    public AuditEvent Record(AuditEventType type, Actor actor, long? userId, long? projectId, IAuditDetails details) =>
-        Record(type, actor, userId, projectId, AuditDetailsJson.Serialize(details));
 
     private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
 }

@@ -61,6 +61,24 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
     /// </summary>
     internal bool JournalWrittenWithoutTracking { get; set; }
 
+    /// <summary>Saves, linking any new audit events into the hash chain first (see <see cref="AuditChain"/>).</summary>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var audit = AuditChain.Unlinked(this);
+        return audit.Count == 0
+            ? base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken)
+            : AuditChain.SaveLinkedAsync(this, audit, () => base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc cref="SaveChangesAsync(bool, CancellationToken)"/>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        var audit = AuditChain.Unlinked(this);
+        return audit.Count == 0
+            ? base.SaveChanges(acceptAllChangesOnSuccess)
+            : AuditChain.SaveLinkedAsync(this, audit, () => Task.FromResult(base.SaveChanges(acceptAllChangesOnSuccess)), CancellationToken.None).GetAwaiter().GetResult();
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no date-time type and cannot order or compare DateTimeOffset stored as text; store
@@ -256,6 +274,8 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
             e.HasIndex(a => new { a.UserId, a.OccurredAt });
             e.HasIndex(a => new { a.ProjectId, a.OccurredAt });
             e.Property(a => a.Type).HasConversion<int>();
+            e.Property(a => a.PreviousHash).HasMaxLength(64);
+            e.Property(a => a.Hash).HasMaxLength(64);
         });
     }
 

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Projects;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Core.Packaging;
@@ -30,7 +30,7 @@ public sealed class ReleaseManagement(BulwarkDbContext db, IndexJournal journal,
         release.YankedReason = yanked ? NullIfEmpty(reason) : null;
         await journal.AppendAsync(project, yanked ? "yank release" : "unyank release", release.Version, userId: actor.UserId, ct: ct);
         audit.Record(yanked ? AuditEventType.ReleaseYanked : AuditEventType.ReleaseUnyanked, actor, projectId: project.Id,
-            details: JsonSerializer.Serialize(new { version = release.Version, reason = release.YankedReason }));
+            details: new ReleaseAuditDetails(release.Version, release.YankedReason));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return YankOutcome.Done;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Packaging;
@@ -62,14 +61,8 @@ public sealed class CriticalMarks(
             project.CriticalSince = now;
             project.CriticalEnforceAfter = enforceAfter;
             project.CriticalNotifiedAt = null;
-            audit.Record(AuditEventType.ProjectBecameCritical, actor, projectId: project.Id, details: JsonSerializer.Serialize(new
-            {
-                reason = member.Reason == CriticalReason.Downloads ? "downloads" : "always-critical list",
-                downloads = member.Downloads,
-                rank = member.Rank,
-                enforceAfter,
-                context,
-            }));
+            audit.Record(AuditEventType.ProjectBecameCritical, actor, projectId: project.Id, details: new BecameCriticalDetails(
+                member.Reason == CriticalReason.Downloads ? "downloads" : "always-critical list", member.Downloads, member.Rank, enforceAfter, context));
             marked.Add(new MarkedProject(project.Id, project.Name, member.Reason, member.Downloads, member.Rank, enforceAfter));
         }
         await journal.AppendManyAsync(projects, MarkAction, actor.UserId, ct);

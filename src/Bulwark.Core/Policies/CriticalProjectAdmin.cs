@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Packaging;
@@ -56,7 +55,7 @@ public sealed class CriticalProjectAdmin(BulwarkDbContext db, CriticalMarks mark
             entry.CreatedByUserId = actor.UserId;
             entry.Reason = Trim(reason);
             audit.Record(AuditEventType.CriticalListAdded, actor, projectId: project?.Id,
-                details: JsonSerializer.Serialize(new { name = normalized, reason = entry.Reason }));
+                details: new CriticalListAddedDetails(normalized, entry.Reason));
         }
         MarkedProject? marked = null;
         if (project is { CriticalSince: null })
@@ -92,14 +91,7 @@ public sealed class CriticalProjectAdmin(BulwarkDbContext db, CriticalMarks mark
         if (!listed && !wasMarked) return CriticalRemoveOutcome.NotCritical;
 
         var now = time.GetUtcNow();
-        audit.Record(AuditEventType.CriticalRemoved, actor, projectId: project?.Id, details: JsonSerializer.Serialize(new
-        {
-            name = normalized,
-            reason = Trim(reason),
-            wasListed = listed,
-            criticalSince = project?.CriticalSince,
-            enforceAfter = project?.CriticalEnforceAfter,
-        }));
+        audit.Record(AuditEventType.CriticalRemoved, actor, projectId: project?.Id, details: new CriticalRemovedDetails(normalized, Trim(reason), listed, project?.CriticalSince, project?.CriticalEnforceAfter));
         if (project is null)
         {
             db.CriticalOverrides.Remove(entry!);

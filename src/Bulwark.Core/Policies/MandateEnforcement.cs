@@ -77,7 +77,7 @@ public sealed class MandateEnforcement(
     public async Task RecordRefusalAsync(MandateDecision decision, MandateAction action, User user, Actor actor, Project? project, CancellationToken ct = default)
     {
         audit.Record(AuditEventType.MandateRefused, actor with { UserId = actor.UserId ?? user.Id }, user.Id, project?.Id,
-            System.Text.Json.JsonSerializer.Serialize(new { rule = decision.Rule.ToString(), action = action.ToString(), project = project?.Name, message = decision.Message }));
+            new MandateRefusedDetails(decision.Rule.ToString(), action.ToString(), project?.Name, decision.Message));
         await db.SaveChangesAsync(ct);
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bulwark.Core.Accounts;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
@@ -78,7 +77,7 @@ public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditL
             ExpiresAt = now + InvitationLifetime,
         });
         audit.Record(AuditEventType.RoleInvited, actor with { UserId = inviter.Id }, inviter.Id, project.Id,
-            JsonSerializer.Serialize(new { invitee = invitee.Username, role = role.ToString() }));
+            new InvitationAuditDetails(invitee.Username, role.ToString()));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -107,7 +106,7 @@ public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditL
             // Roles are part of the JSON API (ownership); journaled like Warehouse does, so cached pages follow.
             await journal.AppendAsync(project, $"add {invitation.Role} {user.Username}", userId: user.Id, ct: ct);
             audit.Record(AuditEventType.RoleAdded, actor with { UserId = user.Id }, user.Id, project.Id,
-                JsonSerializer.Serialize(new { user = user.Username, role = invitation.Role.ToString(), invitedBy = invitation.Inviter?.Username }));
+                new RoleAuditDetails(user.Username, invitation.Role.ToString(), InvitedBy: invitation.Inviter?.Username));
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -128,7 +127,7 @@ public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditL
         if (invitation is null) return ManageResult.NotFound("This invitation does not exist or has expired.");
         db.RoleInvitations.Remove(invitation);
         audit.Record(AuditEventType.RoleInvitationDeclined, actor with { UserId = user.Id }, user.Id, invitation.ProjectId,
-            JsonSerializer.Serialize(new { role = invitation.Role.ToString() }));
+            new InvitationAuditDetails(null, invitation.Role.ToString()));
         await db.SaveChangesAsync(ct);
         return ManageResult.Done($"Declined the invitation to {invitation.Project.Name}.");
     }
@@ -141,7 +140,7 @@ public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditL
         if (invitation is null) return ManageResult.NotFound("This invitation does not exist.");
         db.RoleInvitations.Remove(invitation);
         audit.Record(AuditEventType.RoleInvitationRevoked, actor with { UserId = owner.Id }, owner.Id, by.Project.Id,
-            JsonSerializer.Serialize(new { invitee = invitation.Invitee.Username }));
+            new InvitationAuditDetails(invitation.Invitee.Username, null));
         await db.SaveChangesAsync(ct);
         return ManageResult.Done($"Withdrew the invitation of {invitation.Invitee.Username}.");
     }
@@ -181,7 +180,7 @@ public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditL
         db.ProjectRoles.Remove(role);
         await journal.AppendAsync(project, $"remove {role.Role} {target.Username}", userId: actingUser.Id, ct: ct);
         audit.Record(AuditEventType.RoleRemoved, actor with { UserId = actingUser.Id }, target.Id, project.Id,
-            JsonSerializer.Serialize(new { user = target.Username, role = role.Role.ToString(), removedBy = actingUser.Username }));
+            new RoleAuditDetails(target.Username, role.Role.ToString(), RemovedBy: actingUser.Username));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bulwark.Core.Accounts;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
@@ -27,8 +26,8 @@ public sealed class ProjectCreation(BulwarkDbContext db, IndexJournal journal, A
         await db.SaveChangesAsync(ct);
         db.ProjectRoles.Add(new ProjectRole { ProjectId = project.Id, UserId = owner.Id, Role = ProjectRoleKind.Owner, CreatedAt = now });
         await journal.AppendAsync(project, "create", userId: owner.Id, ct: ct);
-        audit.Record(AuditEventType.ProjectCreated, actor, owner.Id, project.Id, JsonSerializer.Serialize(new { name = project.Name }));
-        audit.Record(AuditEventType.RoleAdded, actor, owner.Id, project.Id, JsonSerializer.Serialize(new { role = "Owner", user = owner.Username }));
+        audit.Record(AuditEventType.ProjectCreated, actor, owner.Id, project.Id, new ProjectCreatedDetails(project.Name));
+        audit.Record(AuditEventType.RoleAdded, actor, owner.Id, project.Id, new RoleAuditDetails(owner.Username, "Owner"));
         return project;
     }
 }

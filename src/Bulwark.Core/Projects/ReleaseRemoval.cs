@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Packaging;
@@ -30,7 +29,7 @@ public sealed class ReleaseRemoval(BulwarkDbContext db, IBlobStore blobs, IndexJ
         project.TotalSize = Math.Max(0, project.TotalSize - file.Size);
         await journal.AppendAsync(project, $"remove file {file.Filename}", file.Release.Version, file.Filename, actor.UserId, ct);
         audit.Record(AuditEventType.FileRemoved, actor, actor.UserId, project.Id,
-            JsonSerializer.Serialize(new { filename = file.Filename, version = file.Release.Version, sha256 = file.Sha256Digest }));
+            new FileAuditDetails(file.Filename, file.Release.Version, file.Sha256Digest));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
 
@@ -54,7 +53,7 @@ public sealed class ReleaseRemoval(BulwarkDbContext db, IBlobStore blobs, IndexJ
         db.Releases.Remove(release);
         await journal.AppendAsync(project, "remove release", release.Version, userId: actor.UserId, ct: ct);
         audit.Record(AuditEventType.ReleaseRemoved, actor, actor.UserId, project.Id,
-            JsonSerializer.Serialize(new { version = release.Version, files = files.Select(f => f.Filename).ToList() }));
+            new ReleaseRemovedDetails(release.Version, files.Select(f => f.Filename).ToList()));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using Bulwark.Core.Accounts;
 using Bulwark.Core.Accounts.ApiTokens;
 using Bulwark.Core.Audit;
@@ -61,7 +60,7 @@ public sealed class LeakedTokens(BulwarkDbContext db, AuditLog audit, IEmailSend
         var now = time.GetUtcNow();
         token.RevokedAt = now;
         audit.Record(AuditEventType.TokenLeaked, actor with { TokenId = token.Id }, token.UserId,
-            details: JsonSerializer.Serialize(new { name = token.Name, url, reporter }));
+            details: new TokenLeakedDetails(token.Name, url, reporter));
         await db.SaveChangesAsync(ct);
         if (notify) await NotifyAsync(token, url, reporter, now, ct);
         return true;
@@ -93,3 +92,6 @@ public sealed class LeakedTokens(BulwarkDbContext db, AuditLog audit, IEmailSend
         return text.Length <= 2000 ? text : text[..2000];
     }
 }
+
+/// <summary>A token found in public and revoked (<see cref="AuditEventType.TokenLeaked"/>): where, and who reported it.</summary>
+public sealed record TokenLeakedDetails(string Name, string Url, string Reporter) : IAuditDetails;

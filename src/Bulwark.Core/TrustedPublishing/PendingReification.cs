@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Projects;
@@ -59,13 +58,7 @@ public sealed class PendingReification(BulwarkDbContext db, ProjectNamePolicy na
             var owner = pending.AddedBy;
             var project = await projects.CreateAsync(pending.ProjectName, owner, actor, ct);
             db.ProjectPublishers.Add(new ProjectPublisher { ProjectId = project.Id, PublisherId = pending.PublisherId, AddedByUserId = owner.Id, AddedAt = pending.AddedAt });
-            audit.Record(AuditEventType.TrustedPublisherAdded, actor, owner.Id, project.Id, JsonSerializer.Serialize(new
-            {
-                project = project.Name,
-                publisher = pending.Publisher.ToSpec().Describe(),
-                publisherId = pending.PublisherId,
-                fromPending = true,
-            }));
+            audit.Record(AuditEventType.TrustedPublisherAdded, actor, owner.Id, project.Id, new PublisherAuditDetails(project.Name, pending.Publisher.ToSpec().Describe(), pending.PublisherId, FromPending: true));
             var sameName = await db.PendingPublishers.Where(p => p.NormalizedName == pending.NormalizedName).ToListAsync(ct);
             foreach (var other in sameName)
             {
@@ -80,11 +73,6 @@ public sealed class PendingReification(BulwarkDbContext db, ProjectNamePolicy na
     private void Remove(PendingPublisher pending, string reason, Actor actor)
     {
         db.PendingPublishers.Remove(pending);
-        audit.Record(AuditEventType.PendingPublisherRemoved, actor, pending.AddedByUserId, details: JsonSerializer.Serialize(new
-        {
-            project = pending.ProjectName,
-            publisherId = pending.PublisherId,
-            reason,
-        }));
+        audit.Record(AuditEventType.PendingPublisherRemoved, actor, pending.AddedByUserId, details: new PublisherAuditDetails(pending.ProjectName, null, pending.PublisherId, Reason: reason));
     }
 }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using Bulwark.Core.Accounts;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
@@ -92,7 +91,7 @@ public sealed class PublisherManagement(
         db.ProjectPublishers.Add(new ProjectPublisher { ProjectId = project.Id, PublisherId = publisher.Id, AddedByUserId = by?.Id, AddedAt = now });
         var description = publisher.ToSpec().Describe();
         audit.Record(AuditEventType.TrustedPublisherAdded, actor, by?.Id, project.Id,
-            JsonSerializer.Serialize(new { project = project.Name, publisher = description, publisherId = publisher.Id }));
+            new PublisherAuditDetails(project.Name, description, publisher.Id));
         await db.SaveChangesAsync(ct);
         await TellOwnersAsync(project, (to, name, page) => PublishingEmails.PublisherAdded(to, name, project.Name, description, by?.Username ?? "an index operator", now, page), ct);
         return ManageResult.Done($"{project.Name} now trusts {description}.");
@@ -110,7 +109,7 @@ public sealed class PublisherManagement(
         var description = link.Publisher.ToSpec().Describe();
         var now = time.GetUtcNow();
         audit.Record(AuditEventType.TrustedPublisherRemoved, actor, by?.Id, project.Id,
-            JsonSerializer.Serialize(new { project = project.Name, publisher = description, publisherId }));
+            new PublisherAuditDetails(project.Name, description, publisherId));
         await db.SaveChangesAsync(ct);
         await TellOwnersAsync(project, (to, name, page) => PublishingEmails.PublisherRemoved(to, name, project.Name, description, by?.Username ?? "an index operator", now, page), ct);
         return ManageResult.Done($"{project.Name} no longer trusts {description}.");
@@ -146,7 +145,7 @@ public sealed class PublisherManagement(
             AddedAt = time.GetUtcNow(),
         });
         audit.Record(AuditEventType.PendingPublisherAdded, actor, owner.Id,
-            details: JsonSerializer.Serialize(new { project = projectName, publisher = spec.Describe(), publisherId = publisher.Id }));
+            details: new PublisherAuditDetails(projectName, spec.Describe(), publisher.Id));
         await db.SaveChangesAsync(ct);
         return ManageResult.Done($"Pending publisher added: the first upload from {spec.Describe()} creates '{projectName}', owned by {owner.Username}. Until then the name is not reserved.");
     }
@@ -158,7 +157,7 @@ public sealed class PublisherManagement(
         if (pending is null) return ManageResult.NotFound($"There is no pending publisher #{id}.");
         db.PendingPublishers.Remove(pending);
         audit.Record(AuditEventType.PendingPublisherRemoved, actor, pending.AddedByUserId,
-            details: JsonSerializer.Serialize(new { project = pending.ProjectName, publisherId = pending.PublisherId, reason = "removed" }));
+            details: new PublisherAuditDetails(pending.ProjectName, null, pending.PublisherId, Reason: "removed"));
         await db.SaveChangesAsync(ct);
         return ManageResult.Done($"Removed the pending publisher for '{pending.ProjectName}' ({pending.Publisher.ToSpec().Describe()}).");
     }

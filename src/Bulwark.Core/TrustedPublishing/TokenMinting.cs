@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bulwark.Core.Accounts.ApiTokens;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
@@ -80,19 +79,8 @@ public sealed class TokenMinting(
                 issuedPhishingResistant: true);
             var record = Record(created.Entity.Id, chosen.Id, token!);
             db.MintedTokens.Add(record);
-            var details = JsonSerializer.Serialize(new
-            {
-                publisher = spec.Describe(),
-                publisherId = chosen.Id,
-                subject = record.Subject,
-                repository = record.Repository,
-                workflow = record.Workflow,
-                @ref = record.Ref,
-                sha = record.Sha,
-                runId = record.RunId,
-                environment = record.Environment,
-                expires = created.Entity.ExpiresAt,
-            });
+            var details = new TokenMintedDetails(spec.Describe(), chosen.Id, record.Subject, record.Repository, record.Workflow,
+                record.Ref, record.Sha, record.RunId, record.Environment, created.Entity.ExpiresAt);
             foreach (var p in projects) audit.Record(AuditEventType.TrustedPublisherTokenMinted, minter with { TokenId = created.Entity.Id }, identity.Id, p.ProjectId, details);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

@@ -1,9 +1,9 @@
 using System.Data.Common;
-using System.Text.Json;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Packaging.Metadata;
+using Bulwark.Core.Projects;
 using Bulwark.Core.Readmes;
 using Bulwark.Core.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -121,8 +121,8 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
             await db.SaveChangesAsync(ct);
             db.ProjectRoles.Add(new ProjectRole { ProjectId = project.Id, UserId = who.User.Id, Role = ProjectRoleKind.Owner, CreatedAt = now });
             await journal.AppendAsync(project, "create", userId: who.User.Id, ct: ct);
-            audit.Record(AuditEventType.ProjectCreated, actor, who.User.Id, project.Id, JsonSerializer.Serialize(new { name = project.Name }));
-            audit.Record(AuditEventType.RoleAdded, actor, who.User.Id, project.Id, JsonSerializer.Serialize(new { role = "Owner", user = who.User.Username }));
+            audit.Record(AuditEventType.ProjectCreated, actor, who.User.Id, project.Id, new ProjectCreatedDetails(project.Name));
+            audit.Record(AuditEventType.RoleAdded, actor, who.User.Id, project.Id, new RoleAuditDetails(who.User.Username, "Owner"));
         }
 
         var canonical = plan.Version.CanonicalForm;
@@ -138,7 +138,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
                 db.RenderedDescriptions.Add(readme);
             }
             await journal.AppendAsync(project, "new release", release.Version, userId: who.User.Id, ct: ct);
-            audit.Record(AuditEventType.ReleaseCreated, actor, who.User.Id, project.Id, JsonSerializer.Serialize(new { version = release.Version }));
+            audit.Record(AuditEventType.ReleaseCreated, actor, who.User.Id, project.Id, new ReleaseAuditDetails(release.Version));
         }
 
         db.Files.Add(new ReleaseFile
@@ -164,7 +164,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
         project.TotalSize += file.Size;
         await journal.AppendAsync(project, $"add {(plan.PackageType == PackageType.Sdist ? "source" : plan.Fields["pyversion"])} file {plan.Filename}", release.Version, plan.Filename, who.User.Id, ct);
         audit.Record(AuditEventType.FileAdded, actor, who.User.Id, project.Id,
-            JsonSerializer.Serialize(new { filename = plan.Filename, version = release.Version, sha256 = file.Digests.Sha256 }));
+            new FileAuditDetails(plan.Filename, release.Version, file.Digests.Sha256));
         who.Token.LastUsedAt = now;
         db.Attach(who.Token);
         db.Entry(who.Token).Property(t => t.LastUsedAt).IsModified = true;

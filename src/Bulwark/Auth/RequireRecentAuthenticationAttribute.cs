@@ -45,7 +45,7 @@ public sealed class RecentAuthenticationFilter : IAsyncPageFilter
                     var audit = http.RequestServices.GetRequiredService<Bulwark.Core.Audit.AuditLog>();
                     audit.Record(Bulwark.Core.Audit.AuditEventType.UnconfirmedDeviceRefused,
                         Endpoints.RequestActor.From(http) with { UserId = session.UserId }, session.UserId,
-                        details: System.Text.Json.JsonSerializer.Serialize(new { session = session.Id, path = http.Request.Path.Value }));
+                        details: new UnconfirmedDeviceDetails(session.Id, http.Request.Path.Value));
                     await http.RequestServices.GetRequiredService<Bulwark.Core.Data.BulwarkDbContext>().SaveChangesAsync(http.RequestAborted);
                 }
                 context.Result = new RedirectResult(ConfirmDevicePath + "?returnUrl=" + Uri.EscapeDataString(returnTo));
@@ -61,3 +61,6 @@ public sealed class RecentAuthenticationFilter : IAsyncPageFilter
         await next();
     }
 }
+
+/// <summary>A sensitive request refused because the session's device is not confirmed: the session and the path.</summary>
+public sealed record UnconfirmedDeviceDetails(long Session, string? Path) : Bulwark.Core.Audit.IAuditDetails;

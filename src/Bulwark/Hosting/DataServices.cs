@@ -1,3 +1,4 @@
+using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Index;
 using Bulwark.Data.PostgreSql;
@@ -83,5 +84,7 @@ public static class DataServices
             // WAL lets readers (the simple API) proceed while an upload commits.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
+        // Audit events stored before the hash chain existed are linked at first start (see AuditChain).
+        await AuditChain.LinkExistingAsync(db, ct);
     }
 }

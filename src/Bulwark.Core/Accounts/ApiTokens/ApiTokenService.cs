@@ -52,7 +52,7 @@ public sealed class ApiTokenService(BulwarkDbContext db, AuditLog audit, TimePro
         };
         db.ApiTokens.Add(entity);
         audit.Record(AuditEventType.TokenCreated, actor with { TokenId = id }, user.Id,
-            details: System.Text.Json.JsonSerializer.Serialize(new { name, scopes = entity.ProjectScopes, expires = entity.ExpiresAt }));
+            details: new TokenCreatedDetails(name, entity.ProjectScopes, entity.ExpiresAt));
         await db.SaveChangesAsync(ct);
         return new CreatedToken(token, entity);
     }
@@ -93,3 +93,6 @@ public sealed class ApiTokenService(BulwarkDbContext db, AuditLog audit, TimePro
         return true;
     }
 }
+
+/// <summary>A new API token (<see cref="AuditEventType.TokenCreated"/>): its name, project scopes (empty: user-wide) and expiry.</summary>
+public sealed record TokenCreatedDetails(string Name, IReadOnlyList<string> Scopes, DateTimeOffset? Expires) : IAuditDetails;

@@ -40,7 +40,7 @@ public sealed class DeviceConfirmation(
         // Not superseding: the owner must be able to use the link of the first suspicious mail after a second one.
         var report = await tokens.IssueAsync(user, AccountTokenPurpose.ReportSignIn, null, ct, supersede: false);
         audit.Record(AuditEventType.NewDeviceSignIn, actor with { UserId = user.Id }, user.Id,
-            details: System.Text.Json.JsonSerializer.Serialize(new { session = session.Id, method = session.AuthMethod.ToString() }));
+            details: new DeviceAuditDetails(session.Id, Method: session.AuthMethod.ToString()));
         await db.SaveChangesAsync(ct);
         await mail.SendAsync(SecurityEmails.NewDeviceSignIn(user.Email, user.Username, time.GetUtcNow(), actor.IpAddress, actor.UserAgent,
             session.AuthMethod, links.ConfirmDevice(confirm.Secret), confirm.ValidFor, links.ReportSignIn(report.Secret)), ct);
@@ -53,7 +53,7 @@ public sealed class DeviceConfirmation(
         var user = session.User;
         var confirm = await tokens.IssueAsync(user, AccountTokenPurpose.ConfirmDevice, null, ct, sessionId: session.Id);
         audit.Record(AuditEventType.DeviceConfirmationSent, actor with { UserId = user.Id }, user.Id,
-            details: System.Text.Json.JsonSerializer.Serialize(new { session = session.Id }));
+            details: new DeviceAuditDetails(session.Id));
         await db.SaveChangesAsync(ct);
         await mail.SendAsync(SecurityEmails.DeviceConfirmationLink(user.Email, user.Username, time.GetUtcNow(), actor.IpAddress, actor.UserAgent,
             links.ConfirmDevice(confirm.Secret), confirm.ValidFor), ct);
@@ -72,7 +72,7 @@ public sealed class DeviceConfirmation(
         if (session is null || token.SessionId != session.Id || token.UserId != session.UserId)
         {
             audit.Record(AuditEventType.AccountLinkRejected, actor with { UserId = session?.UserId }, token.UserId,
-                details: System.Text.Json.JsonSerializer.Serialize(new { purpose = token.Purpose.ToString(), reason = "other session", session = session?.Id }));
+                details: new LinkRejectedDetails(token.Purpose.ToString(), "other session", session?.Id));
             await db.SaveChangesAsync(ct);
             return new AccountResult(AccountStatus.Refused, WrongSessionMessage);
         }
@@ -88,7 +88,7 @@ public sealed class DeviceConfirmation(
         if (!session.DeviceConfirmed)
         {
             audit.Record(AuditEventType.DeviceConfirmed, actor with { UserId = session.UserId }, session.UserId,
-                details: System.Text.Json.JsonSerializer.Serialize(new { session = session.Id, how }));
+                details: new DeviceAuditDetails(session.Id, How: how));
             await sessions.ConfirmDeviceAsync(session, ct);
             await tokens.InvalidateOutstandingAsync(session.UserId, AccountTokenPurpose.ConfirmDevice, ct);
         }
@@ -108,7 +108,7 @@ public sealed class DeviceConfirmation(
         var now = time.GetUtcNow();
         user.IsFrozen = true;
         audit.Record(AuditEventType.AccountFrozenByOwner, actor with { UserId = null }, user.Id,
-            details: System.Text.Json.JsonSerializer.Serialize(new { reason = "owner reported a sign-in as not theirs" }));
+            details: new AccountFrozenDetails("owner reported a sign-in as not theirs"));
         await db.SaveChangesAsync(ct);
         await sessions.RevokeAllAsync(user.Id, SessionEndReason.AccountFrozen, actor with { UserId = null }, ct);
         await devices.ForgetAllAsync(user.Id, ct);
@@ -122,9 +122,15 @@ public sealed class DeviceConfirmation(
         if (redemption.Token is { } t)
         {
             audit.Record(AuditEventType.AccountLinkRejected, actor with { UserId = null }, t.UserId,
-                details: System.Text.Json.JsonSerializer.Serialize(new { purpose = t.Purpose.ToString(), reason = redemption.Result.ToString() }));
+                details: new LinkRejectedDetails(t.Purpose.ToString(), redemption.Result.ToString()));
             await db.SaveChangesAsync(ct);
         }
         return new AccountResult(AccountStatus.LinkRejected, redemption.Message);
     }
 }
+
+/// <summary>A device event of a session: a new device signed in, a confirmation was sent, or it was confirmed (and how).</summary>
+public sealed record DeviceAuditDetails(long Session, string? Method = null, string? How = null) : IAuditDetails;
+
+/// <summary>Why an account was frozen (<see cref="AuditEventType.AccountFrozenByOwner"/>).</summary>
+public sealed record AccountFrozenDetails(string Reason) : IAuditDetails;

@@ -52,7 +52,7 @@ public sealed class AccountRestoration(
         var open = await db.ApiTokens.Where(t => t.UserId == user.Id && t.RevokedAt == null).ToListAsync(ct);
         foreach (var token in open) token.RevokedAt = now;
         audit.Record(AuditEventType.AccountRestored, actor, user.Id,
-            details: System.Text.Json.JsonSerializer.Serialize(new { tokensRevoked = open.Count }));
+            details: new AccountRestoredDetails(open.Count));
         await db.SaveChangesAsync(ct);
         await sessions.RevokeAllAsync(user.Id, SessionEndReason.RevokedByAdmin, actor, ct);
         await devices.ForgetAllAsync(user.Id, ct);

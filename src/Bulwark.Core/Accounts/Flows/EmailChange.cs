@@ -33,7 +33,7 @@ public sealed class EmailChange(
         }
         var taken = (await users.FindByEmailAsync(newEmail, ct)).Count > 0;
         audit.Record(AuditEventType.EmailChangeRequested, actor with { UserId = user.Id }, user.Id,
-            details: System.Text.Json.JsonSerializer.Serialize(new { newEmail }));
+            details: new EmailChangeDetails(null, newEmail));
         if (taken)
         {
             // Same answer as success, so the form does not reveal which addresses have accounts; the
@@ -65,7 +65,7 @@ public sealed class EmailChange(
         user.Email = newEmail;
         user.EmailVerified = true;
         audit.Record(AuditEventType.EmailChanged, actor with { UserId = user.Id }, user.Id,
-            details: System.Text.Json.JsonSerializer.Serialize(new { oldEmail, newEmail }));
+            details: new EmailChangeDetails(oldEmail, newEmail));
         await db.SaveChangesAsync(ct);
         // Links mailed to the old address (verification, reset) no longer belong to the account's mailbox.
         await tokens.InvalidateOutstandingAsync(user.Id, AccountTokenPurpose.VerifyEmail, ct);

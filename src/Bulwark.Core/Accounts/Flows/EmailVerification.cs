@@ -35,7 +35,7 @@ public sealed class EmailVerification(BulwarkDbContext db, AccountTokenService t
         }
         user.EmailVerified = true;
         audit.Record(AuditEventType.EmailVerified, actor with { UserId = user.Id }, user.Id,
-            details: System.Text.Json.JsonSerializer.Serialize(new { email = user.Email }));
+            details: new EmailVerifiedDetails(user.Email));
         await db.SaveChangesAsync(ct);
         return AccountResult.Ok("Your e-mail address is verified.");
     }

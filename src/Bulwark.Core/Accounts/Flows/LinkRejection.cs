@@ -16,7 +16,7 @@ internal static class LinkRejection
         if (redemption.Token is { } t)
         {
             audit.Record(AuditEventType.AccountLinkRejected, actor with { UserId = null }, t.UserId,
-                details: System.Text.Json.JsonSerializer.Serialize(new { purpose = t.Purpose.ToString(), reason = redemption.Result.ToString() }));
+                details: new LinkRejectedDetails(t.Purpose.ToString(), redemption.Result.ToString()));
             await db.SaveChangesAsync(ct);
         }
         return new AccountResult(AccountStatus.LinkRejected, redemption.Message);

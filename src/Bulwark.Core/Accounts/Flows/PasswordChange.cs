@@ -38,7 +38,7 @@ public sealed class PasswordChange(
         {
             await throttle.RecordSessionPasswordFailureAsync(user.Username, current.Id, actor.IpAddress, ct);
             audit.Record(AuditEventType.LoginFailure, actor with { UserId = user.Id }, user.Id,
-                details: System.Text.Json.JsonSerializer.Serialize(new { reason = "wrong current password at password change" }));
+                details: new LoginFailureDetails(null, "wrong current password at password change"));
             await db.SaveChangesAsync(ct);
             return new AccountResult(AccountStatus.WrongCredentials, "The current password is incorrect.", "currentPassword");
         }

@@ -33,7 +33,7 @@ public sealed class PasswordResetRequest(
         if (!decision.Allowed)
         {
             audit.Record(AuditEventType.PasswordResetThrottled, actor with { UserId = null },
-                details: System.Text.Json.JsonSerializer.Serialize(new { login = key, limit = decision.Limit }));
+                details: new PasswordResetThrottledDetails(key, decision.Limit));
             await db.SaveChangesAsync(ct);
             return AccountResult.Throttled(decision.RetryAfterSeconds);
         }

@@ -114,7 +114,7 @@ public sealed class PasswordSignIn(
         if (!limits.Network.Allowed)
         {
             await RecordTripAsync(AuditEventType.LoginThrottled, "network", ClientNetwork.Of(actor.IpAddress), user, actor,
-                new { username, limit = limits.Network.Limit, retryAfter = limits.Network.RetryAfterSeconds }, ct);
+                new LoginThrottledDetails(username, limits.Network.Limit, RetryAfter: limits.Network.RetryAfterSeconds), ct);
             return new SignInResult(SignInOutcome.Throttled,
                 $"Too many failed sign-in attempts from your network. Try again in {AccountResult.DescribeWait(limits.Network.RetryAfterSeconds)}, " +
                 "or sign in with a passkey or from a browser you have signed in with before.",
@@ -160,7 +160,7 @@ public sealed class PasswordSignIn(
         var budget = await throttle.CheckKnownDeviceAsync(user.Id, deviceCookie, ct);
         if (budget.Allowed) return true;
         await RecordTripAsync(AuditEventType.LoginThrottled, "device", $"{user.Id}", user, actor,
-            new { username = user.Username, limit = budget.Limit, answer = "judged as an unknown browser" }, ct);
+            new LoginThrottledDetails(user.Username, budget.Limit, Answer: "judged as an unknown browser"), ct);
         return false;
     }
 
@@ -196,7 +196,7 @@ public sealed class PasswordSignIn(
             else await throttle.RecordLoginFailureAsync(username, actor.IpAddress, ct);
             var reason = user is null ? "unknown user" : user.IsAutomation ? "automation account" : "wrong password";
             audit.Record(AuditEventType.LoginFailure, actor with { UserId = null }, user?.Id,
-                details: System.Text.Json.JsonSerializer.Serialize(new { username, reason, knownBrowser = lane == PasswordCheckLane.Trusted, hidden }));
+                details: new LoginFailureDetails(username, reason, KnownBrowser: lane == PasswordCheckLane.Trusted, Hidden: hidden));
             await db.SaveChangesAsync(ct);
             return hidden ? new SignInResult(SignInOutcome.LinkSent, LinkSentMessage) : new SignInResult(SignInOutcome.Failed, FailedMessage);
         }
@@ -205,7 +205,7 @@ public sealed class PasswordSignIn(
         if (account.IsFrozen)
         {
             audit.Record(AuditEventType.LoginFailure, actor with { UserId = null }, account.Id,
-                details: System.Text.Json.JsonSerializer.Serialize(new { username, reason = "frozen", hidden }));
+                details: new LoginFailureDetails(username, "frozen", Hidden: hidden));
             await db.SaveChangesAsync(ct);
             // Behind the e-mail step even the freeze is not told: that would confirm the password.
             return hidden ? new SignInResult(SignInOutcome.LinkSent, LinkSentMessage)
@@ -237,7 +237,7 @@ public sealed class PasswordSignIn(
     {
         var (key, subject) = reason == ProofReason.Account ? ("account:" + AuthThrottle.AccountKey(username), user) : (reason.ToString().ToLowerInvariant(), null);
         return RecordTripAsync(AuditEventType.SignInProofRequired, "proof", key, subject, actor,
-            new { username, reason = reason.ToString().ToLowerInvariant(), limit, bits, proof = proof.ToString().ToLowerInvariant() }, ct);
+            new ProofRequiredDetails(username, reason.ToString().ToLowerInvariant(), limit, bits, proof.ToString().ToLowerInvariant()), ct);
     }
 
     private SignInResult DemandProof(string username, ProofReason reason, int bits, ProofCheck proof)
@@ -257,10 +257,10 @@ public sealed class PasswordSignIn(
     }
 
     /// <summary>Audits a tripped limit when it starts and every few minutes while it lasts (see <see cref="ThrottleTrips"/>).</summary>
-    private async Task RecordTripAsync(AuditEventType type, string limit, string key, User? subject, Actor actor, object details, CancellationToken ct)
+    private async Task RecordTripAsync(AuditEventType type, string limit, string key, User? subject, Actor actor, IAuditDetails details, CancellationToken ct)
     {
         if (!trips.ShouldRecord(limit, key)) return;
-        audit.Record(type, actor with { UserId = null }, subject?.Id, details: System.Text.Json.JsonSerializer.Serialize(details));
+        audit.Record(type, actor with { UserId = null }, subject?.Id, details: details);
         await db.SaveChangesAsync(ct);
     }
 }

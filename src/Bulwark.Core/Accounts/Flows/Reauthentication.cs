@@ -63,9 +63,9 @@ public sealed class Reauthentication(
         {
             await throttle.RecordSessionPasswordFailureAsync(user.Username, session.Id, actor.IpAddress, ct);
             audit.Record(AuditEventType.LoginFailure, actor with { UserId = user.Id }, user.Id,
-                details: System.Text.Json.JsonSerializer.Serialize(new { reason = "wrong password at re-authentication", session = session.Id }));
+                details: new LoginFailureDetails(null, "wrong password at re-authentication", Session: session.Id));
             audit.Record(AuditEventType.StepUpFailed, actor with { UserId = user.Id }, user.Id,
-                details: System.Text.Json.JsonSerializer.Serialize(new { method = "password", session = session.Id }));
+                details: new StepUpFailedDetails("password", session.Id));
             await db.SaveChangesAsync(ct);
             await notifications.SendAsync(FactorNoticeKind.StepUpFailed, user, actor, ct: ct);
             return new(new AccountResult(AccountStatus.WrongCredentials, "The password is incorrect.", "password"), null);

@@ -55,7 +55,7 @@ public sealed class Registration(
             foreach (var owner in owners)
             {
                 audit.Record(AuditEventType.RegistrationAttemptWithExistingEmail, actor with { UserId = null }, owner.Id,
-                    details: System.Text.Json.JsonSerializer.Serialize(new { attemptedUsername = username }));
+                    details: new RegistrationAttemptDetails(username));
             }
             await db.SaveChangesAsync(ct);
             foreach (var owner in owners)

@@ -72,7 +72,7 @@ public sealed class SecondFactorSignIn(
         var decision = await throttle.CheckSecondFactorAsync(pending.UserId, actor.IpAddress, ct);
         if (decision.Allowed) return null;
         audit.Record(AuditEventType.SecondFactorThrottled, actor with { UserId = pending.UserId }, pending.UserId,
-            details: System.Text.Json.JsonSerializer.Serialize(new { method, limit = decision.Limit, retryAfter = decision.RetryAfterSeconds }));
+            details: new SecondFactorThrottledDetails(method, decision.Limit, decision.RetryAfterSeconds));
         await db.SaveChangesAsync(ct);
         return new(new AccountResult(AccountStatus.Throttled,
             $"Too many wrong second-factor attempts. Try again in {AccountResult.DescribeWait(decision.RetryAfterSeconds)}.",
@@ -95,7 +95,7 @@ public sealed class SecondFactorSignIn(
         var known = phishingResistant || await devices.IsKnownAsync(user.Id, deviceCookie, ct);
         var newId = await sessions.CompleteSecondFactorAsync(pending, method, actor with { UserId = user.Id }, ct, deviceConfirmed: known);
         audit.Record(AuditEventType.LoginSuccess, actor with { UserId = user.Id }, user.Id,
-            details: System.Text.Json.JsonSerializer.Serialize(new { session = pending.Id, method = method.ToString(), step = "second factor", newDevice = !known }));
+            details: new LoginSuccessDetails(pending.Id, method.ToString(), Step: "second factor", NewDevice: !known));
         await db.SaveChangesAsync(ct);
         if (known)
         {
@@ -128,7 +128,7 @@ public sealed class PasskeySignIn(
         if (!decision.Allowed)
         {
             audit.Record(AuditEventType.SecondFactorThrottled, actor with { UserId = null }, null,
-                details: System.Text.Json.JsonSerializer.Serialize(new { method = "passkey", limit = decision.Limit, retryAfter = decision.RetryAfterSeconds }));
+                details: new SecondFactorThrottledDetails("passkey", decision.Limit, decision.RetryAfterSeconds));
             await db.SaveChangesAsync(ct);
             return new SignInResult(SignInOutcome.Throttled,
                 $"Too many failed sign-in attempts. Try again in {AccountResult.DescribeWait(decision.RetryAfterSeconds)}.", RetryAfterSeconds: decision.RetryAfterSeconds);
@@ -143,13 +143,13 @@ public sealed class PasskeySignIn(
         if (user.IsFrozen)
         {
             audit.Record(AuditEventType.LoginFailure, actor with { UserId = null }, user.Id,
-                details: System.Text.Json.JsonSerializer.Serialize(new { reason = "frozen", method = "passkey" }));
+                details: new LoginFailureDetails(null, "frozen", Method: "passkey"));
             await db.SaveChangesAsync(ct);
             return new SignInResult(SignInOutcome.Frozen, "This account is frozen. Contact the index administrators.");
         }
         var created = await sessions.CreateAsync(user, AuthMethod.Passkey, secondFactorPending: false, actor with { UserId = user.Id }, ct);
         audit.Record(AuditEventType.LoginSuccess, actor with { UserId = user.Id }, user.Id,
-            details: System.Text.Json.JsonSerializer.Serialize(new { session = created.Session.Id, method = AuthMethod.Passkey.ToString(), credential = result.Credential!.Name }));
+            details: new LoginSuccessDetails(created.Session.Id, AuthMethod.Passkey.ToString(), Credential: result.Credential!.Name));
         await db.SaveChangesAsync(ct);
         await devices.RememberAsync(user.Id, deviceCookie, actor.IpAddress, actor.UserAgent, ct);
         return new SignInResult(SignInOutcome.SignedIn, "Signed in.", created.SessionId, created.Session);

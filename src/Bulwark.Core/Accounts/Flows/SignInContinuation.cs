@@ -44,7 +44,7 @@ public sealed class SignInContinuation(
         var secondFactor = (await twoFactor.GetAsync(account.Id, ct)).HasAnyFactor;
         var created = await sessions.CreateAsync(account, AuthMethod.Password, secondFactor, actor with { UserId = account.Id }, ct);
         audit.Record(AuditEventType.LoginSuccess, actor with { UserId = account.Id }, account.Id,
-            details: System.Text.Json.JsonSerializer.Serialize(new { session = created.Session.Id, method = AuthMethod.Password.ToString(), secondFactorPending = secondFactor, via }));
+            details: new LoginSuccessDetails(created.Session.Id, AuthMethod.Password.ToString(), SecondFactorPending: secondFactor, Via: via));
         await db.SaveChangesAsync(ct);
         return secondFactor
             ? new SignInResult(SignInOutcome.SecondFactorRequired, "Enter your second factor to finish signing in.", created.SessionId, created.Session)
@@ -74,7 +74,7 @@ public sealed class SignInContinuation(
             if (redemption.Token is { } t)
             {
                 audit.Record(AuditEventType.AccountLinkRejected, actor with { UserId = null }, t.UserId,
-                    details: System.Text.Json.JsonSerializer.Serialize(new { purpose = t.Purpose.ToString(), reason = redemption.Result.ToString() }));
+                    details: new LinkRejectedDetails(t.Purpose.ToString(), redemption.Result.ToString()));
                 await db.SaveChangesAsync(ct);
             }
             // A link from another browser matches no row at all; the message covers both cases.
@@ -85,7 +85,7 @@ public sealed class SignInContinuation(
         if (account.IsFrozen || account.PasswordHash is null)
         {
             audit.Record(AuditEventType.LoginFailure, actor with { UserId = null }, account.Id,
-                details: System.Text.Json.JsonSerializer.Serialize(new { reason = account.IsFrozen ? "frozen" : "no password", via = "e-mailed sign-in link" }));
+                details: new LoginFailureDetails(null, account.IsFrozen ? "frozen" : "no password", Via: "e-mailed sign-in link"));
             await db.SaveChangesAsync(ct);
             return new SignInResult(SignInOutcome.Frozen, "This account is frozen. Contact the index administrators.");
         }

@@ -207,7 +207,7 @@ public sealed class SessionService(BulwarkDbContext db, AuditLog audit, SessionO
         if (open.Count > 0)
         {
             audit.Record(AuditEventType.SessionRevoked, actor, userId,
-                details: System.Text.Json.JsonSerializer.Serialize(new { reason = reason.ToString(), count = open.Count, kept = keepSessionId }));
+                details: new SessionsRevokedDetails(reason.ToString(), open.Count, keepSessionId));
         }
         await db.SaveChangesAsync(ct);
         return open.Count;
@@ -225,8 +225,13 @@ public sealed class SessionService(BulwarkDbContext db, AuditLog audit, SessionO
         if (session.IsRevoked) throw new InvalidOperationException("The session has ended.");
     }
 
-    private static string Details(UserSession session, string what) =>
-        System.Text.Json.JsonSerializer.Serialize(new { session = session.Id, what });
+    private static SessionAuditDetails Details(UserSession session, string what) => new(session.Id, what);
 
     private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
 }
+
+/// <summary>One session's event (re-authenticated, revoked): the session and what happened.</summary>
+public sealed record SessionAuditDetails(long Session, string What) : IAuditDetails;
+
+/// <summary>Sessions of an account ended together (<see cref="AuditEventType.SessionRevoked"/>): why, how many, and the one kept.</summary>
+public sealed record SessionsRevokedDetails(string Reason, int Count, long? Kept) : IAuditDetails;

@@ -91,6 +91,6 @@ public sealed class TotpVerification(BulwarkDbContext db, TotpSecrets secrets, A
         return new(TotpCheck.Invalid, InvalidMessage);
     }
 
-    private static string Details(TotpCredential credential, string? reason) =>
+    private static FactorAuditDetails Details(TotpCredential credential, string? reason) =>
         FactorAuditDetails.Of(SecondFactorMethod.Totp, credential.Id.ToString(CultureInfo.InvariantCulture), reason: reason);
 }

@@ -1,14 +1,12 @@
 using System.Buffers.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Bulwark.Core.Audit;
 
 namespace Bulwark.Core.Accounts.TwoFactor;
 
-/// <summary>The JSON written into <see cref="Audit.AuditEvent.Details"/> for factor events.</summary>
-internal static class FactorAuditDetails
+/// <summary>The details of factor events (added, removed, failed, replayed...): the method and, when known, the credential.</summary>
+internal sealed record FactorAuditDetails(string Method, string? Credential = null, string? Name = null, string? Reason = null, int? Remaining = null)
+    : IAuditDetails
 {
-    private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
-
     public static string MethodName(SecondFactorMethod method) => method switch
     {
         SecondFactorMethod.Totp => "totp",
@@ -17,11 +15,11 @@ internal static class FactorAuditDetails
         _ => method.ToString(),
     };
 
-    public static string Of(SecondFactorMethod method, string? credential = null, string? name = null, string? reason = null) =>
-        Of(MethodName(method), credential, name, reason);
+    public static FactorAuditDetails Of(SecondFactorMethod method, string? credential = null, string? name = null, string? reason = null) =>
+        new(MethodName(method), credential, name, reason);
 
-    public static string Of(string method, string? credential = null, string? name = null, string? reason = null, int? remaining = null) =>
-        JsonSerializer.Serialize(new { method, credential, name, reason, remaining }, Options);
+    public static FactorAuditDetails Of(string method, string? credential = null, string? name = null, string? reason = null, int? remaining = null) =>
+        new(method, credential, name, reason, remaining);
 
     /// <summary>WebAuthn credential ids appear base64url-encoded, as browsers show them.</summary>
     public static string CredentialId(byte[] id) => Base64Url.EncodeToString(id);

@@ -49,7 +49,7 @@ internal static class UploadAuthentication
         {
             if (result.Token is { } known)
             {
-                audit.Record(AuditEventType.TokenRejected, actor with { TokenId = known.Id }, known.UserId, details: $"{{\"reason\":\"{result.Result}\"}}");
+                audit.Record(AuditEventType.TokenRejected, actor with { TokenId = known.Id }, known.UserId, details: new TokenRejectedDetails(result.Result.ToString()));
                 await tokens.SaveAsync(ct);
             }
             return (null, UploadFailure.Forbidden(result.Message));
@@ -57,3 +57,6 @@ internal static class UploadAuthentication
         return (new UploadIdentity(result.User!, result.Token!, actor), null);
     }
 }
+
+/// <summary>A known token was refused at upload (<see cref="AuditEventType.TokenRejected"/>): why (expired, revoked...).</summary>
+public sealed record TokenRejectedDetails(string Reason) : IAuditDetails;

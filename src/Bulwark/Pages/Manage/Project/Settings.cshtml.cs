@@ -45,7 +45,7 @@ public sealed class SettingsModel(ProjectAccess access, BulwarkDbContext db, Two
         {
             project.RequirePhishingResistant = enable;
             audit.Record(AuditEventType.PhishingResistantOnlyChanged, RequestActor, CurrentUser.Id, project.Id,
-                System.Text.Json.JsonSerializer.Serialize(new { project = project.Name, enabled = enable }));
+                new PhishingResistantOnlyDetails(project.Name, enable));
             await db.SaveChangesAsync(ct);
         }
         Flash(enable
@@ -63,3 +63,6 @@ public sealed class SettingsModel(ProjectAccess access, BulwarkDbContext db, Two
         UserHasSecurityKey = (await factors.GetAsync(CurrentUser.Id, ct)).HasPhishingResistantFactor;
     }
 }
+
+/// <summary>An owner switched a project's "phishing-resistant only" policy (<see cref="AuditEventType.PhishingResistantOnlyChanged"/>).</summary>
+public sealed record PhishingResistantOnlyDetails(string Project, bool Enabled) : IAuditDetails;
