@@ -49,18 +49,6 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
-    /// <summary>
-    /// Journal entries written through this context and not yet announced: <see cref="Index.IndexChangeInterceptor"/>
-    /// announces them once their transaction has committed.
-    /// </summary>
-    internal HashSet<JournalEntry> PendingJournalEntries { get; } = new(ReferenceEqualityComparer.Instance);
-
-    /// <summary>
-    /// Set when a statement outside the change tracker (raw SQL, ExecuteUpdate/ExecuteDelete) wrote the journal
-    /// in the current transaction; <see cref="Index.IndexChangeInterceptor"/> then signals a change after the commit.
-    /// </summary>
-    internal bool JournalWrittenWithoutTracking { get; set; }
-
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no date-time type and cannot order or compare DateTimeOffset stored as text; store

@@ -1,10 +1,11 @@
-using System.Text.Json;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Index;
 using Bulwark.Core.Packaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using System.Text.Json;
 
 namespace Bulwark.Core.Policies;
 
@@ -18,7 +19,7 @@ public sealed record MarkedProject(long ProjectId, string Name, CriticalReason R
 /// </summary>
 public sealed class CriticalMarks(
     BulwarkDbContext db,
-    IndexJournal journal,
+    IndexWriter index,
     AuditLog audit,
     ICriticalProjectNotifier notifier,
     IOptions<CriticalProjectOptions> options,
@@ -72,7 +73,7 @@ public sealed class CriticalMarks(
             }));
             marked.Add(new MarkedProject(project.Id, project.Name, member.Reason, member.Downloads, member.Rank, enforceAfter));
         }
-        await journal.AppendManyAsync(projects, MarkAction, actor.UserId, ct);
+        await index.AppendManyAsync(projects, MarkAction, actor.UserId, ct);
         await db.SaveChangesAsync(ct);
         return marked;
     }
