@@ -46,6 +46,8 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
     public DbSet<TrustedPublishing.PendingPublisher> PendingPublishers => Set<TrustedPublishing.PendingPublisher>();
     public DbSet<TrustedPublishing.MintedToken> MintedTokens => Set<TrustedPublishing.MintedToken>();
     public DbSet<TrustedPublishing.UsedOidcToken> UsedOidcTokens => Set<TrustedPublishing.UsedOidcToken>();
+    public DbSet<ScaleOut.DataProtectionKeyRow> DataProtectionKeys => Set<ScaleOut.DataProtectionKeyRow>();
+    public DbSet<ScaleOut.JobLease> JobLeases => Set<ScaleOut.JobLease>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -129,6 +131,7 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
         });
         SecondFactorModel.Configure(b);
         TrustedPublishingModel.Configure(b);
+        ScaleOutModel.Configure(b);
 
         b.Entity<Project>(e =>
         {

@@ -56,6 +56,8 @@ public static class BulwarkApp
         services.AddBulwarkEmail();
         services.AddIndexServices();
         services.AddBulwarkWebUi();
+        // Scheduled jobs claim each run in the database, so several instances run it once (see JobLeases).
+        services.AddScoped<Core.ScaleOut.JobLeases>();
         services.AddSingleton<CriticalRecomputeScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<CriticalRecomputeScheduler>());
         return services;
