@@ -9,10 +9,13 @@ APT_PACKAGES=(
   twine python3-pip python3-venv python3-build python3-setuptools python3-wheel
   python3-setuptools-whl python3-wheel-whl python3-hatchling python3-poetry python3-poetry-core
   python3-keyring flit python3-trove-classifiers oathtool python3-aiosmtpd chromium chromium-driver
+  nginx
 )
 # End-to-end tests: twine, pip (Debian's in a venv, and the first python3 on PATH with --target), poetry
 # (poetry-core builds), flit (flit_core ships inside the 'flit' package; Debian 12 has no python3-flit-core),
-# hatchling, and setuptools through 'python3 -m build --no-isolation'.
+# hatchling, and setuptools through 'python3 -m build --no-isolation'. nginx: the two-instance test runs
+# docs/deploy/bulwark-nginx.conf in front of two published servers (its own nginx process on loopback; the
+# package's system service is not used).
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Index;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Policies;
 using Bulwark.Data.PostgreSql;
@@ -121,7 +122,11 @@ public static class Program
         services.AddOptions<CriticalProjectOptions>();
         services.AddSingleton<ICriticalProjectNotifier, CountingNotifier>();
         services.AddScoped<AuditLog>();
-        services.AddScoped<IndexJournal>();
+        // A bench process: nobody listens to its feed, and it shares no data directory.
+        services.AddSingleton<IndexChangeFeed>();
+        services.AddSingleton(new IndexChangeSignal(null));
+        services.AddSingleton<IndexChangePublisher>();
+        services.AddScoped<IndexWriter>();
         services.AddScoped<CriticalMarks>();
         services.AddScoped<CriticalRecompute>();
         return services.BuildServiceProvider();

@@ -13,7 +13,7 @@ public sealed class PublishedBuildTests(EndToEndFixture e2e)
     [Fact]
     public async Task Published_output_started_elsewhere_serves_styles_scripts_pages_and_the_index()
     {
-        var publish = await PublishOnceAsync();
+        var publish = await e2e.PublishOnceAsync();
         var home = e2e.NewDirectory("publish-home");
         var shipped = Directory.GetFileSystemEntries(publish).Select(Path.GetFileName).ToHashSet();
 
@@ -63,7 +63,7 @@ public sealed class PublishedBuildTests(EndToEndFixture e2e)
     [Fact]
     public async Task An_appsettings_json_in_the_working_directory_adds_to_the_shipped_one()
     {
-        var publish = await PublishOnceAsync();
+        var publish = await e2e.PublishOnceAsync();
         var home = e2e.NewDirectory("publish-home");
         var service = e2e.NewDirectory("publish-service");
         await File.WriteAllTextAsync(Path.Combine(service, "appsettings.json"), "{ \"Bulwark\": { \"DataDirectory\": \"state\" } }");
@@ -78,17 +78,5 @@ public sealed class PublishedBuildTests(EndToEndFixture e2e)
         await using var overridden = await BulwarkProcess.StartAsync(publish, service, home,
             new Dictionary<string, string> { ["Bulwark__DataDirectory"] = "from-env" });
         Assert.True(File.Exists(Path.Combine(service, "from-env", "bulwark.db")), $"Expected the database in {service}/from-env.\n{overridden.Output}");
-    }
-
-    /// <summary>One <c>dotnet publish</c> per run, shared by the tests here.</summary>
-    private async Task<string> PublishOnceAsync()
-    {
-        var folder = Path.Combine(e2e.Root, "published");
-        await e2e.OnceAsync("dotnet publish", async () =>
-        {
-            var result = await BulwarkProcess.PublishAsync(folder, e2e.NewDirectory("publish-home"));
-            Check.Succeeded(result, e2e, 0, "dotnet publish src/Bulwark");
-        });
-        return folder;
     }
 }

@@ -46,20 +46,10 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
     public DbSet<TrustedPublishing.PendingPublisher> PendingPublishers => Set<TrustedPublishing.PendingPublisher>();
     public DbSet<TrustedPublishing.MintedToken> MintedTokens => Set<TrustedPublishing.MintedToken>();
     public DbSet<TrustedPublishing.UsedOidcToken> UsedOidcTokens => Set<TrustedPublishing.UsedOidcToken>();
+    public DbSet<ScaleOut.DataProtectionKeyRow> DataProtectionKeys => Set<ScaleOut.DataProtectionKeyRow>();
+    public DbSet<ScaleOut.JobLease> JobLeases => Set<ScaleOut.JobLease>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
-
-    /// <summary>
-    /// Journal entries written through this context and not yet announced: <see cref="Index.IndexChangeInterceptor"/>
-    /// announces them once their transaction has committed.
-    /// </summary>
-    internal HashSet<JournalEntry> PendingJournalEntries { get; } = new(ReferenceEqualityComparer.Instance);
-
-    /// <summary>
-    /// Set when a statement outside the change tracker (raw SQL, ExecuteUpdate/ExecuteDelete) wrote the journal
-    /// in the current transaction; <see cref="Index.IndexChangeInterceptor"/> then signals a change after the commit.
-    /// </summary>
-    internal bool JournalWrittenWithoutTracking { get; set; }
 
     /// <summary>Saves, linking any new audit events into the hash chain first (see <see cref="AuditChain"/>).</summary>
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
@@ -159,6 +149,7 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
         });
         SecondFactorModel.Configure(b);
         TrustedPublishingModel.Configure(b);
+        ScaleOutModel.Configure(b);
 
         b.Entity<Project>(e =>
         {

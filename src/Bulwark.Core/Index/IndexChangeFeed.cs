@@ -7,7 +7,7 @@ namespace Bulwark.Core.Index;
 public readonly record struct IndexChange(long JournalId, string ProjectName);
 
 /// <summary>
-/// Where committed index changes are announced: by <see cref="IndexChangeInterceptor"/> right after a local
+/// Where committed index changes are announced: by <see cref="IndexChangePublisher"/> right after a local
 /// transaction commits (before the write returns to its caller), and by the journal poller for changes other
 /// processes made. Subscribers (page-cache generations, the root listing) must be quick and must not throw.
 /// </summary>

@@ -1,7 +1,9 @@
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Projects;
+using Bulwark.Core.Index;
 using Microsoft.EntityFrameworkCore;
+using System.Text.Json;
 
 namespace Bulwark.Core.Packaging;
 
@@ -14,7 +16,7 @@ public enum YankOutcome
 }
 
 /// <summary>Yank and unyank (PEP 592). Both are journaled so cached index pages change at once.</summary>
-public sealed class ReleaseManagement(BulwarkDbContext db, IndexJournal journal, AuditLog audit)
+public sealed class ReleaseManagement(BulwarkDbContext db, IndexWriter index, AuditLog audit)
 {
     public async Task<YankOutcome> SetYankedAsync(string projectName, string version, bool yanked, string? reason, Actor actor, CancellationToken ct = default)
     {
@@ -25,10 +27,10 @@ public sealed class ReleaseManagement(BulwarkDbContext db, IndexJournal journal,
         if (release is null) return YankOutcome.ReleaseNotFound;
         if (release.Yanked == yanked && (!yanked || release.YankedReason == NullIfEmpty(reason))) return YankOutcome.AlreadyInState;
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await index.BeginAsync(ct);
         release.Yanked = yanked;
         release.YankedReason = yanked ? NullIfEmpty(reason) : null;
-        await journal.AppendAsync(project, yanked ? "yank release" : "unyank release", release.Version, userId: actor.UserId, ct: ct);
+        await index.AppendAsync(project, yanked ? "yank release" : "unyank release", release.Version, userId: actor.UserId, ct: ct);
         audit.Record(yanked ? AuditEventType.ReleaseYanked : AuditEventType.ReleaseUnyanked, actor, projectId: project.Id,
             details: new ReleaseAuditDetails(release.Version, release.YankedReason));
         await db.SaveChangesAsync(ct);

@@ -1,9 +1,11 @@
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Index;
 using Bulwark.Core.Packaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using System.Text.Json;
 
 namespace Bulwark.Core.Policies;
 
@@ -17,7 +19,7 @@ public sealed record MarkedProject(long ProjectId, string Name, CriticalReason R
 /// </summary>
 public sealed class CriticalMarks(
     BulwarkDbContext db,
-    IndexJournal journal,
+    IndexWriter index,
     AuditLog audit,
     ICriticalProjectNotifier notifier,
     IOptions<CriticalProjectOptions> options,
@@ -65,7 +67,7 @@ public sealed class CriticalMarks(
                 member.Reason == CriticalReason.Downloads ? "downloads" : "always-critical list", member.Downloads, member.Rank, enforceAfter, context));
             marked.Add(new MarkedProject(project.Id, project.Name, member.Reason, member.Downloads, member.Rank, enforceAfter));
         }
-        await journal.AppendManyAsync(projects, MarkAction, actor.UserId, ct);
+        await index.AppendManyAsync(projects, MarkAction, actor.UserId, ct);
         await db.SaveChangesAsync(ct);
         return marked;
     }

@@ -1,7 +1,9 @@
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Index;
 using Bulwark.Core.Packaging;
 using Microsoft.EntityFrameworkCore;
+using System.Text.Json;
 
 namespace Bulwark.Core.Policies;
 
@@ -31,13 +33,13 @@ public sealed record CriticalListing(string Name, bool Exists, DateTimeOffset? C
 /// The admin's side of the cohort: the always-critical list and removals. Every change is audited
 /// (admin range) and journaled when the JSON API's <c>info.critical</c> changes.
 /// </summary>
-public sealed class CriticalProjectAdmin(BulwarkDbContext db, CriticalMarks marks, IndexJournal journal, AuditLog audit, TimeProvider time)
+public sealed class CriticalProjectAdmin(BulwarkDbContext db, CriticalMarks marks, IndexWriter index, AuditLog audit, TimeProvider time)
 {
     public async Task<(CriticalAddOutcome Outcome, MarkedProject? Marked)> AddAsync(string name, string? reason, Actor actor, CancellationToken ct = default)
     {
         if (!ProjectName.IsValid(name)) return (CriticalAddOutcome.InvalidName, null);
         var normalized = ProjectName.Normalize(name);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await index.BeginAsync(ct);
         await marks.LockAsync(ct);
         var entry = await db.CriticalOverrides.FirstOrDefaultAsync(o => o.NormalizedName == normalized, ct);
         var alreadyListed = entry is { Kind: CriticalOverrideKind.AlwaysCritical };
@@ -82,7 +84,7 @@ public sealed class CriticalProjectAdmin(BulwarkDbContext db, CriticalMarks mark
     {
         if (!ProjectName.IsValid(name)) return CriticalRemoveOutcome.InvalidName;
         var normalized = ProjectName.Normalize(name);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await index.BeginAsync(ct);
         await marks.LockAsync(ct);
         var entry = await db.CriticalOverrides.FirstOrDefaultAsync(o => o.NormalizedName == normalized, ct);
         var project = await db.Projects.FirstOrDefaultAsync(p => p.NormalizedName == normalized, ct);
@@ -112,7 +114,7 @@ public sealed class CriticalProjectAdmin(BulwarkDbContext db, CriticalMarks mark
                 project.CriticalSince = null;
                 project.CriticalEnforceAfter = null;
                 project.CriticalNotifiedAt = null;
-                await journal.AppendAsync(project, CriticalMarks.UnmarkAction, userId: actor.UserId, ct: ct);
+                await index.AppendAsync(project, CriticalMarks.UnmarkAction, userId: actor.UserId, ct: ct);
             }
         }
         await db.SaveChangesAsync(ct);

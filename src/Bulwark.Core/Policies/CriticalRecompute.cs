@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Index;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +29,7 @@ public sealed record CriticalRecomputeResult(
 /// Recomputes the critical cohort from <c>download_counts</c> and marks new members. Idempotent: a second run
 /// with the same counts on the same UTC day finds every member marked and writes nothing.
 /// </summary>
-public sealed class CriticalRecompute(BulwarkDbContext db, CriticalMarks marks, IOptions<CriticalProjectOptions> options, TimeProvider time)
+public sealed class CriticalRecompute(BulwarkDbContext db, IndexWriter index, CriticalMarks marks, IOptions<CriticalProjectOptions> options, TimeProvider time)
 {
     // Marks are written in chunks so the first run on a large index (thousands of new members) does not hold
     // one huge transaction, and each chunk is still all-or-nothing per project.
@@ -52,7 +53,7 @@ public sealed class CriticalRecompute(BulwarkDbContext db, CriticalMarks marks, 
         var marked = new List<MarkedProject>();
         foreach (var chunk in snapshot.NewMembers.Chunk(MarkChunk))
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await using var tx = await index.BeginAsync(ct);
             await marks.LockAsync(ct);
             marked.AddRange(await marks.MarkAsync(chunk, actor, context, ct));
             await tx.CommitAsync(ct);

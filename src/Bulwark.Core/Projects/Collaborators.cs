@@ -2,8 +2,10 @@ using Bulwark.Core.Accounts;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Email;
+using Bulwark.Core.Index;
 using Bulwark.Core.Packaging;
 using Microsoft.EntityFrameworkCore;
+using System.Text.Json;
 
 namespace Bulwark.Core.Projects;
 
@@ -16,7 +18,7 @@ public sealed record InvitationRow(long Id, string ProjectName, string Normalize
 /// collaborators, anyone may leave; a project always keeps at least one owner. Every change is audited
 /// and e-mailed to the people it concerns and to the owners.
 /// </summary>
-public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditLog audit, IEmailSender mail, AccountLinks links, TimeProvider time, IndexJournal journal)
+public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditLog audit, IEmailSender mail, AccountLinks links, TimeProvider time, IndexWriter index)
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
 
@@ -96,7 +98,7 @@ public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditL
         var invitation = await OpenInvitationAsync(invitationId, user, ct);
         if (invitation is null) return ManageResult.NotFound("This invitation does not exist or has expired.");
         var project = invitation.Project;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await index.BeginAsync(ct);
         await ProjectAccess.LockAsync(db, project.Id, ct);
         db.RoleInvitations.Remove(invitation);
         var already = await db.ProjectRoles.AnyAsync(r => r.ProjectId == project.Id && r.UserId == user.Id, ct);
@@ -104,7 +106,7 @@ public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditL
         {
             db.ProjectRoles.Add(new ProjectRole { ProjectId = project.Id, UserId = user.Id, Role = invitation.Role, CreatedAt = time.GetUtcNow() });
             // Roles are part of the JSON API (ownership); journaled like Warehouse does, so cached pages follow.
-            await journal.AppendAsync(project, $"add {invitation.Role} {user.Username}", userId: user.Id, ct: ct);
+            await index.AppendAsync(project, $"add {invitation.Role} {user.Username}", userId: user.Id, ct: ct);
             audit.Record(AuditEventType.RoleAdded, actor with { UserId = user.Id }, user.Id, project.Id,
                 new RoleAuditDetails(user.Username, invitation.Role.ToString(), InvitedBy: invitation.Inviter?.Username));
         }
@@ -163,7 +165,7 @@ public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditL
 
     private async Task<ManageResult> RemoveRoleAsync(Project project, User target, User actingUser, Actor actor, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await index.BeginAsync(ct);
         await ProjectAccess.LockAsync(db, project.Id, ct);
         var role = await db.ProjectRoles.FirstOrDefaultAsync(r => r.ProjectId == project.Id && r.UserId == target.Id, ct);
         if (role is null) return ManageResult.NotFound($"'{target.Username}' is not a collaborator of {project.Name}.");
@@ -178,7 +180,7 @@ public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditL
             }
         }
         db.ProjectRoles.Remove(role);
-        await journal.AppendAsync(project, $"remove {role.Role} {target.Username}", userId: actingUser.Id, ct: ct);
+        await index.AppendAsync(project, $"remove {role.Role} {target.Username}", userId: actingUser.Id, ct: ct);
         audit.Record(AuditEventType.RoleRemoved, actor with { UserId = actingUser.Id }, target.Id, project.Id,
             new RoleAuditDetails(target.Username, role.Role.ToString(), RemovedBy: actingUser.Username));
         await db.SaveChangesAsync(ct);

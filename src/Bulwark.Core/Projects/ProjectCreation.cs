@@ -1,7 +1,9 @@
 using Bulwark.Core.Accounts;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Index;
 using Bulwark.Core.Packaging;
+using System.Text.Json;
 
 namespace Bulwark.Core.Projects;
 
@@ -10,7 +12,7 @@ namespace Bulwark.Core.Projects;
 /// events. Call inside the transaction of the change that needs the project; the name must have passed
 /// <see cref="Uploads.ProjectNamePolicy"/> already.
 /// </summary>
-public sealed class ProjectCreation(BulwarkDbContext db, IndexJournal journal, AuditLog audit, TimeProvider time)
+public sealed class ProjectCreation(BulwarkDbContext db, IndexWriter index, AuditLog audit, TimeProvider time)
 {
     public async Task<Project> CreateAsync(string name, User owner, Actor actor, CancellationToken ct = default)
     {
@@ -25,7 +27,7 @@ public sealed class ProjectCreation(BulwarkDbContext db, IndexJournal journal, A
         db.Projects.Add(project);
         await db.SaveChangesAsync(ct);
         db.ProjectRoles.Add(new ProjectRole { ProjectId = project.Id, UserId = owner.Id, Role = ProjectRoleKind.Owner, CreatedAt = now });
-        await journal.AppendAsync(project, "create", userId: owner.Id, ct: ct);
+        await index.AppendAsync(project, "create", userId: owner.Id, ct: ct);
         audit.Record(AuditEventType.ProjectCreated, actor, owner.Id, project.Id, new ProjectCreatedDetails(project.Name));
         audit.Record(AuditEventType.RoleAdded, actor, owner.Id, project.Id, new RoleAuditDetails(owner.Username, "Owner"));
         return project;

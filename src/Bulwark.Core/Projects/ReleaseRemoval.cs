@@ -1,8 +1,10 @@
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Index;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Storage;
 using Microsoft.EntityFrameworkCore;
+using System.Text.Json;
 
 namespace Bulwark.Core.Projects;
 
@@ -12,7 +14,7 @@ namespace Bulwark.Core.Projects;
 /// hashes). Rows go first, in one transaction with the journal entry and the audit event; the blobs are
 /// deleted after the commit, so a failure leaves at worst an unreferenced blob, never a row without bytes.
 /// </summary>
-public sealed class ReleaseRemoval(BulwarkDbContext db, IBlobStore blobs, IndexJournal journal, AuditLog audit)
+public sealed class ReleaseRemoval(BulwarkDbContext db, IBlobStore blobs, IndexWriter index, AuditLog audit)
 {
     public const string ReservedNameNotice =
         "Deleted filenames stay reserved: a file with the same name can never be uploaded again, even with different contents.";
@@ -24,10 +26,10 @@ public sealed class ReleaseRemoval(BulwarkDbContext db, IBlobStore blobs, IndexJ
         var file = await db.Files.Include(f => f.Release).FirstOrDefaultAsync(f => f.ProjectId == project.Id && f.Filename == filename, ct);
         if (file is null) return ManageResult.NotFound($"{project.Name} has no file named '{filename}'.");
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await index.BeginAsync(ct);
         db.Files.Remove(file);
         project.TotalSize = Math.Max(0, project.TotalSize - file.Size);
-        await journal.AppendAsync(project, $"remove file {file.Filename}", file.Release.Version, file.Filename, actor.UserId, ct);
+        await index.AppendAsync(project, $"remove file {file.Filename}", file.Release.Version, file.Filename, actor.UserId, ct);
         audit.Record(AuditEventType.FileRemoved, actor, actor.UserId, project.Id,
             new FileAuditDetails(file.Filename, file.Release.Version, file.Sha256Digest));
         await db.SaveChangesAsync(ct);
@@ -47,11 +49,11 @@ public sealed class ReleaseRemoval(BulwarkDbContext db, IBlobStore blobs, IndexJ
         if (release is null) return ManageResult.NotFound($"{project.Name} has no release {version}.");
 
         var files = release.Files.ToList();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await index.BeginAsync(ct);
         project.TotalSize = Math.Max(0, project.TotalSize - files.Sum(f => f.Size));
         db.Files.RemoveRange(files);
         db.Releases.Remove(release);
-        await journal.AppendAsync(project, "remove release", release.Version, userId: actor.UserId, ct: ct);
+        await index.AppendAsync(project, "remove release", release.Version, userId: actor.UserId, ct: ct);
         audit.Record(AuditEventType.ReleaseRemoved, actor, actor.UserId, project.Id,
             new ReleaseRemovedDetails(release.Version, files.Select(f => f.Filename).ToList()));
         await db.SaveChangesAsync(ct);

@@ -1,6 +1,7 @@
 using Bulwark.Core.Accounts.ApiTokens;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Index;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ public sealed class TokenMinting(
     BulwarkDbContext db,
     OidcTokenValidator validator,
     PendingReification pending,
+    IndexWriter index,
     ApiTokenService apiTokens,
     AuditLog audit,
     IOptions<TrustedPublishingOptions> options,
@@ -37,7 +39,8 @@ public sealed class TokenMinting(
         var ids = matches.Select(p => p.Id).ToList();
         var stale = await pending.DropStaleAsync(ids, actor, ct);
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // An index transaction: reifying a pending publisher creates its project, which the index announces at the commit.
+        await using var tx = await index.BeginAsync(ct);
         if (!await ClaimAsync(token!, ct))
         {
             await tx.RollbackAsync(CancellationToken.None);

@@ -1,12 +1,15 @@
 using System.Data.Common;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Index;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Packaging.Metadata;
 using Bulwark.Core.Projects;
 using Bulwark.Core.Readmes;
 using Bulwark.Core.Storage;
 using Microsoft.EntityFrameworkCore;
+using System.Data.Common;
+using System.Text.Json;
 
 namespace Bulwark.Core.Uploads;
 
@@ -16,7 +19,7 @@ namespace Bulwark.Core.Uploads;
 /// If the transaction fails, blobs this upload created are deleted again, so nothing is half-written; a
 /// <see cref="PendingBlobs"/> record covers the case where this process cannot do that itself.
 /// </summary>
-public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, IndexJournal journal, AuditLog audit, TimeProvider time, ReleaseDescriptions descriptions, ReleaseNotifier? releases = null)
+public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, IndexWriter index, AuditLog audit, TimeProvider time, ReleaseDescriptions descriptions, ReleaseNotifier? releases = null)
 {
     public async Task<(UploadSuccess? Success, UploadFailure? Failure)> CommitAsync(UploadPlan plan, ReceivedFile file, InspectedDistribution inspected, CancellationToken ct)
     {
@@ -105,7 +108,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
         var who = plan.Identity;
         var actor = who.Actor with { UserId = who.User.Id, TokenId = who.Token.Id };
         var now = time.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await index.BeginAsync(ct);
 
         var project = plan.ProjectId is { } id ? await db.Projects.FirstAsync(p => p.Id == id, ct) : null;
         if (project is null)
@@ -120,7 +123,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
             db.Projects.Add(project);
             await db.SaveChangesAsync(ct);
             db.ProjectRoles.Add(new ProjectRole { ProjectId = project.Id, UserId = who.User.Id, Role = ProjectRoleKind.Owner, CreatedAt = now });
-            await journal.AppendAsync(project, "create", userId: who.User.Id, ct: ct);
+            await index.AppendAsync(project, "create", userId: who.User.Id, ct: ct);
             audit.Record(AuditEventType.ProjectCreated, actor, who.User.Id, project.Id, new ProjectCreatedDetails(project.Name));
             audit.Record(AuditEventType.RoleAdded, actor, who.User.Id, project.Id, new RoleAuditDetails(who.User.Username, "Owner"));
         }
@@ -137,7 +140,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
                 readme.Release = release;
                 db.RenderedDescriptions.Add(readme);
             }
-            await journal.AppendAsync(project, "new release", release.Version, userId: who.User.Id, ct: ct);
+            await index.AppendAsync(project, "new release", release.Version, userId: who.User.Id, ct: ct);
             audit.Record(AuditEventType.ReleaseCreated, actor, who.User.Id, project.Id, new ReleaseAuditDetails(release.Version));
         }
 
@@ -162,7 +165,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
         });
         db.FilenameRegistrations.Add(new FilenameRegistration { Filename = plan.Filename, RegisteredAt = now });
         project.TotalSize += file.Size;
-        await journal.AppendAsync(project, $"add {(plan.PackageType == PackageType.Sdist ? "source" : plan.Fields["pyversion"])} file {plan.Filename}", release.Version, plan.Filename, who.User.Id, ct);
+        await index.AppendAsync(project, $"add {(plan.PackageType == PackageType.Sdist ? "source" : plan.Fields["pyversion"])} file {plan.Filename}", release.Version, plan.Filename, who.User.Id, ct);
         audit.Record(AuditEventType.FileAdded, actor, who.User.Id, project.Id,
             new FileAuditDetails(plan.Filename, release.Version, file.Digests.Sha256));
         who.Token.LastUsedAt = now;

@@ -73,6 +73,8 @@ public static class EndpointRegistration
         services.AddSingleton(sp => new JournalPoller(sp.GetRequiredService<IndexLookups>(), sp.GetRequiredService<IndexChangeFeed>(), TimeProvider.System));
         services.AddSingleton<IndexFreshness>();
         services.AddHostedService<JournalPollingService>();
+        services.AddSingleton<IndexChangeListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<IndexChangeListener>());
         services.AddSingleton<DownloadCounter>();
         services.AddScoped<DownloadCountWriter>();
         services.AddSingleton<DownloadCountFlusher>();

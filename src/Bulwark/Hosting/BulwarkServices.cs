@@ -45,6 +45,8 @@ public static class BulwarkServices
         services.AddBulwarkCore();
         services.AddIndexServices();
         services.AddBulwarkWebUi();
+        // Scheduled jobs claim each run in the database, so several instances run it once (see JobLeases).
+        services.AddScoped<Core.ScaleOut.JobLeases>();
         services.AddSingleton<CriticalRecomputeScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<CriticalRecomputeScheduler>());
         services.AddSingleton<AccountHousekeeping>();

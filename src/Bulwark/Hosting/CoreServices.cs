@@ -45,7 +45,6 @@ public static class CoreServices
         services.AddScoped<PasswordChange>();
         services.AddScoped<EmailChange>();
         services.AddScoped<ApiTokenCreation>();
-        services.AddScoped<IndexJournal>();
         services.AddScoped<UserService>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<ReleaseManagement>();

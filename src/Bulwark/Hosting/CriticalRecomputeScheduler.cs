@@ -1,5 +1,6 @@
 using Bulwark.Core.Audit;
 using Bulwark.Core.Policies;
+using Bulwark.Core.ScaleOut;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Hosting;
@@ -7,8 +8,9 @@ namespace Bulwark.Hosting;
 /// <summary>
 /// Runs <see cref="CriticalRecompute"/> <see cref="CriticalProjectOptions.CriticalRecomputeFirstRunDelay"/> after
 /// start and then every <see cref="CriticalProjectOptions.CriticalRecomputeInterval"/>. Every instance of a
-/// scaled-out deployment runs it; the recompute is idempotent and its writes are serialized, so that only
-/// costs a repeated aggregation.
+/// scaled-out deployment keeps the schedule, but each run is claimed first (<see cref="JobLeases"/>), so it runs
+/// on one instance per interval; the recompute's writes are serialized as well, for an admin verb running at
+/// the same time.
 /// </summary>
 public sealed class CriticalRecomputeScheduler(
     IServiceScopeFactory scopes,
@@ -20,6 +22,9 @@ public sealed class CriticalRecomputeScheduler(
     // fixed delay after the host was built.
     private readonly DateTimeOffset _createdAt = time.GetUtcNow();
     private int _completedRuns;
+
+    /// <summary>The lease row's name.</summary>
+    public const string JobName = "critical-recompute";
 
     /// <summary>Runs that finished (successfully or not); lets tests wait for the schedule.</summary>
     internal int CompletedRuns => Volatile.Read(ref _completedRuns);
@@ -55,6 +60,11 @@ public sealed class CriticalRecomputeScheduler(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
+            if (!await scope.ServiceProvider.GetRequiredService<JobLeases>().TryClaimAsync(JobName, options.Value.CriticalRecomputeInterval, ct))
+            {
+                logger.LogDebug("The critical-project recompute ran on another instance within the interval; skipped here.");
+                return;
+            }
             var result = await scope.ServiceProvider.GetRequiredService<CriticalRecompute>()
                 .RunAsync(new Actor("system", "bulwark scheduled critical recompute"), ct);
             logger.LogInformation(

@@ -8,9 +8,15 @@ namespace Bulwark.Hosting;
 
 /// <summary>
 /// Where ASP.NET Core data protection keeps its key ring (antiforgery tokens, the flash-message cookie): with the
-/// rest of Bulwark's state, sealed at rest. The one place that decides it, so that moving the keys (into the
-/// database, for servers that share no directory) is a change here only.
+/// rest of Bulwark's state, sealed at rest under the key-encryption key. On PostgreSQL the ring is in the
+/// database (<see cref="DatabaseXmlRepository"/>), so instances that share no directory share the keys; on
+/// SQLite it stays in the data directory.
 /// </summary>
+/// <remarks>
+/// Why SQLite keeps the files: a SQLite deployment is one machine, and every process on it (servers, admin
+/// verbs) already shares the data directory, so the files are shared too; keeping them also keeps the keys of
+/// existing installations, whose forms and cookies in flight would otherwise all fail once at the upgrade.
+/// </remarks>
 public static class DataProtectionServices
 {
     /// <summary>The key ring, relative to the data directory.</summary>
@@ -38,7 +44,13 @@ public static class DataProtectionServices
         {
             // The key first: it creates keys/ owner-only when it makes the file there.
             keys.XmlEncryptor = new KeyRingXmlEncryptor(sp.GetRequiredService<KeyRingEncryptionKey>());
-            var dataDirectory = DataServices.DataDirectory(sp.GetRequiredService<IOptions<BulwarkOptions>>().Value);
+            var options = sp.GetRequiredService<IOptions<BulwarkOptions>>().Value;
+            if (options.Database == DatabaseKind.Postgres)
+            {
+                keys.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IServiceScopeFactory>());
+                return;
+            }
+            var dataDirectory = DataServices.DataDirectory(options);
             var ring = Path.Combine(dataDirectory, KeyRingDirectory);
             ServerKeyFile.CreatePrivateDirectory(ring);
             keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(ring), sp.GetRequiredService<ILoggerFactory>());

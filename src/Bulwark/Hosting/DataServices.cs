@@ -23,9 +23,9 @@ public static class DataServices
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
-        // Every process announces its own committed index changes: on the feed to its own caches (in an admin
-        // verb nobody listens), and on the signal file in the data directory to the servers sharing it, which
-        // read the journal before their next request. Servers elsewhere see the change at their next poll.
+        // Every process announces its own committed index changes (IndexWriter): on the feed to its own caches (in
+        // an admin verb nobody listens), on the signal file in the data directory to the servers sharing it, which
+        // read the journal before their next request, and on PostgreSQL by NOTIFY to the instances elsewhere.
         services.AddSingleton<IndexChangeFeed>();
         services.AddSingleton(sp =>
         {
@@ -35,14 +35,14 @@ public static class DataServices
             return new IndexChangeSignal(path, e => logger.LogWarning(e,
                 "Cannot map {Path}; changes made by other processes on this machine will show after the next journal poll instead of at once.", path));
         });
-        services.AddSingleton<IndexChangeInterceptor>();
+        services.AddSingleton<IndexChangePublisher>();
+        services.AddScoped<IndexWriter>();
         // The options are built once (they depend on settings and singletons only), not for every request: building
         // them per scope was a fifth of the CPU of a cheap request (a flooded sign-in page, measured by bench/run signin-flood).
         services.AddDbContext<BulwarkDbContext>((sp, builder) =>
         {
             var options = sp.GetRequiredService<IOptions<BulwarkOptions>>().Value;
             ConfigureDatabase(builder, options, configuration);
-            builder.AddInterceptors(sp.GetRequiredService<IndexChangeInterceptor>());
         }, optionsLifetime: ServiceLifetime.Singleton);
         services.AddBulwarkBlobStore(configuration);
         return services;

@@ -40,6 +40,28 @@ public sealed class KnownDeviceFilterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_browser_another_instance_confirmed_is_recognised_at_its_first_miss_after_a_quarter_second()
+    {
+        // Two instances on one database: each has its own filter.
+        var user = _ctx.AddUser();
+        var here = new KnownDeviceFilter(_ctx.Time);
+        var (_, stranger) = OpaqueSecret.Create();
+        Assert.False(await here.MayBeKnownAsync(_ctx.Db, stranger));
+
+        var elsewhere = new KnownDevices(_ctx.Db, new KnownDeviceFilter(_ctx.Time), _ctx.Time);
+        var (cookie, hash) = OpaqueSecret.Create();
+        await elsewhere.RememberAsync(user.Id, cookie, "198.51.100.1", "unit-test");
+
+        // Within the quarter second a flood of misses is answered from memory alone...
+        Assert.False(await here.MayBeKnownAsync(_ctx.Db, hash));
+        // ...after it, the miss reads what is new, long before the periodic refresh.
+        _ctx.Time.Advance(KnownDeviceFilter.MissRefreshEvery);
+        Assert.True(KnownDeviceFilter.MissRefreshEvery < KnownDeviceFilter.RefreshEvery);
+        Assert.True(await here.MayBeKnownAsync(_ctx.Db, hash));
+        Assert.False(await here.MayBeKnownAsync(_ctx.Db, stranger));
+    }
+
+    [Fact]
     public async Task The_known_devices_service_finds_the_account_only_for_its_own_browser_and_name()
     {
         var alice = _ctx.AddUser("alice");

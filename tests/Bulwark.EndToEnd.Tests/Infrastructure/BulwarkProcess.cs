@@ -137,7 +137,8 @@ public sealed class BulwarkProcess : IAsyncDisposable
         return env;
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port free at the moment of asking.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

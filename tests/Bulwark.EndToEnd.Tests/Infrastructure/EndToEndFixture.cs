@@ -60,6 +60,20 @@ public sealed class EndToEndFixture : IAsyncLifetime
         return built;
     }
 
+    /// <summary>
+    /// <c>dotnet publish</c> of the server, once per run: the output tests start as a service manager would.
+    /// </summary>
+    public async Task<string> PublishOnceAsync()
+    {
+        var folder = Path.Combine(Root, "published");
+        await OnceAsync("dotnet publish", async () =>
+        {
+            var result = await BulwarkProcess.PublishAsync(folder, NewDirectory("publish-home"));
+            Check.Succeeded(result, this, 0, "dotnet publish src/Bulwark");
+        });
+        return folder;
+    }
+
     public async Task DisposeAsync()
     {
         Index?.Dispose();

@@ -202,7 +202,7 @@ public sealed class CacheInvalidationTestsPostgres(PostgresServer server) : Cach
         var project = await slow.Db.Projects.SingleAsync(p => p.NormalizedName == "slow-commit");
         var release = await slow.Db.Releases.SingleAsync(r => r.ProjectId == project.Id);
         release.Yanked = true;
-        await new IndexJournal(slow.Db, TimeProvider.System).AppendAsync(project, "yank release", "1.0");
+        await slow.AppendJournalAsync(project, "yank release", "1.0");
         await slow.Db.SaveChangesAsync();
 
         await using (var fast = await OutsideWriter.OpenAsync(_server)) await fast.YankAsync("fast-commit", "1.0", "fast");

@@ -1,6 +1,6 @@
 using Bulwark.Cli;
 using Bulwark.Core.Data;
-using Bulwark.Core.Packaging;
+using Bulwark.Core.Index;
 using Bulwark.Hosting;
 using Bulwark.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -41,7 +41,7 @@ public sealed class SlowPollPostgresServer() : SlowPollServer(DatabaseKind.Postg
 
 /// <summary>
 /// Every way of writing the journal makes the change visible to the next request, without waiting for a poll:
-/// single and bulk appends, statements that bypass the change tracker, and admin verbs (another host on the
+/// single and bulk appends, statements that bypass the change tracker (named to the index writer), and admin verbs (another host on the
 /// same data directory). Each test caches what it expects to change first.
 /// </summary>
 public abstract class WriterVisibilityTests<TServer>(TServer server) where TServer : SlowPollServer
@@ -91,14 +91,15 @@ public abstract class WriterVisibilityTests<TServer>(TServer server) where TServ
         await server.WithScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<BulwarkDbContext>();
-            await using var tx = await db.Database.BeginTransactionAsync();
+            var index = sp.GetRequiredService<IndexWriter>();
+            await using var tx = await index.BeginAsync();
             var projects = await db.Projects.Where(p => names.Contains(p.NormalizedName)).OrderBy(p => p.Id).ToListAsync();
             foreach (var release in await db.Releases.Where(r => names.Contains(r.Project.NormalizedName)).ToListAsync())
             {
                 release.Yanked = true;
                 release.YankedReason = "bulk";
             }
-            await sp.GetRequiredService<IndexJournal>().AppendManyAsync(projects, "yank release");
+            await index.AppendManyAsync(projects, "yank release");
             await db.SaveChangesAsync();
             await tx.CommitAsync();
             return 0;
@@ -116,20 +117,42 @@ public abstract class WriterVisibilityTests<TServer>(TServer server) where TServ
         await server.WithScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<BulwarkDbContext>();
-            await using var tx = await db.Database.BeginTransactionAsync();
+            var index = sp.GetRequiredService<IndexWriter>();
+            await using var tx = await index.BeginAsync();
             await db.Releases.Where(r => r.Project.NormalizedName == "raw-sql-yank")
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.Yanked, true).SetProperty(r => r.YankedReason, "by statement"));
-            // A set-based journal insert: the change tracker never sees this row. The time is copied from the
-            // newest entry so the statement is the same on both databases (they store times differently).
+            // A set-based journal insert: the change tracker never sees this row, so the writer names the project
+            // itself. The time is copied from the newest entry so the statement is the same on both databases
+            // (they store times differently).
             await db.Database.ExecuteSqlInterpolatedAsync($"""
                 INSERT INTO journal ("ProjectName", "Action", "CreatedAt")
                 SELECT {"raw-sql-yank"}, 'yank release', "CreatedAt" FROM journal WHERE "Id" = (SELECT MAX("Id") FROM journal)
                 """);
+            index.Record("raw-sql-yank");
             await tx.CommitAsync();
             return 0;
         });
 
         Assert.Contains("data-yanked=\"by statement\"", await Page("raw-sql-yank"));
+    }
+
+    [Fact]
+    public async Task A_journal_append_outside_an_index_transaction_is_refused_and_writes_nothing()
+    {
+        await server.SeedAsync(new ReleaseSeed("no-index-tx", "1.0"));
+        var before = await server.WithDbAsync(db => db.Journal.CountAsync());
+
+        await server.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<BulwarkDbContext>();
+            var project = await db.Projects.SingleAsync(p => p.NormalizedName == "no-index-tx");
+            // Even inside a plain database transaction: nobody would publish what it commits.
+            await using var plain = await db.Database.BeginTransactionAsync();
+            await Assert.ThrowsAsync<InvalidOperationException>(() => sp.GetRequiredService<IndexWriter>().AppendAsync(project, "yank release", "1.0"));
+            return 0;
+        });
+
+        Assert.Equal(before, await server.WithDbAsync(db => db.Journal.CountAsync()));
     }
 
     private async Task<string> Page(string normalized) =>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Bulwark.Core.Data;
+using Bulwark.Core.Index;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -37,11 +38,11 @@ public static class IndexSeeder
         server.WithScopeAsync<IReadOnlyList<SeededFile>>(async sp =>
         {
             var db = sp.GetRequiredService<BulwarkDbContext>();
-            var journal = sp.GetRequiredService<IndexJournal>();
+            var index = sp.GetRequiredService<IndexWriter>();
             var blobs = sp.GetRequiredService<IBlobStore>();
 
             var normalized = ProjectName.Normalize(seed.Project);
-            await using var tx = await db.Database.BeginTransactionAsync();
+            await using var tx = await index.BeginAsync();
             var project = await db.Projects.FirstOrDefaultAsync(p => p.NormalizedName == normalized);
             if (project is null)
             {
@@ -81,7 +82,7 @@ public static class IndexSeeder
                 stored.Add(await StoreAsync(blobs, db, project, release, spec.SdistFilename, TestDistributions.Sdist(spec), PackageType.Sdist, "source", null, seed));
             }
             await db.SaveChangesAsync();
-            await journal.AppendAsync(project, "new release", release.Version);
+            await index.AppendAsync(project, "new release", release.Version);
             await db.SaveChangesAsync();
             await tx.CommitAsync();
             return stored.Select(s => new SeededFile(s.Row.Id, s.Row.Filename, s.Content, s.Row.Sha256Digest, s.Row.BlobPath, s.Metadata, s.Row.MetadataSha256Digest)).ToList();
@@ -105,9 +106,10 @@ public static class IndexSeeder
                 ?? (await users.CreateAsync(username, $"{username}@example.com", null, false, true, new Bulwark.Core.Audit.Actor("test", "test"))).User!;
             var normalized = ProjectName.Normalize(projectName);
             var project = await db.Projects.SingleAsync(p => p.NormalizedName == normalized);
-            await using var tx = await db.Database.BeginTransactionAsync();
+            var index = sp.GetRequiredService<IndexWriter>();
+            await using var tx = await index.BeginAsync();
             db.ProjectRoles.Add(new ProjectRole { ProjectId = project.Id, UserId = user.Id, Role = role, CreatedAt = DateTimeOffset.UtcNow });
-            await sp.GetRequiredService<IndexJournal>().AppendAsync(project, $"add {role} {username}");
+            await index.AppendAsync(project, $"add {role} {username}");
             await db.SaveChangesAsync();
             await tx.CommitAsync();
             return 0;
@@ -120,9 +122,10 @@ public static class IndexSeeder
             var db = sp.GetRequiredService<BulwarkDbContext>();
             var normalized = ProjectName.Normalize(projectName);
             var project = await db.Projects.SingleAsync(p => p.NormalizedName == normalized);
-            await using var tx = await db.Database.BeginTransactionAsync();
+            var index = sp.GetRequiredService<IndexWriter>();
+            await using var tx = await index.BeginAsync();
             project.Lifecycle = lifecycle;
-            await sp.GetRequiredService<IndexJournal>().AppendAsync(project, lifecycle == ProjectLifecycle.Quarantined ? "quarantine enter" : "quarantine exit");
+            await index.AppendAsync(project, lifecycle == ProjectLifecycle.Quarantined ? "quarantine enter" : "quarantine exit");
             await db.SaveChangesAsync();
             await tx.CommitAsync();
             return 0;

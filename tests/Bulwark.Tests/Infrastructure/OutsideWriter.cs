@@ -10,8 +10,8 @@ namespace Bulwark.Tests.Infrastructure;
 
 /// <summary>
 /// Writes to the server's database the way another process would (the admin CLI, a second instance): its
-/// own DbContext on the same database, without the server's change interceptor, so the server can only
-/// learn of the change from the journal.
+/// own DbContext on the same database, writing journal rows itself and publishing nothing (no change feed,
+/// no signal, no notification), so the server can only learn of the change by reading the journal.
 /// </summary>
 public sealed class OutsideWriter : IAsyncDisposable
 {
@@ -36,7 +36,7 @@ public sealed class OutsideWriter : IAsyncDisposable
         var release = await Db.Releases.SingleAsync(r => r.ProjectId == project.Id && r.Version == version);
         release.Yanked = true;
         release.YankedReason = reason;
-        await new IndexJournal(Db, TimeProvider.System).AppendAsync(project, "yank release", version);
+        await AppendJournalAsync(project, "yank release", version);
         await Db.SaveChangesAsync();
         await tx.CommitAsync();
     }
@@ -48,9 +48,18 @@ public sealed class OutsideWriter : IAsyncDisposable
         var project = new Project { Name = name, NormalizedName = ProjectName.Normalize(name), UltranormalizedName = ProjectName.Ultranormalize(name), CreatedAt = DateTimeOffset.UtcNow };
         Db.Projects.Add(project);
         await Db.SaveChangesAsync();
-        await new IndexJournal(Db, TimeProvider.System).AppendAsync(project, "create");
+        await AppendJournalAsync(project, "create");
         await Db.SaveChangesAsync();
         await tx.CommitAsync();
+    }
+
+    /// <summary>Appends a journal entry in the open transaction and moves the serial, as the index writer does, but announces nothing.</summary>
+    public async Task AppendJournalAsync(Project project, string action, string? version = null)
+    {
+        var entry = new JournalEntry { ProjectName = project.Name, Version = version, Action = action, CreatedAt = DateTimeOffset.UtcNow };
+        Db.Journal.Add(entry);
+        await Db.SaveChangesAsync();
+        project.LastSerial = entry.Id;
     }
 
     public ValueTask DisposeAsync() => Db.DisposeAsync();
