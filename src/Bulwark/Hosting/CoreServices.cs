@@ -60,6 +60,7 @@ public static class CoreServices
         services.AddSecondFactors();
         services.AddCriticalProjects();
         services.AddTrustedPublishing();
+        services.AddModeration();
         return services;
     }
 }
