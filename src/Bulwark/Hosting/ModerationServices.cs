@@ -1,6 +1,7 @@
 using Bulwark.Core.Moderation;
 using Bulwark.Core.Moderation.Reports;
 using Bulwark.Core.Projects;
+using Microsoft.Extensions.Options;
 
 namespace Bulwark.Hosting;
 
@@ -9,10 +10,9 @@ public static class ModerationServices
     /// <summary>Incident response (reports, quarantine, removal, prohibited names, owners' status) for the server and the verbs.</summary>
     public static IServiceCollection AddModeration(this IServiceCollection services)
     {
-        services.AddOptions<ModerationOptions>()
-            .BindConfiguration(ModerationOptions.Section)
-            .Validate(o => o.Problems().Count == 0, "Bulwark:Moderation has a value out of range (NewProjectAge 0-30 days, DistinctReporters 2-100, TrustedReporters 1-DistinctReporters, Contact at most 200 characters).")
-            .ValidateOnStart();
+        // The validator names each key at fault, so a bad value stops the start with the key to fix.
+        services.AddSingleton<IValidateOptions<ModerationOptions>, ModerationOptionsValidator>();
+        services.AddOptions<ModerationOptions>().BindConfiguration(ModerationOptions.Section).ValidateOnStart();
         services.AddScoped<ModerationTargets>();
         services.AddScoped<ProjectQuarantine>();
         services.AddScoped<AutoQuarantine>();
@@ -25,4 +25,11 @@ public static class ModerationServices
         services.AddScoped<ProjectStatusChange>();
         return services;
     }
+}
+
+/// <summary>Fails the options with every problem <see cref="ModerationOptions.Problems"/> finds, each naming its key.</summary>
+internal sealed class ModerationOptionsValidator : IValidateOptions<ModerationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ModerationOptions options) =>
+        options.Problems() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
 }
