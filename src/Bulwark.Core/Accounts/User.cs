@@ -18,6 +18,12 @@ public sealed class User
 
     public bool IsAdmin { get; set; }
     public bool IsFrozen { get; set; }
+
+    /// <summary>
+    /// A trusted reporter: may file observations through <c>/danger-api/</c> with an API token, and its malware
+    /// reports count towards automatic quarantine.
+    /// </summary>
+    public bool IsObserver { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>Random 64-byte WebAuthn user handle; never derived from the username or e-mail.</summary>

@@ -138,6 +138,27 @@ public enum AuditEventType
     /// <summary>An owner switched a project's "phishing-resistant only" policy on or off; details say which.</summary>
     PhishingResistantOnlyChanged = 5101,
 
+    /// <summary>A user or a trusted observer reported a project or a release; details carry the report.</summary>
+    ProjectReported = 5200,
+    /// <summary>An administrator closed the open reports of a project with a verdict; details name it.</summary>
+    ReportsClosed = 5201,
+    /// <summary>A project was quarantined (by an administrator, or automatically: details say which rule).</summary>
+    ProjectQuarantined = 5202,
+    ProjectUnquarantined = 5203,
+    /// <summary>Releases of a project were quarantined; details list the versions and, when automatic, the rule.</summary>
+    ReleasesQuarantined = 5204,
+    ReleasesUnquarantined = 5205,
+    /// <summary>Releases or the whole project were removed as malware; details list what went.</summary>
+    MalwareRemoved = 5206,
+    /// <summary>A name was put on the prohibited list; details carry the comment.</summary>
+    NameProhibited = 5207,
+    /// <summary>The account that uploaded removed malware was frozen; every session ended.</summary>
+    AccountFrozenForMalware = 5208,
+    /// <summary>The observer role was granted or taken away; details say which.</summary>
+    ObserverRoleChanged = 5209,
+    /// <summary>The owners archived, unarchived or deprecated the project; details name the new status and reason.</summary>
+    ProjectStatusChanged = 5210,
+
     /// <summary>An admin put a name on the always-critical list.</summary>
     CriticalListAdded = 6100,
     /// <summary>An admin took a project out of the critical cohort (and off the always-critical list).</summary>

@@ -110,7 +110,7 @@ public sealed class ProjectPages(BulwarkDbContext db, ReleaseDescriptions descri
     {
         var normalized = ProjectName.Normalize(name);
         var project = await db.Projects.AsNoTracking()
-            .FirstOrDefaultAsync(p => p.NormalizedName == normalized && p.Lifecycle == ProjectLifecycle.Active, ct);
+            .FirstOrDefaultAsync(p => p.NormalizedName == normalized && p.Lifecycle != ProjectLifecycle.Quarantined, ct);
         if (project is null) return null;
 
         var releases = ReleaseOrdering.NewestFirst(await db.Releases.AsNoTracking()

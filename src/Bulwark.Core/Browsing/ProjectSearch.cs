@@ -24,7 +24,7 @@ public sealed class ProjectSearch(BulwarkDbContext db)
     {
         // Past the last page the list is empty; bounded so that the row offset cannot overflow an int.
         page = Math.Clamp(page, 1, int.MaxValue / Math.Max(pageSize, 1));
-        var projects = db.Projects.AsNoTracking().Where(p => p.Lifecycle == ProjectLifecycle.Active);
+        var projects = db.Projects.AsNoTracking().Where(p => p.Lifecycle != ProjectLifecycle.Quarantined);
         // NUL cannot be part of any stored name or summary, and PostgreSQL refuses it in a query parameter.
         var term = (query ?? "").Replace("\0", "", StringComparison.Ordinal).Trim();
         if (term.Length > MaxQueryLength) term = term[..MaxQueryLength];

@@ -21,7 +21,7 @@ public sealed class UserProfiles(BulwarkDbContext db)
         if (user is null) return null;
 
         var roles = await db.ProjectRoles.AsNoTracking()
-            .Where(r => r.UserId == user.Id && (includeQuarantined || r.Project.Lifecycle == ProjectLifecycle.Active))
+            .Where(r => r.UserId == user.Id && (includeQuarantined || r.Project.Lifecycle != ProjectLifecycle.Quarantined))
             .OrderBy(r => r.Project.NormalizedName)
             .Select(r => new { r.ProjectId, r.Project.Name, r.Project.NormalizedName, r.Project.CreatedAt, r.Role })
             .ToListAsync(ct);

@@ -48,6 +48,8 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
     public DbSet<TrustedPublishing.UsedOidcToken> UsedOidcTokens => Set<TrustedPublishing.UsedOidcToken>();
     public DbSet<ScaleOut.DataProtectionKeyRow> DataProtectionKeys => Set<ScaleOut.DataProtectionKeyRow>();
     public DbSet<ScaleOut.JobLease> JobLeases => Set<ScaleOut.JobLease>();
+    public DbSet<Moderation.Reports.ProjectReport> ProjectReports => Set<Moderation.Reports.ProjectReport>();
+    public DbSet<Moderation.Reports.ModerationFinding> ModerationFindings => Set<Moderation.Reports.ModerationFinding>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -150,6 +152,7 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
         SecondFactorModel.Configure(b);
         TrustedPublishingModel.Configure(b);
         ScaleOutModel.Configure(b);
+        ModerationModel.Configure(b);
 
         b.Entity<Project>(e =>
         {
@@ -160,6 +163,7 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
             e.HasIndex(p => p.LastSerial);
             e.HasIndex(p => p.UltranormalizedName);
             e.Property(p => p.UltranormalizedName).HasMaxLength(200);
+            e.Property(p => p.StatusReason).HasMaxLength(500);
             // Partial: the cohort is about 1 % of projects, and the recompute reads exactly those rows.
             e.HasIndex(p => p.CriticalSince).HasFilter("\"CriticalSince\" IS NOT NULL");
         });

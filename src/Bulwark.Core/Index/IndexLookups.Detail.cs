@@ -15,7 +15,7 @@ public sealed partial class IndexLookups
         await using var command = Command(connection,
             "SELECT p.\"Id\", p.\"Name\", p.\"LastSerial\", p.\"Lifecycle\", " +
             "r.\"Version\", r.\"Yanked\", r.\"YankedReason\", r.\"RequiresPython\", " +
-            "f.\"Filename\", f.\"BlobPath\", f.\"Sha256Digest\", f.\"RequiresPython\", f.\"Size\", f.\"UploadedAt\", f.\"MetadataSha256Digest\" " +
+            "f.\"Filename\", f.\"BlobPath\", f.\"Sha256Digest\", f.\"RequiresPython\", f.\"Size\", f.\"UploadedAt\", f.\"MetadataSha256Digest\", p.\"StatusReason\" " +
             "FROM projects AS p " +
             "LEFT JOIN releases AS r ON r.\"ProjectId\" = p.\"Id\" AND r.\"Lifecycle\" = @active " +
             "LEFT JOIN files AS f ON f.\"ReleaseId\" = r.\"Id\" " +
@@ -23,11 +23,16 @@ public sealed partial class IndexLookups
             ("@n", normalizedName), ("@active", (int)ReleaseLifecycle.Active));
         await using var reader = await command.ExecuteReaderAsync(ct);
         ProjectHead? head = null;
+        string? statusReason = null;
         var versions = new HashSet<string>(StringComparer.Ordinal);
         var files = new List<IndexFile>();
         while (await reader.ReadAsync(ct))
         {
-            head ??= new ProjectHead(reader.GetInt64(0), reader.GetString(1), normalizedName, reader.GetInt64(2), (ProjectLifecycle)reader.GetInt32(3));
+            if (head is null)
+            {
+                head = new ProjectHead(reader.GetInt64(0), reader.GetString(1), normalizedName, reader.GetInt64(2), (ProjectLifecycle)reader.GetInt32(3));
+                statusReason = reader.IsDBNull(15) ? null : reader.GetString(15);
+            }
             if (reader.IsDBNull(4)) continue;
             var version = reader.GetString(4);
             versions.Add(version);
@@ -46,6 +51,6 @@ public sealed partial class IndexLookups
         var sortedVersions = IndexFormatting.SortByVersion(versions, v => v);
         // Warehouse's order: by version, then filename.
         var sortedFiles = IndexFormatting.SortByVersion(files, f => f.Version, f => f.Filename);
-        return (head, new SimpleDetail(normalizedName, head.LastSerial, head.Status, sortedVersions, sortedFiles));
+        return (head, new SimpleDetail(normalizedName, head.LastSerial, head.Status, sortedVersions, sortedFiles, statusReason));
     }
 }

@@ -5,7 +5,14 @@ namespace Bulwark.Core.Index;
 /// <summary>The columns of a project row that every read request needs: enough to 404, redirect, or validate a cached page.</summary>
 public sealed record ProjectHead(long Id, string Name, string NormalizedName, long LastSerial, ProjectLifecycle Lifecycle)
 {
-    public ProjectStatus Status => Lifecycle == ProjectLifecycle.Quarantined ? ProjectStatus.Quarantined : ProjectStatus.Active;
+    /// <summary>The PEP 792 marker of the lifecycle (the values are the same by construction).</summary>
+    public ProjectStatus Status => Lifecycle switch
+    {
+        ProjectLifecycle.Quarantined => ProjectStatus.Quarantined,
+        ProjectLifecycle.Archived => ProjectStatus.Archived,
+        ProjectLifecycle.Deprecated => ProjectStatus.Deprecated,
+        _ => ProjectStatus.Active,
+    };
 }
 
 /// <summary>One distribution file as the simple API lists it, with the release fields it inherits.</summary>
@@ -27,7 +34,8 @@ public sealed record SimpleDetail(
     long LastSerial,
     ProjectStatus Status,
     IReadOnlyList<string> Versions,
-    IReadOnlyList<IndexFile> Files);
+    IReadOnlyList<IndexFile> Files,
+    string? StatusReason = null);
 
 /// <summary>One row of the root listing.</summary>
 public sealed record IndexEntry(string Name, string NormalizedName, long LastSerial);

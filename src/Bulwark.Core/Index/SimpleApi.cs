@@ -23,6 +23,8 @@ public enum ProjectStatus
 {
     Active = 0,
     Quarantined = 1,
+    Archived = 2,
+    Deprecated = 3,
 }
 
 public static class ProjectStatusNames
@@ -31,6 +33,8 @@ public static class ProjectStatusNames
     public static string ToMarker(this ProjectStatus status) => status switch
     {
         ProjectStatus.Quarantined => "quarantined",
+        ProjectStatus.Archived => "archived",
+        ProjectStatus.Deprecated => "deprecated",
         _ => "active",
     };
 }

@@ -36,6 +36,11 @@ public static class SimpleHtmlRenderer
         b.Append("<!DOCTYPE html>\n<html lang=\"en\">\n  <head>\n"u8);
         b.Append("    <meta name=\"pypi:repository-version\" content=\""u8).Append(SimpleApi.ApiVersion).Append("\">\n"u8);
         b.Append("    <meta name=\"pypi:project-status\" content=\""u8).Append(page.Status.ToMarker()).Append("\">\n"u8);
+        if (page.StatusReason is { Length: > 0 } reason)
+        {
+            // PEP 792's free-text reason; escaped like every other value of the page.
+            b.Append("    <meta name=\"pypi:project-status-reason\" content=\""u8).AppendEscaped(reason).Append("\">\n"u8);
+        }
         b.Append("    <title>Links for "u8).AppendEscaped(page.NormalizedName).Append("</title>\n  </head>\n  <body>\n"u8);
         b.Append("    <h1>Links for "u8).AppendEscaped(page.NormalizedName).Append("</h1>\n"u8);
         foreach (var f in page.Files)

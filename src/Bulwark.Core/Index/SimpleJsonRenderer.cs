@@ -52,6 +52,7 @@ public static class SimpleJsonRenderer
             w.WriteString("name"u8, page.NormalizedName);
             w.WriteStartObject("project-status"u8);
             w.WriteString("status"u8, page.Status.ToMarker());
+            if (page.StatusReason is { Length: > 0 } reason) w.WriteString("reason"u8, reason);
             w.WriteEndObject();
             w.WriteStartArray("versions"u8);
             foreach (var v in page.Versions) w.WriteStringValue(v);

@@ -24,6 +24,12 @@ public sealed class Project
 
     public ProjectLifecycle Lifecycle { get; set; } = ProjectLifecycle.Active;
 
+    /// <summary>The reason given with <see cref="ProjectLifecycle.Deprecated"/> (PEP 792 <c>reason</c>); null otherwise.</summary>
+    public string? StatusReason { get; set; }
+
+    /// <summary>While quarantined: the status to return to when the quarantine is lifted (archived stays archived).</summary>
+    public ProjectLifecycle? LifecycleBeforeQuarantine { get; set; }
+
     /// <summary>Sum of the sizes of all live files, for the per-project size limit.</summary>
     public long TotalSize { get; set; }
 
@@ -51,6 +57,10 @@ public enum ProjectLifecycle
     Active = 0,
     /// <summary>Hidden from the index while a malware report is reviewed.</summary>
     Quarantined = 1,
+    /// <summary>Its owners archived it: installable, no more uploads (PEP 792 <c>archived</c>).</summary>
+    Archived = 2,
+    /// <summary>Its owners deprecated it, perhaps with a reason: installable, uploads still allowed (PEP 792 <c>deprecated</c>).</summary>
+    Deprecated = 3,
 }
 
 public enum ProjectRoleKind

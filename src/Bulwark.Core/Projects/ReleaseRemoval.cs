@@ -35,7 +35,7 @@ public sealed class ReleaseRemoval(BulwarkDbContext db, IBlobStore blobs, IndexW
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
 
-        await DeleteBlobsAsync([file]);
+        await DeleteBlobsAsync(blobs, [file]);
         return ManageResult.Done($"Deleted {file.Filename}. {ReservedNameNotice}");
     }
 
@@ -59,11 +59,12 @@ public sealed class ReleaseRemoval(BulwarkDbContext db, IBlobStore blobs, IndexW
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
 
-        await DeleteBlobsAsync(files);
+        await DeleteBlobsAsync(blobs, files);
         return ManageResult.Done($"Deleted release {release.Version} and its {files.Count} file{(files.Count == 1 ? "" : "s")}. {ReservedNameNotice}");
     }
 
-    private async Task DeleteBlobsAsync(IEnumerable<ReleaseFile> files)
+    /// <summary>Deletes the bytes of files whose rows are already gone (after the commit), metadata files too.</summary>
+    internal static async Task DeleteBlobsAsync(IBlobStore blobs, IEnumerable<ReleaseFile> files)
     {
         foreach (var file in files)
         {

@@ -21,7 +21,8 @@ public sealed class UploadService(
     UploadCommitter committer,
     DistributionChecks distributions,
     MandateEnforcement mandates,
-    TrustedPublishing.PublisherGrants publishers)
+    TrustedPublishing.PublisherGrants publishers,
+    Microsoft.Extensions.Options.IOptions<Moderation.ModerationOptions> moderation)
 {
     public async Task<(UploadPlan? Plan, UploadFailure? Failure)> PrepareAsync(
         UploadIdentity who, UploadFields fields, string? filename, string? contentType, UploadLimits limits, CancellationToken ct)
@@ -40,6 +41,8 @@ public sealed class UploadService(
         // Publisher accounts have no password (IsAutomation), so only those need the lookup.
         var publisher = who.User.IsAutomation ? await publishers.ForAccountAsync(who.User.Id, ct) : null;
         if (Permissions.Check(who, project, name, await RoleOfAsync(who, project, ct), publisher) is { } denied) return (null, denied);
+        // After authorisation, so only the project's own uploaders learn its moderation status from the refusal.
+        if (project is not null && StatusRefusal(project) is { } closed) return (null, closed);
         // A publisher's account has no mailbox; the owners who trusted the publisher verified theirs.
         if (!who.User.EmailVerified && publisher is null)
         {
@@ -61,6 +64,12 @@ public sealed class UploadService(
 
         var packageType = fields["filetype"] == "sdist" ? PackageType.Sdist : PackageType.BdistWheel;
         var version = ParseVersion(fields["version"]!);
+        if (project is not null && await IsQuarantinedReleaseAsync(project.Id, version.CanonicalForm, ct))
+        {
+            // A quarantined release gets no new files: they would be hidden too, and could be part of the attack.
+            return (null, UploadFailure.Forbidden(
+                $"Release {project.Name} {version} is quarantined while the index administrators review a report of malware; uploads to it are refused. Contact {moderation.Value.ContactText}."));
+        }
         if (distributions.CheckFilename(filename, packageType, project?.Name ?? name, version) is { } filenameFailure) return (null, filenameFailure);
         // A part without Content-Type is text/plain by RFC 7578 (flit sends none), which is fine; an image
         // type is the one thing Warehouse refuses here, a sign of a mislabelled or hostile upload.
@@ -127,6 +136,19 @@ public sealed class UploadService(
         var outcome = await committer.CommitAsync(plan, file, inspected, ct);
         return outcome;
     }
+
+    /// <summary>Quarantined and archived projects take no uploads (PEP 792); the message says why and whom to ask.</summary>
+    private UploadFailure? StatusRefusal(Project project) => project.Lifecycle switch
+    {
+        ProjectLifecycle.Quarantined => UploadFailure.Forbidden(
+            $"Project '{project.Name}' is quarantined while the index administrators review a report of malware; uploads are refused until the review is over. Contact {moderation.Value.ContactText}."),
+        ProjectLifecycle.Archived => UploadFailure.BadRequest(
+            $"Cannot upload to archived project '{project.Name}'. An owner can unarchive it in the project's settings; contact the project owners if you have questions."),
+        _ => null,
+    };
+
+    private Task<bool> IsQuarantinedReleaseAsync(long projectId, string canonicalVersion, CancellationToken ct) =>
+        db.Releases.AsNoTracking().AnyAsync(r => r.ProjectId == projectId && r.CanonicalVersion == canonicalVersion && r.Lifecycle == ReleaseLifecycle.Quarantined, ct);
 
     private async Task<ProjectRoleKind?> RoleOfAsync(UploadIdentity who, Project? project, CancellationToken ct)
     {

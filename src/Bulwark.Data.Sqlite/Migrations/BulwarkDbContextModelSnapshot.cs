@@ -345,6 +345,9 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.Property<bool>("IsFrozen")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IsObserver")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("NormalizedUsername")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -553,6 +556,110 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.ToTable("download_counts", (string)null);
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Moderation.Reports.ModerationFinding", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detector")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Filename")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProjectName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId");
+
+                    b.ToTable("moderation_findings", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Moderation.Reports.ProjectReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EvidenceUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("FromObserver")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProjectName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReporterUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Verdict")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("ReporterUserId");
+
+                    b.HasIndex("ProjectId", "ClosedAt");
+
+                    b.ToTable("project_reports", (string)null);
+                });
+
             modelBuilder.Entity("Bulwark.Core.Packaging.FilenameRegistration", b =>
                 {
                     b.Property<string>("Filename")
@@ -644,6 +751,9 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.Property<int>("Lifecycle")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("LifecycleBeforeQuarantine")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -656,6 +766,10 @@ namespace Bulwark.Data.Sqlite.Migrations
 
                     b.Property<bool>("RequirePhishingResistant")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("TotalSize")
                         .HasColumnType("INTEGER");
@@ -1312,6 +1426,27 @@ namespace Bulwark.Data.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Moderation.Reports.ModerationFinding", b =>
+                {
+                    b.HasOne("Bulwark.Core.Packaging.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Moderation.Reports.ProjectReport", b =>
+                {
+                    b.HasOne("Bulwark.Core.Packaging.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Bulwark.Core.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("ReporterUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Bulwark.Core.Packaging.ProjectRole", b =>

@@ -57,6 +57,8 @@ public static class CommandLine
         root.Subcommands.Add(TokenCommands.Build(stdout, stderr));
         root.Subcommands.Add(ProjectCommands.Build(stdout, stderr));
         root.Subcommands.Add(NameCommands.Build(stdout, stderr, stdin));
+        root.Subcommands.Add(ModerationCommands.Names(stdout, stderr));
+        root.Subcommands.Add(ModerationCommands.Reports(stdout));
         root.Subcommands.Add(ScanCommand.Build(stdout, stderr));
         root.Subcommands.Add(AuditCommands.Build(stdout, stderr));
         return root;

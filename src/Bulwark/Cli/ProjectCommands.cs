@@ -13,6 +13,7 @@ internal static class ProjectCommands
         project.Subcommands.Add(YankCommand("unyank", false, stdout, stderr));
         project.Subcommands.Add(CriticalCommands.Build(stdout, stderr));
         project.Subcommands.Add(PublisherCommands.Build(stdout, stderr));
+        foreach (var verb in ModerationCommands.ProjectVerbs(stdout, stderr)) project.Subcommands.Add(verb);
         return project;
     }
 

@@ -48,6 +48,7 @@ internal static class UserCommands
         });
         user.Subcommands.Add(add);
         user.Subcommands.Add(BuildRestore(stdout, stderr));
+        user.Subcommands.Add(ModerationCommands.Role(stdout, stderr));
         return user;
     }
 

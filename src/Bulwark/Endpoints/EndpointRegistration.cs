@@ -1,6 +1,7 @@
 using Bulwark.Core.Downloads;
 using Bulwark.Core.Index;
 using Bulwark.Core.Uploads;
+using Bulwark.Endpoints.Observations;
 using Bulwark.Endpoints.Oidc;
 using Bulwark.Endpoints.Secrets;
 using Bulwark.Endpoints.Upload;
@@ -36,6 +37,7 @@ public static class EndpointRegistration
         app.MapLegacyUpload();
         app.MapTrustedPublishing();
         app.MapTokenDisclosure();
+        app.MapObservations();
         app.MapSimpleApi();
         app.MapJsonApi();
         app.MapFiles();

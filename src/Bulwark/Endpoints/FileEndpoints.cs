@@ -2,6 +2,7 @@ using Bulwark.Core.Downloads;
 using Bulwark.Core.Index;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Storage;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 
 namespace Bulwark.Endpoints;
@@ -37,10 +38,9 @@ internal static class FileEndpoints
         if (a.Length != 2 || b.Length != 2 || blake2.Length != 64 || !IsLowerHex(blake2)) return Results.NotFound();
 
         var file = await files.FindAsync(blake2, context.RequestAborted);
-        if (file is null || file.ProjectLifecycle == ProjectLifecycle.Quarantined || file.ReleaseLifecycle == ReleaseLifecycle.Quarantined)
-        {
-            return Results.NotFound();
-        }
+        if (file is null) return Results.NotFound();
+        var quarantined = file.ProjectLifecycle == ProjectLifecycle.Quarantined || file.ReleaseLifecycle == ReleaseLifecycle.Quarantined;
+        if (quarantined && !await MaySeeQuarantinedAsync(context, file.ProjectId)) return Results.NotFound();
 
         bool isMetadata;
         if (filename == file.Filename) isMetadata = false;
@@ -50,7 +50,8 @@ internal static class FileEndpoints
         var blobPath = isMetadata ? file.BlobPath + ".metadata" : file.BlobPath;
         var contentType = isMetadata ? MetadataContentType : DistributionContentType;
         var etag = new EntityTagHeaderValue($"\"{(isMetadata ? file.MetadataSha256 : file.Sha256)}\"");
-        context.Response.Headers.CacheControl = CacheControl;
+        // A quarantined file reaches only its maintainers and administrators: no shared cache may keep that answer.
+        context.Response.Headers.CacheControl = quarantined ? "private, no-store" : CacheControl;
         context.Response.Headers.AccessControlAllowOrigin = "*";
 
         IResult inner;
@@ -104,6 +105,18 @@ internal static class FileEndpoints
             counter.Record(fileId, projectId);
         }
         return Results.Redirect(target.AbsoluteUri);
+    }
+
+    /// <summary>
+    /// Quarantined files stay readable to the project's maintainers and to administrators (signed in on the web),
+    /// so they can see what was reported; everyone else gets the same 404 as for a file that never existed.
+    /// </summary>
+    private static async Task<bool> MaySeeQuarantinedAsync(HttpContext context, long projectId)
+    {
+        if (Auth.BulwarkClaims.CurrentSession(context) is not { } session) return false;
+        if (session.User.IsAdmin) return true;
+        var db = context.RequestServices.GetRequiredService<Core.Data.BulwarkDbContext>();
+        return await db.ProjectRoles.AnyAsync(r => r.ProjectId == projectId && r.UserId == session.UserId, context.RequestAborted);
     }
 
     /// <summary>No Range and no conditional headers: the response is the whole representation, status 200.</summary>

@@ -55,6 +55,7 @@ public static class CoreServices
         services.AddSecondFactors();
         services.AddCriticalProjects();
         services.AddTrustedPublishing();
+        services.AddModeration();
         return services;
     }
 }

@@ -12,7 +12,7 @@ namespace Bulwark.Web;
 public static class WebUi
 {
     /// <summary>Paths of the machine APIs: no HTML error pages and no sign-in redirects there.</summary>
-    private static readonly string[] ApiPrefixes = ["/simple", "/pypi", "/files", "/legacy", "/_health", "/_"];
+    private static readonly string[] ApiPrefixes = ["/simple", "/pypi", "/files", "/legacy", "/_health", "/_", "/danger-api"];
 
     /// <summary>Pages under /Account that work without a session.</summary>
     private static readonly string[] AnonymousAccountPages =

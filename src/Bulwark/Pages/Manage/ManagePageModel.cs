@@ -26,6 +26,14 @@ public abstract class ManagePageModel(ProjectAccess access) : BulwarkPageModel
         var membership = await access.FindAsync(name, CurrentUser.Id, ct);
         if (membership is null) return NotFound();
         if (!membership.IsMember) return Forbid();
+        if (membership.Project.Lifecycle == Bulwark.Core.Packaging.ProjectLifecycle.Quarantined)
+        {
+            // A quarantined project belongs to the administrators until the review is over: a stolen owner
+            // session must not be able to undo, delete evidence or hand the project on in the meantime.
+            var contact = HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Bulwark.Core.Moderation.ModerationOptions>>().Value.ContactText;
+            return PageRefusal.Result($"{membership.Project.Name} is quarantined",
+                $"The project is quarantined while the index administrators review a report of malware. It cannot be managed until the review is over. Contact {contact}.");
+        }
         Membership = membership;
         var mandates = HttpContext.RequestServices.GetRequiredService<MandateEnforcement>();
         var decision = await mandates.CheckProjectAsync(MandateAction.ManageProject, CurrentUser, HttpContext.CurrentSession()?.IsPhishingResistant == true, membership.Project, ct);

@@ -12,7 +12,8 @@ namespace Bulwark.Pages.Manage.Project;
 /// <summary>
 /// Project security settings: the "phishing-resistant only" policy. Owners switch it; maintainers see it.
 /// </summary>
-public sealed class SettingsModel(ProjectAccess access, BulwarkDbContext db, TwoFactorStatusQuery factors, MandateEnforcement mandates, AuditLog audit)
+public sealed class SettingsModel(ProjectAccess access, BulwarkDbContext db, TwoFactorStatusQuery factors, MandateEnforcement mandates, AuditLog audit,
+    ProjectStatusChange statuses)
     : ManagePageModel(access)
 {
     /// <summary>On by the owners' choice.</summary>
@@ -51,6 +52,30 @@ public sealed class SettingsModel(ProjectAccess access, BulwarkDbContext db, Two
         Flash(enable
             ? "Phishing-resistant only is on: managing this project, creating tokens for it and uploading need a security key or passkey."
             : "Phishing-resistant only is off.");
+        return RedirectToPage();
+    }
+
+    /// <summary>Archive, deprecate (with an optional reason) or make active again: owners only (PEP 792 markers).</summary>
+    [RequireRecentAuthentication]
+    public async Task<IActionResult> OnPostStatusAsync(string name, string? status, string? reason, string? confirm, CancellationToken ct)
+    {
+        if (await LoadAsync(name, ct) is { } refused) return refused;
+        if (!Membership.IsOwner) return Forbid();
+        Bulwark.Core.Packaging.ProjectLifecycle? target = status switch
+        {
+            "archived" => Bulwark.Core.Packaging.ProjectLifecycle.Archived,
+            "deprecated" => Bulwark.Core.Packaging.ProjectLifecycle.Deprecated,
+            "active" => Bulwark.Core.Packaging.ProjectLifecycle.Active,
+            _ => null,
+        };
+        if (target is not { } chosen)
+        {
+            Flash("Choose archived, deprecated or active.", error: true);
+            return RedirectToPage();
+        }
+        if (!Confirmed(confirm)) return RedirectToPage();
+        var outcome = await statuses.SetAsync(Project, chosen, reason, RequestActor, ct);
+        Flash(outcome.Succeeded ? $"{Project.Name} is now {ProjectStatusChange.Marker(chosen)}." : outcome.Refusal.Message, error: !outcome.Succeeded);
         return RedirectToPage();
     }
 

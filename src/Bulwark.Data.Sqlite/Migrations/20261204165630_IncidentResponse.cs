@@ -1,0 +1,138 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Bulwark.Data.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class IncidentResponse : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "IsObserver",
+                table: "users",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<int>(
+                name: "LifecycleBeforeQuarantine",
+                table: "projects",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "StatusReason",
+                table: "projects",
+                type: "TEXT",
+                maxLength: 500,
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "moderation_findings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ProjectId = table.Column<long>(type: "INTEGER", nullable: true),
+                    ProjectName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Version = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Filename = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    Detector = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Summary = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Score = table.Column<double>(type: "REAL", nullable: true),
+                    Details = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_moderation_findings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_moderation_findings_projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "project_reports",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ProjectId = table.Column<long>(type: "INTEGER", nullable: true),
+                    ProjectName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Version = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ReporterUserId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Summary = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    EvidenceUrl = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    FromObserver = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Verdict = table.Column<int>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_project_reports", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_project_reports_projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_project_reports_users_ReporterUserId",
+                        column: x => x.ReporterUserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_moderation_findings_ProjectId",
+                table: "moderation_findings",
+                column: "ProjectId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_project_reports_CreatedAt",
+                table: "project_reports",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_project_reports_ProjectId_ClosedAt",
+                table: "project_reports",
+                columns: new[] { "ProjectId", "ClosedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_project_reports_ReporterUserId",
+                table: "project_reports",
+                column: "ReporterUserId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "moderation_findings");
+
+            migrationBuilder.DropTable(
+                name: "project_reports");
+
+            migrationBuilder.DropColumn(
+                name: "IsObserver",
+                table: "users");
+
+            migrationBuilder.DropColumn(
+                name: "LifecycleBeforeQuarantine",
+                table: "projects");
+
+            migrationBuilder.DropColumn(
+                name: "StatusReason",
+                table: "projects");
+        }
+    }
+}
