@@ -1,5 +1,6 @@
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Index;
 using Bulwark.Core.Email;
 using Bulwark.Core.Outcomes;
 using Bulwark.Core.Packaging;
@@ -16,7 +17,7 @@ namespace Bulwark.Core.Moderation;
 /// commit.
 /// </summary>
 public sealed class ProjectQuarantine(
-    BulwarkDbContext db, ModerationTargets targets, IndexJournal journal, AuditLog audit, IEmailSender mail, IOptions<ModerationOptions> options)
+    BulwarkDbContext db, ModerationTargets targets, IndexWriter index, AuditLog audit, IEmailSender mail, IOptions<ModerationOptions> options)
 {
     public const int MaxReasonLength = 500;
 
@@ -30,13 +31,13 @@ public sealed class ProjectQuarantine(
         var project = target.Project;
         var why = reason!.Trim();
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await index.BeginAsync(ct);
         if (target.WholeProject)
         {
             if (project.Lifecycle == ProjectLifecycle.Quarantined) return Refusal.Conflict($"Project '{project.Name}' is already quarantined.");
             project.LifecycleBeforeQuarantine = project.Lifecycle;
             project.Lifecycle = ProjectLifecycle.Quarantined;
-            await journal.AppendAsync(project, "quarantine project", userId: actor.UserId, ct: ct);
+            await index.AppendAsync(project, "quarantine project", userId: actor.UserId, ct: ct);
             audit.Record(AuditEventType.ProjectQuarantined, actor, null, project.Id, new QuarantineDetails(project.Name, null, why, rule));
         }
         else
@@ -46,7 +47,7 @@ public sealed class ProjectQuarantine(
             foreach (var release in target.Releases)
             {
                 release.Lifecycle = ReleaseLifecycle.Quarantined;
-                await journal.AppendAsync(project, "quarantine release", release.Version, userId: actor.UserId, ct: ct);
+                await index.AppendAsync(project, "quarantine release", release.Version, userId: actor.UserId, ct: ct);
             }
             audit.Record(AuditEventType.ReleasesQuarantined, actor, null, project.Id, new QuarantineDetails(project.Name, target.Versions, why, rule));
         }
@@ -66,14 +67,14 @@ public sealed class ProjectQuarantine(
         if (!(await targets.FindAsync(name, versions, ct)).TryGetValue(out var target, out var refusal)) return refusal;
         var project = target.Project;
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await index.BeginAsync(ct);
         if (target.WholeProject)
         {
             if (project.Lifecycle != ProjectLifecycle.Quarantined) return Refusal.Conflict($"Project '{project.Name}' is not quarantined.");
             // Back to what the owners had chosen (an archived project stays archived).
             project.Lifecycle = project.LifecycleBeforeQuarantine ?? ProjectLifecycle.Active;
             project.LifecycleBeforeQuarantine = null;
-            await journal.AppendAsync(project, "unquarantine project", userId: actor.UserId, ct: ct);
+            await index.AppendAsync(project, "unquarantine project", userId: actor.UserId, ct: ct);
             audit.Record(AuditEventType.ProjectUnquarantined, actor, null, project.Id, new QuarantineDetails(project.Name, null, null, null));
         }
         else
@@ -83,7 +84,7 @@ public sealed class ProjectQuarantine(
             foreach (var release in target.Releases)
             {
                 release.Lifecycle = ReleaseLifecycle.Active;
-                await journal.AppendAsync(project, "unquarantine release", release.Version, userId: actor.UserId, ct: ct);
+                await index.AppendAsync(project, "unquarantine release", release.Version, userId: actor.UserId, ct: ct);
             }
             audit.Record(AuditEventType.ReleasesUnquarantined, actor, null, project.Id, new QuarantineDetails(project.Name, target.Versions, null, null));
         }

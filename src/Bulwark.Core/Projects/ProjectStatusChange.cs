@@ -1,5 +1,6 @@
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Index;
 using Bulwark.Core.Moderation;
 using Bulwark.Core.Outcomes;
 using Bulwark.Core.Packaging;
@@ -12,7 +13,7 @@ namespace Bulwark.Core.Projects;
 /// with an optional reason shown to installers), and back to active. A quarantined project's status belongs to the
 /// administrators: its owners cannot change it. Journaled, so the simple pages show the new marker at once.
 /// </summary>
-public sealed class ProjectStatusChange(BulwarkDbContext db, IndexJournal journal, AuditLog audit, IOptions<ModerationOptions> options)
+public sealed class ProjectStatusChange(BulwarkDbContext db, IndexWriter index, AuditLog audit, IOptions<ModerationOptions> options)
 {
     public const int MaxReasonLength = 500;
 
@@ -29,10 +30,10 @@ public sealed class ProjectStatusChange(BulwarkDbContext db, IndexJournal journa
         if (text is { Length: > MaxReasonLength }) return Refusal.Invalid($"The reason is longer than {MaxReasonLength} characters.", "reason");
         if (project.Lifecycle == status && project.StatusReason == text) return Refusal.Conflict($"Project '{project.Name}' is already {Marker(status)}.");
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await index.BeginAsync(ct);
         project.Lifecycle = status;
         project.StatusReason = text;
-        await journal.AppendAsync(project, "set status " + Marker(status), userId: actor.UserId, ct: ct);
+        await index.AppendAsync(project, "set status " + Marker(status), userId: actor.UserId, ct: ct);
         audit.Record(AuditEventType.ProjectStatusChanged, actor, actor.UserId, project.Id, new ProjectStatusDetails(project.Name, Marker(status), text));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

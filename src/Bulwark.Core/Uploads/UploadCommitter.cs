@@ -8,7 +8,6 @@ using Bulwark.Core.Projects;
 using Bulwark.Core.Readmes;
 using Bulwark.Core.Storage;
 using Microsoft.EntityFrameworkCore;
-using System.Data.Common;
 using System.Text.Json;
 
 namespace Bulwark.Core.Uploads;
