@@ -30,10 +30,10 @@ public sealed class MandateUploadTests(EndToEndFixture e2e)
         {
             var created = await scope.ServiceProvider.GetRequiredService<UserService>()
                 .CreateAsync(maintainer, $"{maintainer}@example.com", "tundra velvet gossip 41", false, true, new Actor("e2e", "e2e"));
-            Assert.True(created.Succeeded, created.Message);
+            Assert.True(created.Succeeded, created.Refusal?.Message);
             var db = scope.ServiceProvider.GetRequiredService<BulwarkDbContext>();
             var row = await db.Projects.SingleAsync(p => p.Name == project);
-            db.ProjectRoles.Add(new ProjectRole { ProjectId = row.Id, UserId = created.User!.Id, Role = ProjectRoleKind.Maintainer, CreatedAt = DateTimeOffset.UtcNow });
+            db.ProjectRoles.Add(new ProjectRole { ProjectId = row.Id, UserId = created.Value.Id, Role = ProjectRoleKind.Maintainer, CreatedAt = DateTimeOffset.UtcNow });
             row.CriticalSince = DateTimeOffset.UtcNow.AddDays(-31);
             row.CriticalEnforceAfter = DateTimeOffset.UtcNow.AddDays(-1);
             row.CriticalNotifiedAt = DateTimeOffset.UtcNow;
@@ -66,7 +66,7 @@ public sealed class MandateUploadTests(EndToEndFixture e2e)
         {
             var created = await scope.ServiceProvider.GetRequiredService<UserService>()
                 .CreateAsync(username, $"{username}@example.com", "tundra velvet gossip 41", false, true, new Actor("e2e", "e2e"));
-            Assert.True(created.Succeeded, created.Message);
+            Assert.True(created.Succeeded, created.Refusal?.Message);
         }
         var token = await e2e.Server.CreateTokenAsync(username);
         var built = await e2e.Packages.BuildAsync(new PythonProject($"site-{suffix}", "1.0.0"));

@@ -4,23 +4,10 @@ using System.Text.RegularExpressions;
 using Bulwark.Core.Accounts.Passwords;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Outcomes;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Core.Accounts;
-
-public enum CreateUserError
-{
-    None,
-    InvalidUsername,
-    InvalidEmail,
-    UsernameTaken,
-    WeakPassword,
-}
-
-public sealed record CreateUserResult(User? User, CreateUserError Error, string? Message)
-{
-    public bool Succeeded => Error == CreateUserError.None;
-}
 
 /// <summary>Creates accounts. Web sign-up (with e-mail verification) builds on this.</summary>
 public sealed partial class UserService(BulwarkDbContext db, AuditLog audit, PasswordHasher hasher, PasswordPolicy policy, TimeProvider time)
@@ -28,26 +15,26 @@ public sealed partial class UserService(BulwarkDbContext db, AuditLog audit, Pas
     public const int MinPasswordLength = PasswordPolicy.MinLength;
 
     /// <param name="createdEvent">UserCreated for the operator's command line, UserRegistered for self-service sign-up.</param>
-    public async Task<CreateUserResult> CreateAsync(string username, string email, string? password, bool isAdmin, bool emailVerified, Actor actor, CancellationToken ct = default,
+    public async Task<Outcome<User>> CreateAsync(string username, string email, string? password, bool isAdmin, bool emailVerified, Actor actor, CancellationToken ct = default,
         AuditEventType createdEvent = AuditEventType.UserCreated)
     {
         if (!IsValidUsername(username))
         {
-            return Fail(CreateUserError.InvalidUsername,
-                "The username is invalid. Usernames can only contain letters, numbers, periods, hyphens and underscores, must start and end with a letter or number, and be at most 50 characters.");
+            return Refusal.Invalid(
+                "The username is invalid. Usernames can only contain letters, numbers, periods, hyphens and underscores, must start and end with a letter or number, and be at most 50 characters.", "username");
         }
         if (!IsValidEmail(email))
         {
-            return Fail(CreateUserError.InvalidEmail, $"'{email}' is not a valid e-mail address.");
+            return Refusal.Invalid($"'{email}' is not a valid e-mail address.", "email");
         }
         if (password is not null && policy.Check(password, new PasswordContext(username, email)) is { IsAcceptable: false } verdict)
         {
-            return Fail(CreateUserError.WeakPassword, verdict.Message!);
+            return Refusal.Invalid(verdict.Message!, "password");
         }
         var normalized = username.ToLowerInvariant();
         if (await db.Users.AnyAsync(u => u.NormalizedUsername == normalized, ct))
         {
-            return Fail(CreateUserError.UsernameTaken, $"The username '{username}' is already taken.");
+            return UsernameTaken(username);
         }
 
         var user = new User
@@ -73,13 +60,13 @@ public sealed partial class UserService(BulwarkDbContext db, AuditLog audit, Pas
             db.Entry(user).State = EntityState.Detached;
             if (await db.Users.AsNoTracking().AnyAsync(u => u.NormalizedUsername == normalized, ct))
             {
-                return Fail(CreateUserError.UsernameTaken, $"The username '{username}' is already taken.");
+                return UsernameTaken(username);
             }
             throw;
         }
         audit.Record(createdEvent, actor, user.Id, details: isAdmin ? new UserCreatedDetails(Admin: true) : null);
         await db.SaveChangesAsync(ct);
-        return new CreateUserResult(user, CreateUserError.None, null);
+        return user;
     }
 
     public Task<User?> FindByUsernameAsync(string username, CancellationToken ct = default)
@@ -106,7 +93,7 @@ public sealed partial class UserService(BulwarkDbContext db, AuditLog audit, Pas
         return db.Users.Where(u => u.Email.ToLower() == normalized).ToListAsync(ct);
     }
 
-    private static CreateUserResult Fail(CreateUserError error, string message) => new(null, error, message);
+    private static Refusal UsernameTaken(string username) => new(RefusalKind.Conflict, $"The username '{username}' is already taken.", "username");
 
     [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?\\z")]
     private static partial Regex UsernamePattern();

@@ -1,12 +1,14 @@
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Index;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Packaging;
 using Microsoft.EntityFrameworkCore;
 using System.Text.Json;
 
 namespace Bulwark.Core.Policies;
 
+/// <summary>What adding a name to the always-critical list changed.</summary>
 public enum CriticalAddOutcome
 {
     /// <summary>Listed, and the existing project was marked critical now.</summary>
@@ -16,15 +18,10 @@ public enum CriticalAddOutcome
     /// <summary>Listed; no project has this name yet (the recompute marks it once one exists).</summary>
     ListedNotYetCreated,
     AlreadyListed,
-    InvalidName,
 }
 
-public enum CriticalRemoveOutcome
-{
-    Removed,
-    NotCritical,
-    InvalidName,
-}
+/// <param name="Marked">The project that became critical, for <see cref="CriticalAddOutcome.ListedAndMarked"/>.</param>
+public sealed record CriticalAddition(CriticalAddOutcome Outcome, MarkedProject? Marked);
 
 /// <summary>One line of <see cref="CriticalProjectAdmin.ListAsync"/>.</summary>
 public sealed record CriticalListing(string Name, bool Exists, DateTimeOffset? CriticalSince, DateTimeOffset? EnforceAfter, bool AlwaysCritical, DateOnly? RemovedOn);
@@ -35,9 +32,9 @@ public sealed record CriticalListing(string Name, bool Exists, DateTimeOffset? C
 /// </summary>
 public sealed class CriticalProjectAdmin(BulwarkDbContext db, CriticalMarks marks, IndexWriter index, AuditLog audit, TimeProvider time)
 {
-    public async Task<(CriticalAddOutcome Outcome, MarkedProject? Marked)> AddAsync(string name, string? reason, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<CriticalAddition>> AddAsync(string name, string? reason, Actor actor, CancellationToken ct = default)
     {
-        if (!ProjectName.IsValid(name)) return (CriticalAddOutcome.InvalidName, null);
+        if (!ProjectName.IsValid(name)) return InvalidName(name);
         var normalized = ProjectName.Normalize(name);
         await using var tx = await index.BeginAsync(ct);
         await marks.LockAsync(ct);
@@ -73,16 +70,16 @@ public sealed class CriticalProjectAdmin(BulwarkDbContext db, CriticalMarks mark
             : alreadyListed ? CriticalAddOutcome.AlreadyListed
             : project is null ? CriticalAddOutcome.ListedNotYetCreated
             : CriticalAddOutcome.Listed;
-        return (outcome, marked);
+        return new CriticalAddition(outcome, marked);
     }
 
     /// <summary>
     /// Takes a project out of the cohort: clears its mark, takes it off the always-critical list, and records
     /// the removal so the next recompute does not mark it again on the same downloads.
     /// </summary>
-    public async Task<CriticalRemoveOutcome> RemoveAsync(string name, string? reason, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome> RemoveAsync(string name, string? reason, Actor actor, CancellationToken ct = default)
     {
-        if (!ProjectName.IsValid(name)) return CriticalRemoveOutcome.InvalidName;
+        if (!ProjectName.IsValid(name)) return InvalidName(name);
         var normalized = ProjectName.Normalize(name);
         await using var tx = await index.BeginAsync(ct);
         await marks.LockAsync(ct);
@@ -90,7 +87,7 @@ public sealed class CriticalProjectAdmin(BulwarkDbContext db, CriticalMarks mark
         var project = await db.Projects.FirstOrDefaultAsync(p => p.NormalizedName == normalized, ct);
         var listed = entry is { Kind: CriticalOverrideKind.AlwaysCritical };
         var wasMarked = project?.CriticalSince is not null;
-        if (!listed && !wasMarked) return CriticalRemoveOutcome.NotCritical;
+        if (!listed && !wasMarked) return Refusal.NotFound($"{name} is neither critical nor on the always-critical list.");
 
         var now = time.GetUtcNow();
         audit.Record(AuditEventType.CriticalRemoved, actor, projectId: project?.Id, details: new CriticalRemovedDetails(normalized, Trim(reason), listed, project?.CriticalSince, project?.CriticalEnforceAfter));
@@ -119,8 +116,10 @@ public sealed class CriticalProjectAdmin(BulwarkDbContext db, CriticalMarks mark
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return CriticalRemoveOutcome.Removed;
+        return Outcome.Ok();
     }
+
+    private static Refusal InvalidName(string name) => Refusal.Invalid($"'{name}' is not a valid project name.", "name");
 
     /// <summary>Every critical project, every listed name, and removals still in force for <paramref name="window"/>; by name.</summary>
     public async Task<IReadOnlyList<CriticalListing>> ListAsync(DownloadWindow window, CancellationToken ct = default)

@@ -3,6 +3,7 @@ using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Email;
 using Bulwark.Core.Index;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Packaging;
 using Microsoft.EntityFrameworkCore;
 using System.Text.Json;
@@ -47,26 +48,26 @@ public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditL
                 i.Inviter == null ? null : i.Inviter.Username, i.CreatedAt, i.ExpiresAt));
     }
 
-    public async Task<ManageResult> InviteAsync(ProjectMembership by, User inviter, string username, ProjectRoleKind role, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> InviteAsync(ProjectMembership by, User inviter, string username, ProjectRoleKind role, Actor actor, CancellationToken ct = default)
     {
-        if (!by.CanManageCollaborators) return ManageResult.Forbidden("Only owners can invite collaborators.");
+        if (!by.CanManageCollaborators) return Refusal.Forbidden("Only owners can invite collaborators.");
         var project = by.Project;
         username = username.Trim();
         var invitee = username.Length == 0 ? null : await users.FindByUsernameAsync(username, ct);
-        if (invitee is null) return ManageResult.Refused($"There is no user named '{username}'.");
-        if (invitee.IsFrozen || invitee.IsAutomation) return ManageResult.Refused($"'{invitee.Username}' cannot be invited: the account cannot sign in to accept.");
+        if (invitee is null) return Refusal.NotFound($"There is no user named '{username}'.");
+        if (invitee.IsFrozen || invitee.IsAutomation) return Refusal.Conflict($"'{invitee.Username}' cannot be invited: the account cannot sign in to accept.");
         if (!invitee.EmailVerified)
         {
-            return ManageResult.Refused($"'{invitee.Username}' has not verified their e-mail address yet; they can be invited once they have.");
+            return Refusal.Conflict($"'{invitee.Username}' has not verified their e-mail address yet; they can be invited once they have.");
         }
         var existing = await db.ProjectRoles.AsNoTracking().FirstOrDefaultAsync(r => r.ProjectId == project.Id && r.UserId == invitee.Id, ct);
-        if (existing is not null) return ManageResult.Refused($"'{invitee.Username}' is already {existing.Role} of {project.Name}.");
+        if (existing is not null) return Refusal.Conflict($"'{invitee.Username}' is already {existing.Role} of {project.Name}.");
 
         var now = time.GetUtcNow();
         var open = await db.RoleInvitations.FirstOrDefaultAsync(i => i.ProjectId == project.Id && i.InviteeId == invitee.Id, ct);
         if (open is not null && open.ExpiresAt > now)
         {
-            return ManageResult.Refused($"'{invitee.Username}' already has an open invitation to {project.Name}.");
+            return Refusal.Conflict($"'{invitee.Username}' already has an open invitation to {project.Name}.");
         }
         if (open is not null) db.RoleInvitations.Remove(open);
         db.RoleInvitations.Add(new RoleInvitation
@@ -87,16 +88,16 @@ public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditL
         catch (DbUpdateException)
         {
             // A concurrent invitation of the same person won the unique index.
-            return ManageResult.Refused($"'{invitee.Username}' already has an open invitation to {project.Name}.");
+            return Refusal.Conflict($"'{invitee.Username}' already has an open invitation to {project.Name}.");
         }
         await mail.SendAsync(ProjectEmails.CollaboratorInvited(invitee.Email, invitee.Username, project.Name, role.ToString(), inviter.Username, links.Invitations()), ct);
-        return ManageResult.Done($"Invited {invitee.Username} to be {role} of {project.Name}. They can accept on their account page.");
+        return Outcome.Ok($"Invited {invitee.Username} to be {role} of {project.Name}. They can accept on their account page.");
     }
 
-    public async Task<ManageResult> AcceptAsync(long invitationId, User user, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> AcceptAsync(long invitationId, User user, Actor actor, CancellationToken ct = default)
     {
         var invitation = await OpenInvitationAsync(invitationId, user, ct);
-        if (invitation is null) return ManageResult.NotFound("This invitation does not exist or has expired.");
+        if (invitation is null) return Refusal.NotFound("This invitation does not exist or has expired.");
         var project = invitation.Project;
         await using var tx = await index.BeginAsync(ct);
         await ProjectAccess.LockAsync(db, project.Id, ct);
@@ -120,61 +121,61 @@ public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditL
                     invitation.Inviter?.Username ?? "an owner"), ct);
             }
         }
-        return ManageResult.Done($"You are now {invitation.Role} of {project.Name}.");
+        return Outcome.Ok($"You are now {invitation.Role} of {project.Name}.");
     }
 
-    public async Task<ManageResult> DeclineAsync(long invitationId, User user, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> DeclineAsync(long invitationId, User user, Actor actor, CancellationToken ct = default)
     {
         var invitation = await OpenInvitationAsync(invitationId, user, ct);
-        if (invitation is null) return ManageResult.NotFound("This invitation does not exist or has expired.");
+        if (invitation is null) return Refusal.NotFound("This invitation does not exist or has expired.");
         db.RoleInvitations.Remove(invitation);
         audit.Record(AuditEventType.RoleInvitationDeclined, actor with { UserId = user.Id }, user.Id, invitation.ProjectId,
             new InvitationAuditDetails(null, invitation.Role.ToString()));
         await db.SaveChangesAsync(ct);
-        return ManageResult.Done($"Declined the invitation to {invitation.Project.Name}.");
+        return Outcome.Ok($"Declined the invitation to {invitation.Project.Name}.");
     }
 
-    public async Task<ManageResult> RevokeInvitationAsync(ProjectMembership by, User owner, long invitationId, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> RevokeInvitationAsync(ProjectMembership by, User owner, long invitationId, Actor actor, CancellationToken ct = default)
     {
-        if (!by.CanManageCollaborators) return ManageResult.Forbidden("Only owners can withdraw invitations.");
+        if (!by.CanManageCollaborators) return Refusal.Forbidden("Only owners can withdraw invitations.");
         var invitation = await db.RoleInvitations.Include(i => i.Invitee)
             .FirstOrDefaultAsync(i => i.Id == invitationId && i.ProjectId == by.Project.Id, ct);
-        if (invitation is null) return ManageResult.NotFound("This invitation does not exist.");
+        if (invitation is null) return Refusal.NotFound("This invitation does not exist.");
         db.RoleInvitations.Remove(invitation);
         audit.Record(AuditEventType.RoleInvitationRevoked, actor with { UserId = owner.Id }, owner.Id, by.Project.Id,
             new InvitationAuditDetails(invitation.Invitee.Username, null));
         await db.SaveChangesAsync(ct);
-        return ManageResult.Done($"Withdrew the invitation of {invitation.Invitee.Username}.");
+        return Outcome.Ok($"Withdrew the invitation of {invitation.Invitee.Username}.");
     }
 
     /// <summary>An owner removes a collaborator (or themselves).</summary>
-    public async Task<ManageResult> RemoveAsync(ProjectMembership by, User owner, string username, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> RemoveAsync(ProjectMembership by, User owner, string username, Actor actor, CancellationToken ct = default)
     {
-        if (!by.CanManageCollaborators) return ManageResult.Forbidden("Only owners can remove collaborators.");
+        if (!by.CanManageCollaborators) return Refusal.Forbidden("Only owners can remove collaborators.");
         var target = await users.FindByUsernameAsync(username.Trim(), ct);
-        if (target is null) return ManageResult.NotFound($"'{username}' is not a collaborator of {by.Project.Name}.");
+        if (target is null) return Refusal.NotFound($"'{username}' is not a collaborator of {by.Project.Name}.");
         return await RemoveRoleAsync(by.Project, target, owner, actor, ct);
     }
 
     /// <summary>A collaborator gives up their own role.</summary>
-    public async Task<ManageResult> LeaveAsync(ProjectMembership by, User user, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> LeaveAsync(ProjectMembership by, User user, Actor actor, CancellationToken ct = default)
     {
-        if (!by.IsMember) return ManageResult.NotFound($"You are not a collaborator of {by.Project.Name}.");
+        if (!by.IsMember) return Refusal.NotFound($"You are not a collaborator of {by.Project.Name}.");
         return await RemoveRoleAsync(by.Project, user, user, actor, ct);
     }
 
-    private async Task<ManageResult> RemoveRoleAsync(Project project, User target, User actingUser, Actor actor, CancellationToken ct)
+    private async Task<Outcome<string>> RemoveRoleAsync(Project project, User target, User actingUser, Actor actor, CancellationToken ct)
     {
         await using var tx = await index.BeginAsync(ct);
         await ProjectAccess.LockAsync(db, project.Id, ct);
         var role = await db.ProjectRoles.FirstOrDefaultAsync(r => r.ProjectId == project.Id && r.UserId == target.Id, ct);
-        if (role is null) return ManageResult.NotFound($"'{target.Username}' is not a collaborator of {project.Name}.");
+        if (role is null) return Refusal.NotFound($"'{target.Username}' is not a collaborator of {project.Name}.");
         if (role.Role == ProjectRoleKind.Owner)
         {
             var owners = await db.ProjectRoles.CountAsync(r => r.ProjectId == project.Id && r.Role == ProjectRoleKind.Owner, ct);
             if (owners <= 1)
             {
-                return ManageResult.Refused(target.Id == actingUser.Id
+                return Refusal.Conflict(target.Id == actingUser.Id
                     ? $"You are the last owner of {project.Name}, so you cannot leave it. Invite another owner first."
                     : $"'{target.Username}' is the last owner of {project.Name} and cannot be removed.");
             }
@@ -192,7 +193,7 @@ public sealed class Collaborators(BulwarkDbContext db, UserService users, AuditL
         {
             await mail.SendAsync(ProjectEmails.CollaboratorRemoved(email, name, project.Name, target.Username, actingUser.Username), ct);
         }
-        return ManageResult.Done(target.Id == actingUser.Id
+        return Outcome.Ok(target.Id == actingUser.Id
             ? $"You are no longer a collaborator of {project.Name}."
             : $"Removed {target.Username} from {project.Name}.");
     }

@@ -1,6 +1,7 @@
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Index;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -19,12 +20,12 @@ public sealed class ReleaseRemoval(BulwarkDbContext db, IBlobStore blobs, IndexW
     public const string ReservedNameNotice =
         "Deleted filenames stay reserved: a file with the same name can never be uploaded again, even with different contents.";
 
-    public async Task<ManageResult> RemoveFileAsync(ProjectMembership by, string filename, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> RemoveFileAsync(ProjectMembership by, string filename, Actor actor, CancellationToken ct = default)
     {
-        if (!by.CanRemove) return ManageResult.Forbidden("Only owners can delete files.");
+        if (!by.CanRemove) return Refusal.Forbidden("Only owners can delete files.");
         var project = by.Project;
         var file = await db.Files.Include(f => f.Release).FirstOrDefaultAsync(f => f.ProjectId == project.Id && f.Filename == filename, ct);
-        if (file is null) return ManageResult.NotFound($"{project.Name} has no file named '{filename}'.");
+        if (file is null) return Refusal.NotFound($"{project.Name} has no file named '{filename}'.");
 
         await using var tx = await index.BeginAsync(ct);
         db.Files.Remove(file);
@@ -36,17 +37,17 @@ public sealed class ReleaseRemoval(BulwarkDbContext db, IBlobStore blobs, IndexW
         await tx.CommitAsync(ct);
 
         await DeleteBlobsAsync(blobs, [file]);
-        return ManageResult.Done($"Deleted {file.Filename}. {ReservedNameNotice}");
+        return Outcome.Ok($"Deleted {file.Filename}. {ReservedNameNotice}");
     }
 
-    public async Task<ManageResult> RemoveReleaseAsync(ProjectMembership by, string version, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> RemoveReleaseAsync(ProjectMembership by, string version, Actor actor, CancellationToken ct = default)
     {
-        if (!by.CanRemove) return ManageResult.Forbidden("Only owners can delete releases.");
+        if (!by.CanRemove) return Refusal.Forbidden("Only owners can delete releases.");
         var project = by.Project;
         var canonical = Pep440Version.TryParse(version, out var parsed) ? parsed.CanonicalForm : version;
         var release = await db.Releases.Include(r => r.Files)
             .FirstOrDefaultAsync(r => r.ProjectId == project.Id && (r.CanonicalVersion == canonical || r.Version == version), ct);
-        if (release is null) return ManageResult.NotFound($"{project.Name} has no release {version}.");
+        if (release is null) return Refusal.NotFound($"{project.Name} has no release {version}.");
 
         var files = release.Files.ToList();
         await using var tx = await index.BeginAsync(ct);
@@ -60,7 +61,7 @@ public sealed class ReleaseRemoval(BulwarkDbContext db, IBlobStore blobs, IndexW
         await tx.CommitAsync(ct);
 
         await DeleteBlobsAsync(blobs, files);
-        return ManageResult.Done($"Deleted release {release.Version} and its {files.Count} file{(files.Count == 1 ? "" : "s")}. {ReservedNameNotice}");
+        return Outcome.Ok($"Deleted release {release.Version} and its {files.Count} file{(files.Count == 1 ? "" : "s")}. {ReservedNameNotice}");
     }
 
     /// <summary>Deletes the bytes of files whose rows are already gone (after the commit), metadata files too.</summary>

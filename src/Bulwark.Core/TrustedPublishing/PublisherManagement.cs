@@ -3,6 +3,7 @@ using Bulwark.Core.Accounts;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Email;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Projects;
 using Bulwark.Core.Uploads;
@@ -79,13 +80,12 @@ public sealed class PublisherManagement(
     }
 
     /// <summary>Trusts <paramref name="spec"/> for <paramref name="project"/>. <paramref name="by"/> is null for an operator.</summary>
-    public async Task<ManageResult> AddAsync(Project project, PublisherSpec spec, User? by, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> AddAsync(Project project, PublisherSpec spec, User? by, Actor actor, CancellationToken ct = default)
     {
-        var (publisher, conflict) = await FindOrCreateAsync(spec, ct);
-        if (publisher is null) return ManageResult.Refused(conflict!);
+        if (!(await FindOrCreateAsync(spec, ct)).TryGetValue(out var publisher, out var conflict)) return conflict;
         if (await db.ProjectPublishers.AnyAsync(l => l.ProjectId == project.Id && l.PublisherId == publisher.Id, ct))
         {
-            return ManageResult.Refused($"{project.Name} already trusts this publisher ({spec.Describe()}).");
+            return Refusal.Conflict($"{project.Name} already trusts this publisher ({spec.Describe()}).");
         }
         var now = time.GetUtcNow();
         db.ProjectPublishers.Add(new ProjectPublisher { ProjectId = project.Id, PublisherId = publisher.Id, AddedByUserId = by?.Id, AddedAt = now });
@@ -94,17 +94,17 @@ public sealed class PublisherManagement(
             new PublisherAuditDetails(project.Name, description, publisher.Id));
         await db.SaveChangesAsync(ct);
         await TellOwnersAsync(project, (to, name, page) => PublishingEmails.PublisherAdded(to, name, project.Name, description, by?.Username ?? "an index operator", now, page), ct);
-        return ManageResult.Done($"{project.Name} now trusts {description}.");
+        return Outcome.Ok($"{project.Name} now trusts {description}.");
     }
 
     /// <summary>
     /// Stops trusting publisher <paramref name="publisherId"/>. Tokens it minted earlier stop working for this project
     /// at once: an upload checks the publisher's projects as they are at that moment.
     /// </summary>
-    public async Task<ManageResult> RemoveAsync(Project project, long publisherId, User? by, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> RemoveAsync(Project project, long publisherId, User? by, Actor actor, CancellationToken ct = default)
     {
         var link = await db.ProjectPublishers.Include(l => l.Publisher).FirstOrDefaultAsync(l => l.ProjectId == project.Id && l.PublisherId == publisherId, ct);
-        if (link is null) return ManageResult.NotFound($"{project.Name} has no trusted publisher #{publisherId}.");
+        if (link is null) return Refusal.NotFound($"{project.Name} has no trusted publisher #{publisherId}.");
         db.ProjectPublishers.Remove(link);
         var description = link.Publisher.ToSpec().Describe();
         var now = time.GetUtcNow();
@@ -112,29 +112,28 @@ public sealed class PublisherManagement(
             new PublisherAuditDetails(project.Name, description, publisherId));
         await db.SaveChangesAsync(ct);
         await TellOwnersAsync(project, (to, name, page) => PublishingEmails.PublisherRemoved(to, name, project.Name, description, by?.Username ?? "an index operator", now, page), ct);
-        return ManageResult.Done($"{project.Name} no longer trusts {description}.");
+        return Outcome.Ok($"{project.Name} no longer trusts {description}.");
     }
 
     /// <summary>Registers a pending publisher: its first valid token creates <paramref name="projectName"/> with <paramref name="owner"/> as owner.</summary>
-    public async Task<ManageResult> AddPendingAsync(string projectName, PublisherSpec spec, User owner, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> AddPendingAsync(string projectName, PublisherSpec spec, User owner, Actor actor, CancellationToken ct = default)
     {
         projectName = projectName.Trim();
         var normalized = ProjectName.Normalize(projectName);
         if (ProjectName.IsValid(projectName) && await db.Projects.AnyAsync(p => p.NormalizedName == normalized, ct))
         {
-            return ManageResult.Refused($"The project '{projectName}' already exists: its owners add publishers on its own Publishing page.");
+            return Refusal.Conflict($"The project '{projectName}' already exists: its owners add publishers on its own Publishing page.");
         }
-        if (await names.CheckNewNameAsync(projectName, ct) is { } refused) return ManageResult.Refused(refused.Message);
-        if (owner.IsAutomation || owner.IsFrozen) return ManageResult.Refused($"'{owner.Username}' cannot own a project created by a pending publisher: the account cannot sign in.");
+        if (await names.CheckNewNameAsync(projectName, ct) is { } refused) return refused;
+        if (owner.IsAutomation || owner.IsFrozen) return Refusal.Conflict($"'{owner.Username}' cannot own a project created by a pending publisher: the account cannot sign in.");
         if (await db.PendingPublishers.CountAsync(p => p.AddedByUserId == owner.Id, ct) >= MaxPendingPerUser)
         {
-            return ManageResult.Refused($"'{owner.Username}' already has {MaxPendingPerUser} pending publishers; remove one or let one create its project first.");
+            return Refusal.Conflict($"'{owner.Username}' already has {MaxPendingPerUser} pending publishers; remove one or let one create its project first.");
         }
-        var (publisher, conflict) = await FindOrCreateAsync(spec, ct);
-        if (publisher is null) return ManageResult.Refused(conflict!);
+        if (!(await FindOrCreateAsync(spec, ct)).TryGetValue(out var publisher, out var conflict)) return conflict;
         if (await db.PendingPublishers.AnyAsync(p => p.NormalizedName == normalized && p.PublisherId == publisher.Id, ct))
         {
-            return ManageResult.Refused($"This pending publisher for '{projectName}' exists already.");
+            return Refusal.Conflict($"This pending publisher for '{projectName}' exists already.");
         }
         db.PendingPublishers.Add(new PendingPublisher
         {
@@ -147,26 +146,26 @@ public sealed class PublisherManagement(
         audit.Record(AuditEventType.PendingPublisherAdded, actor, owner.Id,
             details: new PublisherAuditDetails(projectName, spec.Describe(), publisher.Id));
         await db.SaveChangesAsync(ct);
-        return ManageResult.Done($"Pending publisher added: the first upload from {spec.Describe()} creates '{projectName}', owned by {owner.Username}. Until then the name is not reserved.");
+        return Outcome.Ok($"Pending publisher added: the first upload from {spec.Describe()} creates '{projectName}', owned by {owner.Username}. Until then the name is not reserved.");
     }
 
     /// <summary>Removes a pending publisher; <paramref name="ownerId"/> limits it to that user's (null: an operator).</summary>
-    public async Task<ManageResult> RemovePendingAsync(long id, long? ownerId, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> RemovePendingAsync(long id, long? ownerId, Actor actor, CancellationToken ct = default)
     {
         var pending = await db.PendingPublishers.Include(p => p.Publisher).FirstOrDefaultAsync(p => p.Id == id && (ownerId == null || p.AddedByUserId == ownerId), ct);
-        if (pending is null) return ManageResult.NotFound($"There is no pending publisher #{id}.");
+        if (pending is null) return Refusal.NotFound($"There is no pending publisher #{id}.");
         db.PendingPublishers.Remove(pending);
         audit.Record(AuditEventType.PendingPublisherRemoved, actor, pending.AddedByUserId,
             details: new PublisherAuditDetails(pending.ProjectName, null, pending.PublisherId, Reason: "removed"));
         await db.SaveChangesAsync(ct);
-        return ManageResult.Done($"Removed the pending publisher for '{pending.ProjectName}' ({pending.Publisher.ToSpec().Describe()}).");
+        return Outcome.Ok($"Removed the pending publisher for '{pending.ProjectName}' ({pending.Publisher.ToSpec().Describe()}).");
     }
 
     /// <summary>
     /// The publisher row of this CI identity, made with its own account on first use. Null with a message when the
     /// spec's GitHub owner id contradicts the one already pinned.
     /// </summary>
-    private async Task<(TrustedPublisher? Publisher, string? Conflict)> FindOrCreateAsync(PublisherSpec spec, CancellationToken ct)
+    private async Task<Outcome<TrustedPublisher>> FindOrCreateAsync(PublisherSpec spec, CancellationToken ct)
     {
         var key = spec.KeyHash;
         var existing = await db.TrustedPublishers.FirstOrDefaultAsync(p => p.Key == key, ct);
@@ -174,10 +173,10 @@ public sealed class PublisherManagement(
         {
             if (spec.RepositoryOwnerId is { } id && existing.RepositoryOwnerId is { } pinned && id != pinned)
             {
-                return (null, $"This publisher is pinned to GitHub owner id {pinned}, not {id}: the repository's owner seems to have changed. Check the owner before trusting it.");
+                return Refusal.Conflict($"This publisher is pinned to GitHub owner id {pinned}, not {id}: the repository's owner seems to have changed. Check the owner before trusting it.");
             }
             existing.RepositoryOwnerId ??= spec.RepositoryOwnerId;
-            return (existing, null);
+            return existing;
         }
         var now = time.GetUtcNow();
         // The account that owns this publisher's minted tokens. Its name has a ':' that registration refuses, so no
@@ -219,9 +218,9 @@ public sealed class PublisherManagement(
             db.ChangeTracker.Clear();
             var winner = await db.TrustedPublishers.FirstOrDefaultAsync(p => p.Key == key, ct);
             if (winner is null) throw;
-            return (winner, null);
+            return winner;
         }
-        return (publisher, null);
+        return publisher;
     }
 
     private async Task TellOwnersAsync(Project project, Func<string, string, Uri, EmailMessage> message, CancellationToken ct)

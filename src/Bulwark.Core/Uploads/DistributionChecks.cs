@@ -1,11 +1,15 @@
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Packaging.Archives;
 using Bulwark.Core.Packaging.Metadata;
 
 namespace Bulwark.Core.Uploads;
 
-/// <summary>The metadata and file checks of an upload, over the packaging primitives.</summary>
-public sealed record InspectedDistribution(UploadFailure? Failure, CoreMetadata? Metadata, byte[]? MetadataBytes);
+/// <summary>What the file itself holds, once it passed <see cref="DistributionChecks.Inspect"/>.</summary>
+/// <param name="MetadataBytes">The bytes served as the PEP 658 metadata file; null for an sdist.</param>
+public sealed record InspectedDistribution(CoreMetadata Metadata, byte[]? MetadataBytes);
+
+/// <summary>The metadata and file checks of an upload, over the packaging primitives; every refusal is <see cref="RefusalKind.Invalid"/>.</summary>
 
 /// <param name="acceptLegacySdistNames">
 /// Accept sdists named the pre-PEP 625 way (<c>my-project-1.0.tar.gz</c>, as setuptools before 69 writes
@@ -15,10 +19,10 @@ public sealed record InspectedDistribution(UploadFailure? Failure, CoreMetadata?
 public sealed class DistributionChecks(MetadataValidationOptions validation, bool acceptLegacySdistNames = false, ArchiveLimits? archiveLimits = null)
 {
     /// <summary>Warehouse's step 3: the metadata in the form, before anything else is looked at.</summary>
-    public UploadFailure? CheckFormMetadata(UploadFields fields)
+    public Refusal? CheckFormMetadata(UploadFields fields)
     {
         var error = MetadataValidator.Validate(CoreMetadata.FromForm(fields.AsDictionary()), validation);
-        return error is null ? null : UploadFailure.BadRequest(error.Message);
+        return error is null ? null : Refusal.Invalid(error.Message);
     }
 
     /// <summary>
@@ -26,7 +30,7 @@ public sealed class DistributionChecks(MetadataValidationOptions validation, boo
     /// and version matching the upload) runs before the file's bytes are read. Warehouse runs part of it after
     /// reading the file; a refusal that needs no bytes should not cost the client an upload.
     /// </summary>
-    public UploadFailure? CheckFilename(string filename, PackageType type, string projectName, Pep440Version version)
+    public Refusal? CheckFilename(string filename, PackageType type, string projectName, Pep440Version version)
     {
         var filetype = type == PackageType.Sdist ? DistributionFilename.SdistFiletype : DistributionFilename.WheelFiletype;
         var error = DistributionFilename.CheckUploadFilename(filename, filetype)
@@ -35,7 +39,7 @@ public sealed class DistributionChecks(MetadataValidationOptions validation, boo
         {
             return null;
         }
-        return error is null ? null : UploadFailure.BadRequest(error);
+        return error is null ? null : Refusal.Invalid(error, "filename");
     }
 
     private static bool IsLegacySdistName(string filename, string projectName, Pep440Version version) =>
@@ -48,19 +52,19 @@ public sealed class DistributionChecks(MetadataValidationOptions validation, boo
     /// Reads the metadata from the file itself (never trusting the form for what is stored), validates it with
     /// the same rules, and requires the form to agree with it on name, version and metadata version.
     /// </summary>
-    public InspectedDistribution Inspect(string path, UploadPlan plan)
+    public Outcome<InspectedDistribution> Inspect(string path, UploadPlan plan)
     {
         var result = DistributionInspector.Inspect(path, plan.Filename, plan.PackageType, archiveLimits);
-        if (!result.IsValid) return new(UploadFailure.BadRequest(result.Error!), null, null);
-        var metadata = result.Metadata!;
+        if (!result.IsValid) return Refusal.Invalid(result.Error);
+        var metadata = result.Metadata;
         if (MetadataValidator.Validate(metadata, validation) is { } invalid)
         {
-            return new(UploadFailure.BadRequest($"Invalid metadata in {PythonText.Shorten(result.MetadataPath!)}: {invalid.Message}"), null, null);
+            return Refusal.Invalid($"Invalid metadata in {PythonText.Shorten(result.MetadataPath)}: {invalid.Message}");
         }
         var mismatch = MetadataValidator.CompareWithForm(metadata, CoreMetadata.FromForm(plan.Fields.AsDictionary())).FirstOrDefault();
-        if (mismatch is not null) return new(UploadFailure.BadRequest(mismatch.Message), null, null);
+        if (mismatch is not null) return Refusal.Invalid(mismatch.Message);
 
         // Only a wheel's METADATA is served as the PEP 658 file: an sdist's PKG-INFO may leave fields dynamic.
-        return new(null, metadata, plan.PackageType == PackageType.BdistWheel ? result.MetadataBytes : null);
+        return new InspectedDistribution(metadata, plan.PackageType == PackageType.BdistWheel ? result.MetadataBytes : null);
     }
 }

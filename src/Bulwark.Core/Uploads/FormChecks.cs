@@ -1,11 +1,13 @@
 using System.Text.RegularExpressions;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Packaging;
 
 namespace Bulwark.Core.Uploads;
 
 /// <summary>
 /// The checks Warehouse runs on the form before it looks at the project or the file (its steps 0–2), in
-/// its order and with its messages.
+/// its order and with its messages. Each check answers null when the form passes, or the refusal (every
+/// refusal is <see cref="RefusalKind.Invalid"/> except a retired action, which is <see cref="RefusalKind.Gone"/>).
 /// </summary>
 public static partial class FormChecks
 {
@@ -17,20 +19,20 @@ public static partial class FormChecks
 
     public const string MetadataHelp = "See https://packaging.python.org/specifications/core-metadata for more information.";
 
-    public static UploadFailure? Check(UploadFields fields)
+    public static Refusal? Check(UploadFields fields)
     {
         if (fields.RepeatedSingleField() is { } repeated)
         {
-            return UploadFailure.BadRequest($"{PythonText.Shorten(repeated)}: Should not be a tuple.");
+            return Refusal.Invalid($"{PythonText.Shorten(repeated)}: Should not be a tuple.", repeated);
         }
         if (fields["protocol_version"] is { } protocol && protocol != "1")
         {
-            return UploadFailure.BadRequest("Unknown protocol version.");
+            return Refusal.Invalid("Unknown protocol version.", "protocol_version");
         }
         if (fields[":action"] is { } action && action != "file_upload")
         {
             // The other legacy actions were retired by PyPI; a client sending them gets the same answer.
-            return new UploadFailure(System.Net.HttpStatusCode.Gone, $"The '{PythonText.Shorten(action)}' action is no longer supported.");
+            return Refusal.Gone($"The '{PythonText.Shorten(action)}' action is no longer supported.");
         }
 
         var name = fields["name"];
@@ -61,11 +63,11 @@ public static partial class FormChecks
         var pyversion = fields["pyversion"];
         if (filetype == "bdist_wheel" && pyversion is null)
         {
-            return UploadFailure.BadRequest("Python version is required for binary distribution uploads.");
+            return Refusal.Invalid("Python version is required for binary distribution uploads.", "pyversion");
         }
         if (filetype == "sdist" && pyversion is not null && pyversion != "source")
         {
-            return UploadFailure.BadRequest("The only valid Python version for a sdist is 'source'.");
+            return Refusal.Invalid("The only valid Python version for a sdist is 'source'.", "pyversion");
         }
         // pyversion is stored with the file and written to the journal; Warehouse does not bound it, but a
         // tag such as "py2.py3" or "cp312" is short, and megabytes of it would be stored for every file.
@@ -79,7 +81,7 @@ public static partial class FormChecks
         var blake2 = fields["blake2_256_digest"];
         if (md5 is null && sha256 is null && blake2 is null)
         {
-            return UploadFailure.BadRequest("Include at least one message digest.");
+            return Refusal.Invalid("Include at least one message digest.");
         }
         if (sha256 is not null && !Hex64().IsMatch(sha256))
         {
@@ -100,10 +102,10 @@ public static partial class FormChecks
     /// Warehouse's form-error wording, so users searching the message find the same advice. The value is quoted
     /// cut to <see cref="PythonText.MaxQuotedLength"/> characters: a refusal never echoes megabytes back.
     /// </summary>
-    public static UploadFailure Invalid(string field, string? value, string error) =>
-        UploadFailure.BadRequest(string.IsNullOrEmpty(value)
+    public static Refusal Invalid(string field, string? value, string error) =>
+        Refusal.Invalid(string.IsNullOrEmpty(value)
             ? $"Invalid value for {field}. Error: {error}"
-            : $"'{PythonText.Shorten(value)}' is an invalid value for {field}. Error: {error} {MetadataHelp}");
+            : $"'{PythonText.Shorten(value)}' is an invalid value for {field}. Error: {error} {MetadataHelp}", field.ToLowerInvariant());
 
     [GeneratedRegex("^[A-Fa-f0-9]{64}\\z")]
     private static partial Regex Hex64();

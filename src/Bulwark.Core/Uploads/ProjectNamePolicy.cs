@@ -1,5 +1,6 @@
 using System.Reflection;
 using Bulwark.Core.Data;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Packaging;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,21 +14,21 @@ public sealed class ProjectNamePolicy(BulwarkDbContext db)
 {
     private static readonly Lazy<HashSet<string>> StdlibNames = new(LoadStdlibNames);
 
-    public async Task<UploadFailure?> CheckNewNameAsync(string name, CancellationToken ct)
+    public async Task<Refusal?> CheckNewNameAsync(string name, CancellationToken ct)
     {
         if (!ProjectName.IsValid(name))
         {
-            return UploadFailure.BadRequest($"The name '{name}' is invalid.");
+            return Refusal.Invalid($"The name '{name}' is invalid.", "name");
         }
         var normalized = ProjectName.Normalize(name);
         var prohibited = await db.ProhibitedProjectNames.AsNoTracking().FirstOrDefaultAsync(p => p.NormalizedName == normalized, ct);
         if (prohibited is not null)
         {
-            return UploadFailure.BadRequest($"The name '{name}' isn't allowed.");
+            return Refusal.Invalid($"The name '{name}' isn't allowed.", "name");
         }
         if (StdlibNames.Value.Contains(normalized))
         {
-            return UploadFailure.BadRequest($"The name '{name}' isn't allowed (conflict with Python Standard Library module name).");
+            return Refusal.Invalid($"The name '{name}' isn't allowed (conflict with Python Standard Library module name).", "name");
         }
         var ultra = ProjectName.Ultranormalize(name);
         var similar = await db.Projects.AsNoTracking()
@@ -35,7 +36,7 @@ public sealed class ProjectNamePolicy(BulwarkDbContext db)
             .Select(p => p.Name).FirstOrDefaultAsync(ct);
         if (similar is not null)
         {
-            return UploadFailure.BadRequest($"The name '{name}' is too similar to an existing project, '{similar}'.");
+            return Refusal.Invalid($"The name '{name}' is too similar to an existing project, '{similar}'.", "name");
         }
         return null;
     }

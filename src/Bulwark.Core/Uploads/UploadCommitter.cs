@@ -2,6 +2,7 @@ using System.Data.Common;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Index;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Packaging.Metadata;
 using Bulwark.Core.Projects;
@@ -20,11 +21,11 @@ namespace Bulwark.Core.Uploads;
 /// </summary>
 public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, IndexWriter index, AuditLog audit, TimeProvider time, ReleaseDescriptions descriptions, ReleaseNotifier? releases = null)
 {
-    public async Task<(UploadSuccess? Success, UploadFailure? Failure)> CommitAsync(UploadPlan plan, ReceivedFile file, InspectedDistribution inspected, CancellationToken ct)
+    public async Task<Outcome<UploadSuccess>> CommitAsync(UploadPlan plan, ReceivedFile file, InspectedDistribution inspected, CancellationToken ct)
     {
         // Rendered here, once, before the transaction: a description over the budget is stored as text, so no
         // page view ever renders Markdown (see ReleaseDescriptions).
-        var readme = await descriptions.RenderForNewReleaseAsync(plan.ProjectId, plan.Version.CanonicalForm, inspected.Metadata!.Description, inspected.Metadata.DescriptionContentType, ct);
+        var readme = await descriptions.RenderForNewReleaseAsync(plan.ProjectId, plan.Version.CanonicalForm, inspected.Metadata.Description, inspected.Metadata.DescriptionContentType, ct);
         var blobPath = file.Digests.BlobPath(plan.Filename);
         var created = new List<string>();
         var pending = PendingBlobs.Record(blobs.TempDirectory, [blobPath, blobPath + ".metadata"]);
@@ -34,7 +35,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
             if (put == BlobPutResult.Conflict)
             {
                 // Impossible unless two different files share a BLAKE2b-256 digest; refuse rather than overwrite.
-                return (null, UploadFailure.BadRequest($"File already exists ('{plan.Filename}', with blake2_256 hash '{file.Digests.Blake2b256}')."));
+                return UploadRefusals.FileExists(plan.Filename, file.Digests.Blake2b256);
             }
             if (put == BlobPutResult.Created) created.Add(blobPath);
 
@@ -48,7 +49,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
             (long ProjectId, string Version)? newRelease;
             try
             {
-                newRelease = await WriteRowsAsync(plan, file, inspected.Metadata!, readme, blobPath, metadataDigests, ct);
+                newRelease = await WriteRowsAsync(plan, file, inspected.Metadata, readme, blobPath, metadataDigests, ct);
             }
             catch (DbUpdateException)
             {
@@ -69,7 +70,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
             {
                 await releases.NotifyMaintainersAsync(r.ProjectId, r.Version, plan.Identity.User.Username, CancellationToken.None);
             }
-            return (UploadSuccess.Stored, null);
+            return UploadSuccess.Stored;
         }
         finally
         {
@@ -206,20 +207,20 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
         UploaderId = plan.Identity.User.Id,
     };
 
-    private async Task<(UploadSuccess?, UploadFailure?)?> IsDuplicateAsync(UploadPlan plan, ReceivedFile file, CancellationToken ct)
+    /// <returns>The answer for the upload that came second, or null when the failure was not such a race.</returns>
+    private async Task<Outcome<UploadSuccess>?> IsDuplicateAsync(UploadPlan plan, ReceivedFile file, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         var existing = await db.Files.AsNoTracking().FirstOrDefaultAsync(f => f.Filename == plan.Filename || f.Blake2b256Digest == file.Digests.Blake2b256, ct);
         if (existing is not null)
         {
             return existing.Filename == plan.Filename && existing.Sha256Digest == file.Digests.Sha256
-                ? (UploadSuccess.AlreadyStored, null)
-                : (null, UploadFailure.BadRequest($"File already exists ('{existing.Filename}', with blake2_256 hash '{existing.Blake2b256Digest}')."));
+                ? UploadSuccess.AlreadyStored
+                : UploadRefusals.FileExists(existing.Filename, existing.Blake2b256Digest);
         }
         if (plan.ProjectId is null && await db.Projects.AnyAsync(p => p.NormalizedName == plan.NormalizedName, ct))
         {
-            return (null, new UploadFailure(System.Net.HttpStatusCode.Conflict,
-                $"The project '{plan.Name}' was created by another upload at the same moment. Retry the upload."));
+            return Refusal.Conflict($"The project '{plan.Name}' was created by another upload at the same moment. Retry the upload.");
         }
         return null;
     }

@@ -1,11 +1,11 @@
-using System.Net;
+using Bulwark.Core.Outcomes;
 
 namespace Bulwark.Core.Uploads;
 
 /// <summary>
 /// A refusal's reason as a short, fixed label for metrics: the message itself names files and projects, which
 /// would make one time series per upload. The label follows the stable openings of Warehouse's messages that
-/// the upload checks use; a message not listed falls back to its HTTP status class.
+/// the upload checks use; a message not listed falls back to its refusal kind.
 /// </summary>
 public static class UploadRefusalReason
 {
@@ -30,18 +30,19 @@ public static class UploadRefusalReason
         ("Invalid distribution file", "distribution"),
     ];
 
-    public static string Of(UploadFailure failure)
+    public static string Of(Refusal refusal)
     {
         foreach (var (fragment, reason) in ByMessage)
         {
-            if (failure.Message.Contains(fragment, StringComparison.Ordinal)) return reason;
+            if (refusal.Message.Contains(fragment, StringComparison.Ordinal)) return reason;
         }
-        return failure.Status switch
+        return refusal.Kind switch
         {
-            HttpStatusCode.BadRequest => "invalid",
-            HttpStatusCode.Forbidden => "forbidden",
-            HttpStatusCode.Conflict => "conflict",
-            HttpStatusCode.Gone => "gone",
+            RefusalKind.Invalid => "invalid",
+            // Both are a 403 on the upload API, and were one label before refusals had kinds.
+            RefusalKind.Forbidden or RefusalKind.Unauthenticated => "forbidden",
+            RefusalKind.Conflict => "conflict",
+            RefusalKind.Gone => "gone",
             _ => "other",
         };
     }

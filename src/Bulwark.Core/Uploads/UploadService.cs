@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Policies;
 using Microsoft.EntityFrameworkCore;
@@ -24,12 +25,12 @@ public sealed class UploadService(
     TrustedPublishing.PublisherGrants publishers,
     Microsoft.Extensions.Options.IOptions<Moderation.ModerationOptions> moderation)
 {
-    public async Task<(UploadPlan? Plan, UploadFailure? Failure)> PrepareAsync(
+    public async Task<Outcome<UploadPlan>> PrepareAsync(
         UploadIdentity who, UploadFields fields, string? filename, string? contentType, UploadLimits limits, CancellationToken ct)
     {
         // Warehouse's steps 0-2: bounded checks of short fields (the name is at most 200 characters, the
         // version 100), needed to know which project the upload is for.
-        if (FormChecks.Check(fields) is { } formFailure) return (null, formFailure);
+        if (FormChecks.Check(fields) is { } formFailure) return formFailure;
 
         var name = fields["name"]!;
         var normalized = ProjectName.Normalize(name);
@@ -40,14 +41,14 @@ public sealed class UploadService(
         // choosing, and only someone allowed to upload to this project may make the index do that work.
         // Publisher accounts have no password (IsAutomation), so only those need the lookup.
         var publisher = who.User.IsAutomation ? await publishers.ForAccountAsync(who.User.Id, ct) : null;
-        if (Permissions.Check(who, project, name, await RoleOfAsync(who, project, ct), publisher) is { } denied) return (null, denied);
+        if (Permissions.Check(who, project, name, await RoleOfAsync(who, project, ct), publisher) is { } denied) return denied;
         // After authorisation, so only the project's own uploaders learn its moderation status from the refusal.
-        if (project is not null && StatusRefusal(project) is { } closed) return (null, closed);
+        if (project is not null && StatusRefusal(project) is { } closed) return closed;
         // A publisher's account has no mailbox; the owners who trusted the publisher verified theirs.
         if (!who.User.EmailVerified && publisher is null)
         {
-            return (null, UploadFailure.BadRequest(
-                $"User '{who.User.Username}' has no verified email addresses; verify your e-mail address in your account settings before uploading."));
+            return Refusal.Invalid(
+                $"User '{who.User.Username}' has no verified email addresses; verify your e-mail address in your account settings before uploading.");
         }
         // Warehouse's step 7, second half: the two-factor mandates, checked on every upload (not only when the
         // token was made), because a project can become critical or phishing-resistant only after its tokens exist.
@@ -55,31 +56,31 @@ public sealed class UploadService(
         if (!mandate.Allowed)
         {
             await mandates.RecordRefusalAsync(mandate, MandateAction.Upload, who.User, who.Actor with { UserId = who.User.Id, TokenId = who.Token.Id }, project, ct);
-            return (null, UploadFailure.Forbidden(mandate.Message!));
+            return Refusal.Forbidden(mandate.Message!);
         }
 
-        if (distributions.CheckFormMetadata(fields) is { } metadataFailure) return (null, metadataFailure);
-        if (filename is null) return (null, UploadFailure.BadRequest("Upload payload does not have a file."));
-        if (project is null && await names.CheckNewNameAsync(name, ct) is { } nameFailure) return (null, nameFailure);
+        if (distributions.CheckFormMetadata(fields) is { } metadataFailure) return metadataFailure;
+        if (filename is null) return NoFile;
+        if (project is null && await names.CheckNewNameAsync(name, ct) is { } nameFailure) return nameFailure;
 
         var packageType = fields["filetype"] == "sdist" ? PackageType.Sdist : PackageType.BdistWheel;
         var version = ParseVersion(fields["version"]!);
         if (project is not null && await IsQuarantinedReleaseAsync(project.Id, version.CanonicalForm, ct))
         {
             // A quarantined release gets no new files: they would be hidden too, and could be part of the attack.
-            return (null, UploadFailure.Forbidden(
-                $"Release {project.Name} {version} is quarantined while the index administrators review a report of malware; uploads to it are refused. Contact {moderation.Value.ContactText}."));
+            return Refusal.Forbidden(
+                $"Release {project.Name} {version} is quarantined while the index administrators review a report of malware; uploads to it are refused. Contact {moderation.Value.ContactText}.");
         }
-        if (distributions.CheckFilename(filename, packageType, project?.Name ?? name, version) is { } filenameFailure) return (null, filenameFailure);
+        if (distributions.CheckFilename(filename, packageType, project?.Name ?? name, version) is { } filenameFailure) return filenameFailure;
         // A part without Content-Type is text/plain by RFC 7578 (flit sends none), which is fine; an image
         // type is the one thing Warehouse refuses here, a sign of a mislabelled or hostile upload.
         if (contentType is not null && contentType.StartsWith("image/", StringComparison.OrdinalIgnoreCase))
         {
-            return (null, UploadFailure.BadRequest("Invalid distribution file."));
+            return Refusal.Invalid("Invalid distribution file.", "content");
         }
 
         var projectRemaining = limits.MaxProjectSize - (project?.TotalSize ?? 0);
-        return (new UploadPlan
+        return new UploadPlan
         {
             Identity = who,
             Fields = fields,
@@ -92,19 +93,22 @@ public sealed class UploadService(
             MaxBytes = Math.Min(limits.MaxFileSize, Math.Max(0, projectRemaining)),
             ProjectLimitIsTighter = projectRemaining < limits.MaxFileSize,
             Warnings = mandate.Warnings,
-        }, null);
+        };
     }
 
     /// <summary>The message for a file over <see cref="UploadPlan.MaxBytes"/> (Warehouse's wording).</summary>
-    public static UploadFailure TooLarge(UploadPlan plan, UploadLimits limits) => UploadFailure.BadRequest(plan.ProjectLimitIsTighter
+    public static Refusal TooLarge(UploadPlan plan, UploadLimits limits) => Refusal.Invalid(plan.ProjectLimitIsTighter
         ? $"Project size too large. Limit for project '{plan.Name}' total size is {limits.MaxProjectSize / (1024 * 1024 * 1024.0):0.##} GB."
         : $"File too large. Limit for project '{plan.Name}' is {limits.MaxFileSize / (1024 * 1024)} MB.");
 
-    public async Task<(UploadSuccess? Success, UploadFailure? Failure)> CompleteAsync(UploadPlan plan, ReceivedFile file, CancellationToken ct)
+    /// <summary>Warehouse's answer to a form that carries no file part.</summary>
+    public static Refusal NoFile { get; } = Refusal.Invalid("Upload payload does not have a file.", "content");
+
+    public async Task<Outcome<UploadSuccess>> CompleteAsync(UploadPlan plan, ReceivedFile file, CancellationToken ct)
     {
         if (!DigestsMatch(plan.Fields, file.Digests))
         {
-            return (null, UploadFailure.BadRequest("The digest supplied does not match a digest calculated from the uploaded file."));
+            return Refusal.Invalid("The digest supplied does not match a digest calculated from the uploaded file.");
         }
 
         var existing = await db.Files.AsNoTracking()
@@ -114,35 +118,31 @@ public sealed class UploadService(
         if (existing is not null)
         {
             // Identical bytes under the same name: a retry, answered as success so `twine upload` can be re-run.
-            if (existing.Filename == plan.Filename && existing.Sha256Digest == file.Digests.Sha256) return (UploadSuccess.AlreadyStored, null);
-            return (null, UploadFailure.BadRequest($"File already exists ('{existing.Filename}', with blake2_256 hash '{existing.Blake2b256Digest}')."));
+            if (existing.Filename == plan.Filename && existing.Sha256Digest == file.Digests.Sha256) return UploadSuccess.AlreadyStored;
+            return UploadRefusals.FileExists(existing.Filename, existing.Blake2b256Digest);
         }
         if (await db.FilenameRegistrations.AsNoTracking().AnyAsync(r => r.Filename == plan.Filename, ct))
         {
-            return (null, UploadFailure.BadRequest(
-                "This filename was previously used by a file that has since been deleted. Use a different version."));
+            return Refusal.Invalid("This filename was previously used by a file that has since been deleted. Use a different version.");
         }
         if (plan.PackageType == PackageType.Sdist && plan.ProjectId is { } pid)
         {
             var canonical = plan.Version.CanonicalForm;
             var hasSdist = await db.Files.AsNoTracking().AnyAsync(f =>
                 f.ProjectId == pid && f.PackageType == PackageType.Sdist && f.Release.CanonicalVersion == canonical, ct);
-            if (hasSdist) return (null, UploadFailure.BadRequest("Only one sdist may be uploaded per release."));
+            if (hasSdist) return Refusal.Invalid("Only one sdist may be uploaded per release.");
         }
 
-        var inspected = distributions.Inspect(file.TempPath, plan);
-        if (inspected.Failure is not null) return (null, inspected.Failure);
-
-        var outcome = await committer.CommitAsync(plan, file, inspected, ct);
-        return outcome;
+        if (!distributions.Inspect(file.TempPath, plan).TryGetValue(out var inspected, out var invalid)) return invalid;
+        return await committer.CommitAsync(plan, file, inspected, ct);
     }
 
     /// <summary>Quarantined and archived projects take no uploads (PEP 792); the message says why and whom to ask.</summary>
-    private UploadFailure? StatusRefusal(Project project) => project.Lifecycle switch
+    private Refusal? StatusRefusal(Project project) => project.Lifecycle switch
     {
-        ProjectLifecycle.Quarantined => UploadFailure.Forbidden(
+        ProjectLifecycle.Quarantined => Refusal.Forbidden(
             $"Project '{project.Name}' is quarantined while the index administrators review a report of malware; uploads are refused until the review is over. Contact {moderation.Value.ContactText}."),
-        ProjectLifecycle.Archived => UploadFailure.BadRequest(
+        ProjectLifecycle.Archived => Refusal.Invalid(
             $"Cannot upload to archived project '{project.Name}'. An owner can unarchive it in the project's settings; contact the project owners if you have questions."),
         _ => null,
     };

@@ -60,23 +60,21 @@ internal static class CriticalCommands
         command.SetAction(async (parse, ct) => await CommandLine.WithServicesAsync(async sp =>
         {
             var project = parse.GetValue(name)!;
-            var (outcome, marked) = await sp.GetRequiredService<CriticalProjectAdmin>().AddAsync(project, parse.GetValue(reason), Actor.Cli("project critical add"), ct);
-            switch (outcome)
+            var added = await sp.GetRequiredService<CriticalProjectAdmin>().AddAsync(project, parse.GetValue(reason), Actor.Cli("project critical add"), ct);
+            if (!added.TryGetValue(out var addition, out var refused)) return await CliOutcomes.RefuseAsync(stderr, refused);
+            switch (addition)
             {
-                case CriticalAddOutcome.InvalidName:
-                    await stderr.WriteLineAsync($"error: '{project}' is not a valid project name.");
-                    return 1;
-                case CriticalAddOutcome.AlreadyListed:
+                case { Outcome: CriticalAddOutcome.ListedAndMarked, Marked: { } marked }:
+                    await stdout.WriteLineAsync($"Listed {marked.Name} as always critical; it is critical now, rules enforced from {Utc(marked.EnforceAfter)}.");
+                    return 0;
+                case { Outcome: CriticalAddOutcome.AlreadyListed }:
                     await stdout.WriteLineAsync($"{project} is already on the always-critical list.");
                     return 0;
-                case CriticalAddOutcome.ListedNotYetCreated:
+                case { Outcome: CriticalAddOutcome.ListedNotYetCreated }:
                     await stdout.WriteLineAsync($"Listed {project} as always critical; no project has this name yet, it becomes critical when one is created (at the next recompute).");
                     return 0;
-                case CriticalAddOutcome.Listed:
-                    await stdout.WriteLineAsync($"Listed {project} as always critical; it was critical already.");
-                    return 0;
                 default:
-                    await stdout.WriteLineAsync($"Listed {marked!.Name} as always critical; it is critical now, rules enforced from {Utc(marked.EnforceAfter)}.");
+                    await stdout.WriteLineAsync($"Listed {project} as always critical; it was critical already.");
                     return 0;
             }
         }));
@@ -94,19 +92,10 @@ internal static class CriticalCommands
         command.SetAction(async (parse, ct) => await CommandLine.WithServicesAsync(async sp =>
         {
             var project = parse.GetValue(name)!;
-            var outcome = await sp.GetRequiredService<CriticalProjectAdmin>().RemoveAsync(project, parse.GetValue(reason), Actor.Cli("project critical remove"), ct);
-            switch (outcome)
-            {
-                case CriticalRemoveOutcome.InvalidName:
-                    await stderr.WriteLineAsync($"error: '{project}' is not a valid project name.");
-                    return 1;
-                case CriticalRemoveOutcome.NotCritical:
-                    await stderr.WriteLineAsync($"error: {project} is neither critical nor on the always-critical list.");
-                    return 1;
-                default:
-                    await stdout.WriteLineAsync($"Removed {project} from the critical cohort.");
-                    return 0;
-            }
+            var removed = await sp.GetRequiredService<CriticalProjectAdmin>().RemoveAsync(project, parse.GetValue(reason), Actor.Cli("project critical remove"), ct);
+            if (!removed.Succeeded) return await CliOutcomes.RefuseAsync(stderr, removed.Refusal);
+            await stdout.WriteLineAsync($"Removed {project} from the critical cohort.");
+            return CliOutcomes.Done;
         }));
         return command;
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Bulwark.Core.Accounts;
 using Bulwark.Core.Audit;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Projects;
 using Bulwark.Core.TrustedPublishing;
 
@@ -62,7 +63,7 @@ internal static class PublisherCommands
                 var management = sp.GetRequiredService<PublisherManagement>();
                 var actor = Actor.Cli("project publisher add");
                 var membership = await sp.GetRequiredService<ProjectAccess>().FindAsync(name, 0, ct);
-                ManageResult result;
+                Outcome<string> result;
                 if (membership is not null)
                 {
                     result = await management.AddAsync(membership.Project, spec, null, actor, ct);
@@ -75,7 +76,7 @@ internal static class PublisherCommands
                     if (user is null) return await FailAsync(stderr, $"there is no user '{ownerName}'.");
                     result = await management.AddPendingAsync(name, spec, user, actor, ct);
                 }
-                return await ReportAsync(stdout, stderr, result);
+                return await CliOutcomes.ReportAsync(stdout, stderr, result);
             });
         });
         return add;
@@ -119,10 +120,10 @@ internal static class PublisherCommands
             var management = sp.GetRequiredService<PublisherManagement>();
             var actor = Actor.Cli("project publisher remove");
             var membership = await sp.GetRequiredService<ProjectAccess>().FindAsync(name, 0, ct);
-            if (membership is not null) return await ReportAsync(stdout, stderr, await management.RemoveAsync(membership.Project, parse.GetValue(id), null, actor, ct));
+            if (membership is not null) return await CliOutcomes.ReportAsync(stdout, stderr, await management.RemoveAsync(membership.Project, parse.GetValue(id), null, actor, ct));
             var pending = await management.PendingForNameAsync(name, ct);
             if (pending.All(p => p.Id != parse.GetValue(id))) return await FailAsync(stderr, $"there is no project '{name}' and no pending publisher #{parse.GetValue(id)} for it.");
-            return await ReportAsync(stdout, stderr, await management.RemovePendingAsync(parse.GetValue(id), null, actor, ct));
+            return await CliOutcomes.ReportAsync(stdout, stderr, await management.RemovePendingAsync(parse.GetValue(id), null, actor, ct));
         }));
         return remove;
     }
@@ -134,13 +135,6 @@ internal static class PublisherCommands
         "oidc" => PublisherKind.Oidc,
         _ => null,
     };
-
-    private static async Task<int> ReportAsync(TextWriter stdout, TextWriter stderr, ManageResult result)
-    {
-        if (!result.Succeeded) return await FailAsync(stderr, result.Message);
-        await stdout.WriteLineAsync(result.Message);
-        return 0;
-    }
 
     private static async Task<int> FailAsync(TextWriter stderr, string message)
     {

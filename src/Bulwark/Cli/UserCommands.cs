@@ -36,14 +36,10 @@ internal static class UserCommands
                 var users = sp.GetRequiredService<UserService>();
                 var result = await users.CreateAsync(parse.GetValue(name)!, parse.GetValue(email)!, password, parse.GetValue(admin),
                     emailVerified: true, Actor.Cli("user add"), ct);
-                if (!result.Succeeded)
-                {
-                    await stderr.WriteLineAsync($"error: {result.Message}");
-                    return 1;
-                }
-                var kind = result.User!.IsAutomation ? "automation account (no password)" : "account";
-                await stdout.WriteLineAsync($"Created {kind} '{result.User.Username}'{(result.User.IsAdmin ? " with admin rights" : "")}.");
-                return 0;
+                if (!result.TryGetValue(out var created, out var refused)) return await CliOutcomes.RefuseAsync(stderr, refused);
+                var kind = created.IsAutomation ? "automation account (no password)" : "account";
+                await stdout.WriteLineAsync($"Created {kind} '{created.Username}'{(created.IsAdmin ? " with admin rights" : "")}.");
+                return CliOutcomes.Done;
             });
         });
         user.Subcommands.Add(add);
@@ -67,8 +63,9 @@ internal static class UserCommands
                 return 1;
             }
             var result = await sp.GetRequiredService<AccountRestoration>().RestoreAsync(user, Actor.Cli("user restore"), ct);
-            await (result.Succeeded ? stdout : stderr).WriteLineAsync(result.Succeeded ? result.Message : $"error: {result.Message}");
-            return result.Succeeded ? 0 : 1;
+            if (!result.TryGetValue(out var restored, out var refused)) return await CliOutcomes.RefuseAsync(stderr, refused);
+            await stdout.WriteLineAsync(restored.Message);
+            return CliOutcomes.Done;
         }));
         return restore;
     }

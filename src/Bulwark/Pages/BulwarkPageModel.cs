@@ -2,6 +2,7 @@ using Bulwark.Auth;
 using Bulwark.Core.Accounts;
 using Bulwark.Core.Accounts.Flows;
 using Bulwark.Core.Audit;
+using Bulwark.Core.Outcomes;
 using Bulwark.Endpoints;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -19,15 +20,14 @@ public abstract class BulwarkPageModel : PageModel
     /// <summary>A message shown once on the next page (after a redirect).</summary>
     protected void Flash(string message, bool error = false) => TempData[error ? "FlashError" : "Flash"] = message;
 
+    /// <summary>Flashes what a use case did, or why it refused (as an error).</summary>
+    protected void Flash(Outcome<string> outcome) => Flash(outcome.Text(), error: !outcome.Succeeded);
+
     /// <summary>Puts a flow's refusal next to the field it is about, or at the top of the form.</summary>
     protected void AddError(AccountResult result) => ModelState.AddModelError(result.Field ?? "", result.Message);
 
     /// <summary>Answers 429 with Retry-After; the page itself still renders, with the message.</summary>
-    protected void MarkThrottled(int retryAfterSeconds)
-    {
-        Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        Response.Headers.RetryAfter = Math.Max(1, retryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
+    protected void MarkThrottled(int retryAfterSeconds) => PageOutcomes.MarkThrottled(Response, retryAfterSeconds);
 
     /// <summary>Pages whose URL carries a one-time secret must not leak it to the next site through Referer.</summary>
     protected void NoReferrer() => Response.Headers["Referrer-Policy"] = "no-referrer";

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
-using System.Net;
 using Bulwark.Core.Observability;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Uploads;
 
 namespace Bulwark.Core.Tests.Observability;
@@ -8,21 +8,21 @@ namespace Bulwark.Core.Tests.Observability;
 public sealed class MetricLabelTests
 {
     [Theory]
-    [InlineData(HttpStatusCode.Forbidden, "Invalid or non-existent authentication information. See https://example/help", "authentication")]
-    [InlineData(HttpStatusCode.Forbidden, "Invalid API Token: the token expired at 2024-01-01", "authentication")]
-    [InlineData(HttpStatusCode.Forbidden, "Invalid API Token: project-scoped token is not valid for project: 'x'", "permission")]
-    [InlineData(HttpStatusCode.Forbidden, "The user 'bob' isn't allowed to upload to project 'x'.", "permission")]
-    [InlineData(HttpStatusCode.Forbidden, "User 'bob' has no second factor; this index requires two-factor authentication for uploads", "two_factor")]
-    [InlineData(HttpStatusCode.BadRequest, "File already exists ('x-1.0.tar.gz', with blake2_256 hash 'ab').", "duplicate")]
-    [InlineData(HttpStatusCode.BadRequest, "Only one sdist may be uploaded per release.", "duplicate")]
-    [InlineData(HttpStatusCode.BadRequest, "File too large. Limit for project 'x' is 100 MB.", "too_large")]
-    [InlineData(HttpStatusCode.BadRequest, "The digest supplied does not match a digest calculated from the uploaded file.", "digest_mismatch")]
-    [InlineData(HttpStatusCode.BadRequest, "The name 'requests2' is too similar to an existing project, 'requests'.", "project_name")]
-    [InlineData(HttpStatusCode.BadRequest, "Unknown protocol version.", "invalid")]
-    [InlineData(HttpStatusCode.Conflict, "The project 'x' was created by another upload at the same moment. Retry the upload.", "conflict")]
-    public void A_refusal_gets_a_fixed_label_and_never_its_message(HttpStatusCode status, string message, string reason)
+    [InlineData(RefusalKind.Forbidden, "Invalid or non-existent authentication information. See https://example/help", "authentication")]
+    [InlineData(RefusalKind.Forbidden, "Invalid API Token: the token expired at 2024-01-01", "authentication")]
+    [InlineData(RefusalKind.Forbidden, "Invalid API Token: project-scoped token is not valid for project: 'x'", "permission")]
+    [InlineData(RefusalKind.Forbidden, "The user 'bob' isn't allowed to upload to project 'x'.", "permission")]
+    [InlineData(RefusalKind.Forbidden, "User 'bob' has no second factor; this index requires two-factor authentication for uploads", "two_factor")]
+    [InlineData(RefusalKind.Invalid, "File already exists ('x-1.0.tar.gz', with blake2_256 hash 'ab').", "duplicate")]
+    [InlineData(RefusalKind.Invalid, "Only one sdist may be uploaded per release.", "duplicate")]
+    [InlineData(RefusalKind.Invalid, "File too large. Limit for project 'x' is 100 MB.", "too_large")]
+    [InlineData(RefusalKind.Invalid, "The digest supplied does not match a digest calculated from the uploaded file.", "digest_mismatch")]
+    [InlineData(RefusalKind.Invalid, "The name 'requests2' is too similar to an existing project, 'requests'.", "project_name")]
+    [InlineData(RefusalKind.Invalid, "Unknown protocol version.", "invalid")]
+    [InlineData(RefusalKind.Conflict, "The project 'x' was created by another upload at the same moment. Retry the upload.", "conflict")]
+    public void A_refusal_gets_a_fixed_label_and_never_its_message(RefusalKind kind, string message, string reason)
     {
-        Assert.Equal(reason, UploadRefusalReason.Of(new UploadFailure(status, message)));
+        Assert.Equal(reason, UploadRefusalReason.Of(new Refusal(kind, message)));
     }
 
     [Theory]

@@ -22,7 +22,7 @@ public class UploadFormBoundsTests
     {
         var failure = FormChecks.Check(Form(changes));
         Assert.NotNull(failure);
-        Assert.Equal(System.Net.HttpStatusCode.BadRequest, failure.Status);
+        Assert.Equal(Bulwark.Core.Outcomes.RefusalKind.Invalid, failure.Kind);
         Assert.True(failure.Message.Length < 400, $"the message is {failure.Message.Length} characters long");
         return failure.Message;
     }

@@ -136,7 +136,7 @@ public sealed class MaintainerJourneyTests(EndToEndFixture e2e, ChromiumFixture 
         await using var scope = e2e.Server.Services.CreateAsyncScope();
         var created = await scope.ServiceProvider.GetRequiredService<UserService>()
             .CreateAsync(username, $"{username}@example.com", WebJourney.Password, false, true, new Actor("e2e", "bulwark end-to-end tests"));
-        Assert.True(created.Succeeded, created.Message);
+        Assert.True(created.Succeeded, created.Refusal?.Message);
         return username;
     }
 

@@ -46,7 +46,7 @@ public sealed partial class SecondFactorJourneyTests(LocalhostServerFixture fixt
         await using var scope = Server.Services.CreateAsyncScope();
         var created = await scope.ServiceProvider.GetRequiredService<UserService>()
             .CreateAsync(username, $"{username}@example.com", WebJourney.Password, false, true, new Actor("e2e", "e2e"));
-        Assert.True(created.Succeeded, created.Message);
+        Assert.True(created.Succeeded, created.Refusal?.Message);
         return (username, $"{username}@example.com");
     }
 

@@ -27,8 +27,8 @@ public sealed partial class SignInUnderAttackJourneyTests(EndToEndFixture e2e, C
         {
             var created = await scope.ServiceProvider.GetRequiredService<UserService>()
                 .CreateAsync(username, email, WebJourney.Password, false, true, new Actor("e2e", "bulwark end-to-end tests"));
-            Assert.True(created.Succeeded, created.Message);
-            userId = created.User!.Id;
+            Assert.True(created.Succeeded, created.Refusal?.Message);
+            userId = created.Value.Id;
             // Ten wrong passwords for this account from ten other networks: its limit has tripped.
             var throttle = scope.ServiceProvider.GetRequiredService<AuthThrottle>();
             for (var i = 0; i < 10; i++) await throttle.RecordLoginFailureAsync(username, $"198.51.100.{i + 1}");

@@ -107,7 +107,7 @@ public sealed class LiveServer : WebApplicationFactory<Program>
         if (user is null)
         {
             var created = await users.CreateAsync(username, $"{username}@example.com", null, false, true, actor);
-            user = created.User ?? throw new InvalidOperationException($"Could not create user {username}: {created.Message}");
+            user = created.Succeeded ? created.Value : throw new InvalidOperationException($"Could not create user {username}: {created.Refusal.Message}");
         }
         var token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(user, "e2e", projects, null, actor);
         return token.Token;

@@ -104,7 +104,7 @@ public abstract class AccountHousekeepingTests(DatabaseKind database)
         server.WithScopeAsync(async sp =>
         {
             var created = await sp.GetRequiredService<UserService>().CreateAsync(username, $"{username}@example.com", null, false, false, Actor);
-            var user = created.User!;
+            var user = created.Value;
             await sp.GetRequiredService<AuthThrottle>().RecordLoginFailureAsync(username, Actor.IpAddress);
             var session = await sp.GetRequiredService<SessionService>().CreateAsync(user, AuthMethod.Password, false, Actor);
             var link = await sp.GetRequiredService<AccountTokenService>().IssueAsync(user, AccountTokenPurpose.VerifyEmail, user.Email);

@@ -65,11 +65,11 @@ public abstract class CacheInvalidationTests<TServer>(TServer server) where TSer
         {
             var users = sp.GetRequiredService<Bulwark.Core.Accounts.UserService>();
             var owner = (await users.FindByUsernameAsync("first-owner"))!;
-            var invitee = (await users.CreateAsync("second-maintainer", "second-maintainer@example.com", "a long passphrase for the invitee", false, true, new Actor("test", "test"))).User!;
+            var invitee = (await users.CreateAsync("second-maintainer", "second-maintainer@example.com", "a long passphrase for the invitee", false, true, new Actor("test", "test"))).Value;
             var collaborators = sp.GetRequiredService<Bulwark.Core.Projects.Collaborators>();
             var membership = (await sp.GetRequiredService<Bulwark.Core.Projects.ProjectAccess>().FindAsync("owned-project", owner.Id))!;
             var invited = await collaborators.InviteAsync(membership, owner, "second-maintainer", ProjectRoleKind.Maintainer, new Actor("test", "test"));
-            Assert.True(invited.Succeeded, invited.Message);
+            Assert.True(invited.Succeeded, invited.Refusal?.Message);
             var invitation = (await collaborators.PendingForUserAsync(invitee.Id)).Single();
             await collaborators.AcceptAsync(invitation.Id, invitee, new Actor("test", "test"));
             return 0;

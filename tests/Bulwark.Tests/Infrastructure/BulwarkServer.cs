@@ -107,7 +107,7 @@ public abstract class BulwarkServer : WebApplicationFactory<Program>, IAsyncLife
         {
             var users = sp.GetRequiredService<UserService>();
             var user = await users.FindByUsernameAsync(username)
-                ?? (await users.CreateAsync(username, $"{username}@example.com", null, false, true, new Actor("test", "test"))).User!;
+                ?? (await users.CreateAsync(username, $"{username}@example.com", null, false, true, new Actor("test", "test"))).Value;
             var created = await sp.GetRequiredService<ApiTokenService>().CreateAsync(user, "test", projects ?? [], expires, new Actor("test", "test"));
             return created.Token;
         });

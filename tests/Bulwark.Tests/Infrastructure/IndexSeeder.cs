@@ -103,7 +103,7 @@ public static class IndexSeeder
             var db = sp.GetRequiredService<BulwarkDbContext>();
             var users = sp.GetRequiredService<Bulwark.Core.Accounts.UserService>();
             var user = await users.FindByUsernameAsync(username)
-                ?? (await users.CreateAsync(username, $"{username}@example.com", null, false, true, new Bulwark.Core.Audit.Actor("test", "test"))).User!;
+                ?? (await users.CreateAsync(username, $"{username}@example.com", null, false, true, new Bulwark.Core.Audit.Actor("test", "test"))).Value;
             var normalized = ProjectName.Normalize(projectName);
             var project = await db.Projects.SingleAsync(p => p.NormalizedName == normalized);
             var index = sp.GetRequiredService<IndexWriter>();

@@ -248,7 +248,7 @@ public abstract class SiteMandateTests<TServer>(TServer server) : MandateTestBas
         Assert.Equal(FactorRemovalOutcome.LastFactorRequired, outcome);
 
         var bot = await Server.WithScopeAsync(async sp =>
-            (await sp.GetRequiredService<UserService>().CreateAsync("bot" + Guid.NewGuid().ToString("N")[..8], Guid.NewGuid().ToString("N")[..8] + "@example.com", null, false, true, new Actor("test", "test"))).User!);
+            (await sp.GetRequiredService<UserService>().CreateAsync("bot" + Guid.NewGuid().ToString("N")[..8], Guid.NewGuid().ToString("N")[..8] + "@example.com", null, false, true, new Actor("test", "test"))).Value);
         Assert.False(await Server.WithScopeAsync(sp => sp.GetRequiredService<ITwoFactorRequirement>().RequiresFactorAsync(bot)));
     }
 
@@ -348,7 +348,7 @@ public sealed class CriticalNoticeSmtpTests(Bulwark.Tests.Accounts.SmtpMailServe
         }
         await server.WithScopeAsync(async sp =>
         {
-            var user = (await sp.GetRequiredService<UserService>().CreateAsync(username, email, "tundra velvet gossip 41", false, true, new Actor("test", "test"))).User!;
+            var user = (await sp.GetRequiredService<UserService>().CreateAsync(username, email, "tundra velvet gossip 41", false, true, new Actor("test", "test"))).Value;
             var db = sp.GetRequiredService<Bulwark.Core.Data.BulwarkDbContext>();
             var id = await db.Projects.Where(p => p.Name == name).Select(p => p.Id).SingleAsync();
             db.ProjectRoles.Add(new ProjectRole { ProjectId = id, UserId = user.Id, Role = ProjectRoleKind.Owner, CreatedAt = DateTimeOffset.UtcNow });

@@ -17,7 +17,7 @@ public sealed class KnownBrowsersAcrossInstancesTests(PostgresServer server) : I
     public async Task A_device_row_committed_after_a_later_one_is_not_missed()
     {
         var userId = await server.WithScopeAsync(async sp =>
-            (await sp.GetRequiredService<UserService>().CreateAsync("late-device", "late-device@example.com", null, false, true, new Actor("test", "test"))).User!.Id);
+            (await sp.GetRequiredService<UserService>().CreateAsync("late-device", "late-device@example.com", null, false, true, new Actor("test", "test"))).Value.Id);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var filter = new KnownDeviceFilter(time);
         await using var reader = await OutsideWriter.OpenAsync(server);

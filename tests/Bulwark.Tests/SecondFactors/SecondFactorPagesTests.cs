@@ -8,6 +8,7 @@ using Bulwark.Core.Accounts.Flows;
 using Bulwark.Core.Data;
 using Bulwark.Core.Accounts.Sessions;
 using Bulwark.Core.Audit;
+using Bulwark.Core.Outcomes;
 using Bulwark.Tests.Infrastructure;
 using Bulwark.Tests.Shared.SecondFactors;
 using Bulwark.Tests.Web;
@@ -329,7 +330,7 @@ public abstract partial class SecondFactorPagesTests<TServer>(TServer server) : 
 
         var notYet = await RestoreAsync(user.Id);
         Assert.False(notYet.Succeeded);
-        Assert.Contains("not frozen", notYet.Message);
+        Assert.Contains("not frozen", notYet.Refusal?.Message);
 
         var intruder = NewBrowser();
         await intruder.SubmitAsync(await PasswordStepAsync(intruder, user.Username), "#totp-form", [Field("Code", Code(secret, 1))]);
@@ -339,8 +340,8 @@ public abstract partial class SecondFactorPagesTests<TServer>(TServer server) : 
         Assert.Equal(TokenCheck.UserFrozen, await TokenStateAsync(oldToken));
 
         var restored = await RestoreAsync(user.Id);
-        Assert.True(restored.Succeeded, restored.Message);
-        Assert.Equal(1, restored.TokensRevoked);
+        Assert.True(restored.Succeeded, restored.Refusal?.Message);
+        Assert.Equal(1, restored.Value.TokensRevoked);
         Assert.False((await Server.WithDbAsync(db => db.Users.SingleAsync(u => u.Id == user.Id))).IsFrozen);
         Assert.Equal(TokenCheck.Revoked, await TokenStateAsync(oldToken));
         Assert.Contains(await AuditAsync(e => e.UserId == user.Id), e => e.Type == AuditEventType.AccountRestored);
@@ -365,7 +366,7 @@ public abstract partial class SecondFactorPagesTests<TServer>(TServer server) : 
         Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync("/account/")).Status);
     }
 
-    private Task<AccountRestorationResult> RestoreAsync(long userId) =>
+    private Task<Outcome<AccountRestored>> RestoreAsync(long userId) =>
         Server.WithScopeAsync(async sp =>
         {
             var target = await sp.GetRequiredService<BulwarkDbContext>().Users.SingleAsync(u => u.Id == userId);

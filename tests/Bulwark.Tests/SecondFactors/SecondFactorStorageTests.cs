@@ -29,7 +29,7 @@ public abstract class SecondFactorStorageTests<TServer>(TServer server) where TS
     {
         var name = "u" + Guid.NewGuid().ToString("N")[..12];
         var created = await sp.GetRequiredService<UserService>().CreateAsync(name, $"{name}@example.com", null, false, true, Actor);
-        return created.User!;
+        return created.Value;
     });
 
     private Task<T> InScopeAsync<T>(Func<IServiceProvider, BulwarkDbContext, User, Task<T>> body, User user) => server.WithScopeAsync(async sp =>

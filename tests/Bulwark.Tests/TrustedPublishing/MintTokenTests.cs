@@ -304,7 +304,7 @@ public abstract class MintTokenTests<TServer>(TServer server) where TServer : Tr
         {
             var project = await sp.GetRequiredService<Bulwark.Core.Data.BulwarkDbContext>().Projects.SingleAsync(p => p.Name == name);
             var removed = await sp.GetRequiredService<PublisherManagement>().RemoveAsync(project, publisherId, null, new Actor("test", "test"));
-            Assert.True(removed.Succeeded, removed.Message);
+            Assert.True(removed.Succeeded, removed.Refusal?.Message);
             return true;
         });
         var afterRemoval = await UploadAsync(token, name, "1.0");

@@ -1,5 +1,6 @@
 using Bulwark.Core.Accounts;
 using Bulwark.Core.Audit;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Projects;
 using Bulwark.Core.TrustedPublishing;
@@ -18,10 +19,10 @@ public abstract class PendingPublisherTests<TServer>(TServer server) where TServ
     {
         var username = "p" + Guid.NewGuid().ToString("N")[..8];
         var created = await sp.GetRequiredService<UserService>().CreateAsync(username, $"{username}@example.com", "tundra velvet gossip 41", false, true, new Actor("test", "test"));
-        return created.User!;
+        return created.Value;
     });
 
-    private Task<ManageResult> AddPendingAsync(string project, User owner, string repository, string workflow = "release.yml") =>
+    private Task<Outcome<string>> AddPendingAsync(string project, User owner, string repository, string workflow = "release.yml") =>
         server.WithScopeAsync(async sp =>
         {
             var (spec, error) = PublisherSpec.Parse(new PublisherSpec.Input(PublisherKind.GitHub, server.GitHub, repository, workflow), sp.GetRequiredService<OidcIssuers>());
@@ -86,12 +87,12 @@ public abstract class PendingPublisherTests<TServer>(TServer server) where TServ
         var alice = await UserAsync();
         var taken = UniqueName();
         await server.ProjectWithOwnerAsync(taken);
-        Assert.Contains("already exists", (await AddPendingAsync(taken, alice, "alice/x")).Message);
-        Assert.Contains("isn't allowed", (await AddPendingAsync("os", alice, "alice/x")).Message);
+        Assert.Contains("already exists", (await AddPendingAsync(taken, alice, "alice/x")).Refusal?.Message);
+        Assert.Contains("isn't allowed", (await AddPendingAsync("os", alice, "alice/x")).Refusal?.Message);
         for (var i = 0; i < PublisherManagement.MaxPendingPerUser; i++) Assert.True((await AddPendingAsync(UniqueName(), alice, "alice/x")).Succeeded);
         var over = await AddPendingAsync(UniqueName(), alice, "alice/x");
         Assert.False(over.Succeeded);
-        Assert.Contains($"already has {PublisherManagement.MaxPendingPerUser} pending publishers", over.Message);
+        Assert.Contains($"already has {PublisherManagement.MaxPendingPerUser} pending publishers", over.Refusal?.Message);
     }
 }
 

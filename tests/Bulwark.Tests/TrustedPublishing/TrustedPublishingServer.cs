@@ -130,7 +130,7 @@ public abstract class TrustedPublishingServer(DatabaseKind database) : BulwarkSe
         {
             var username = "own" + Guid.NewGuid().ToString("N")[..8];
             var created = await sp.GetRequiredService<UserService>().CreateAsync(username, $"{username}@example.com", "tundra velvet gossip 41", false, true, new Actor("test", "test"));
-            return created.User!;
+            return created.Value;
         });
         var response = await UploadAsync(await CreateTokenAsync("bot" + name[^8..]), name, "0.1");
         Assert.True(response.IsSuccessStatusCode, $"setup upload failed: {(int)response.StatusCode} {response.ReasonPhrase}");
@@ -151,7 +151,7 @@ public abstract class TrustedPublishingServer(DatabaseKind database) : BulwarkSe
             var (spec, error) = PublisherSpec.Parse(input, sp.GetRequiredService<OidcIssuers>());
             Assert.True(spec is not null, error);
             var result = await sp.GetRequiredService<PublisherManagement>().AddAsync(project, spec!, null, new Actor("test", "test"));
-            Assert.True(result.Succeeded, result.Message);
+            Assert.True(result.Succeeded, result.Refusal?.Message);
             return true;
         });
 }

@@ -25,8 +25,8 @@ public abstract class WebTestBase<TServer>(TServer server) where TServer : Bulwa
         {
             var result = await sp.GetRequiredService<UserService>()
                 .CreateAsync(username, $"{username}@example.com", Password, admin, verified, new Actor("test", "test"));
-            Assert.True(result.Succeeded, result.Message);
-            return result.User!;
+            Assert.True(result.Succeeded, result.Refusal?.Message);
+            return result.Value;
         });
     }
 

@@ -6,11 +6,13 @@ using Bulwark.Core.Accounts.Tokens;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Email;
+using Bulwark.Core.Outcomes;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Core.Accounts.Flows;
 
-public sealed record AccountRestorationResult(bool Succeeded, string Message, int TokensRevoked = 0);
+/// <summary>A restored account: the report for the operator, and how many API tokens were revoked.</summary>
+public sealed record AccountRestored(string Message, int TokensRevoked);
 
 /// <summary>
 /// Operator-assisted recovery of a frozen account (after "this was not me", or a freeze by the responders).
@@ -38,9 +40,9 @@ public sealed class AccountRestoration(
     AccountLinks links,
     TimeProvider time)
 {
-    public async Task<AccountRestorationResult> RestoreAsync(User user, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<AccountRestored>> RestoreAsync(User user, Actor actor, CancellationToken ct = default)
     {
-        if (!user.IsFrozen) return new(false, $"'{user.Username}' is not frozen; there is nothing to restore.");
+        if (!user.IsFrozen) return Refusal.Conflict($"'{user.Username}' is not frozen; there is nothing to restore.");
         var now = time.GetUtcNow();
         user.IsFrozen = false;
         // An automation account has no password (and so no reset link): the operator mints its tokens again.
@@ -58,12 +60,12 @@ public sealed class AccountRestoration(
         await devices.ForgetAllAsync(user.Id, ct);
         if (user.IsAutomation)
         {
-            return new(true, $"Restored automation account '{user.Username}'; {open.Count} API token(s) revoked. Mint new ones with 'token create'.", open.Count);
+            return new AccountRestored($"Restored automation account '{user.Username}'; {open.Count} API token(s) revoked. Mint new ones with 'token create'.", open.Count);
         }
         // Issuing supersedes any reset link sent before the freeze.
         var issued = await accountTokens.IssueAsync(user, AccountTokenPurpose.ResetPassword, user.Email, ct);
         await db.SaveChangesAsync(ct);
         await mail.SendAsync(SecurityEmails.AccountRestored(user.Email, user.Username, now, open.Count, links.ResetPassword(issued.Secret), issued.ValidFor), ct);
-        return new(true, $"Restored '{user.Username}': old password replaced, {open.Count} API token(s) revoked, sessions ended; a password-reset link was e-mailed to {user.Email}.", open.Count);
+        return new AccountRestored($"Restored '{user.Username}': old password replaced, {open.Count} API token(s) revoked, sessions ended; a password-reset link was e-mailed to {user.Email}.", open.Count);
     }
 }

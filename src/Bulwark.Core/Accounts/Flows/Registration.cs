@@ -66,12 +66,11 @@ public sealed class Registration(
         }
 
         var created = await users.CreateAsync(username, email, password, isAdmin: false, emailVerified: false, actor, ct, AuditEventType.UserRegistered);
-        if (!created.Succeeded)
+        if (!created.TryGetValue(out var user, out var refused))
         {
             // Only a concurrent sign-up for the same name gets here; the other checks ran above.
-            return AccountResult.InvalidField(created.Error == CreateUserError.UsernameTaken ? "username" : "email", created.Message!);
+            return AccountResult.InvalidField(refused.Field ?? "email", refused.Message);
         }
-        var user = created.User!;
         var issued = await tokens.IssueAsync(user, AccountTokenPurpose.VerifyEmail, user.Email, ct);
         audit.Record(AuditEventType.EmailVerificationSent, actor with { UserId = user.Id }, user.Id);
         await db.SaveChangesAsync(ct);

@@ -3,6 +3,7 @@ using System.Text;
 using Bulwark.Core.Accounts.ApiTokens;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Observability;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Storage;
 using Bulwark.Core.Uploads;
@@ -39,7 +40,7 @@ public static class LegacyUploadEndpoint
 
     private static async Task HandleAsync(HttpContext http, ApiTokenService tokens, AuditLog audit, UploadService uploads, IBlobStore blobs, IOptions<BulwarkOptions> options)
     {
-        if (!http.Request.Path.Value!.EndsWith('/'))
+        if (http.Request.Path.Value?.EndsWith('/') != true)
         {
             // Clients configured without the trailing slash: 308 keeps the method and body.
             http.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
@@ -53,17 +54,14 @@ public static class LegacyUploadEndpoint
             bodyLimit.MaxRequestBodySize = limits.MaxFileSize + MaxFieldBytes + 1024 * 1024;
         }
 
-        var (identity, authFailure) = await UploadAuthentication.AuthenticateAsync(http, tokens, audit, ct);
-        if (authFailure is not null)
+        if (!(await UploadAuthentication.AuthenticateAsync(http, tokens, audit, ct)).TryGetValue(out var identity, out var authFailure))
         {
             await WriteAsync(http, authFailure);
             return;
         }
-
-        var (boundary, boundaryProblem) = MultipartBoundary(http.Request.ContentType);
-        if (boundary is null)
+        if (!MultipartBoundary(http.Request.ContentType).TryGetValue(out var boundary, out var boundaryProblem))
         {
-            await WriteAsync(http, UploadFailure.BadRequest(boundaryProblem!));
+            await WriteAsync(http, boundaryProblem);
             return;
         }
 
@@ -81,13 +79,13 @@ public static class LegacyUploadEndpoint
             {
                 if (++parts > MaxParts)
                 {
-                    await WriteAsync(http, UploadFailure.BadRequest($"The upload has too many form fields (more than {MaxParts})."));
+                    await WriteAsync(http, Refusal.Invalid($"The upload has too many form fields (more than {MaxParts})."));
                     return;
                 }
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
                 {
                     // RFC 7578: every part names itself; a part that does not is no field of this form.
-                    await WriteAsync(http, UploadFailure.BadRequest("The multipart body is malformed: a part has no valid Content-Disposition header."));
+                    await WriteAsync(http, Refusal.Invalid("The multipart body is malformed: a part has no valid Content-Disposition header."));
                     return;
                 }
                 var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
@@ -99,13 +97,13 @@ public static class LegacyUploadEndpoint
                     var value = await ReadFieldAsync(body, MaxFieldBytes - fieldBytes, ct);
                     if (value is null)
                     {
-                        await WriteAsync(http, UploadFailure.BadRequest($"The upload's form fields are too large (more than {MaxFieldBytes} bytes together)."));
+                        await WriteAsync(http, Refusal.Invalid($"The upload's form fields are too large (more than {MaxFieldBytes} bytes together)."));
                         return;
                     }
                     fieldBytes += value.Length;
                     if (fields.IsFull)
                     {
-                        await WriteAsync(http, UploadFailure.BadRequest($"The upload has too many form fields (more than {UploadFields.MaxFields})."));
+                        await WriteAsync(http, Refusal.Invalid($"The upload has too many form fields (more than {UploadFields.MaxFields})."));
                         return;
                     }
                     fields.Add(name, value);
@@ -114,7 +112,7 @@ public static class LegacyUploadEndpoint
                 if (name == "content" && received is not null)
                 {
                     // Two files in one upload: which one the form's digests and metadata describe is a guess.
-                    await WriteAsync(http, UploadFailure.BadRequest("The upload has more than one file part named 'content'."));
+                    await WriteAsync(http, Refusal.Invalid("The upload has more than one file part named 'content'."));
                     return;
                 }
                 if (name != "content")
@@ -124,13 +122,11 @@ public static class LegacyUploadEndpoint
                     continue;
                 }
 
-                var (prepared, failure) = await uploads.PrepareAsync(identity!, fields, filename, section.ContentType, limits, ct);
-                if (failure is not null)
+                if (!(await uploads.PrepareAsync(identity, fields, filename, section.ContentType, limits, ct)).TryGetValue(out plan, out var failure))
                 {
                     await WriteAsync(http, failure);
                     return;
                 }
-                plan = prepared!;
                 tempPath = Path.Combine(blobs.TempDirectory, Guid.NewGuid().ToString("N") + ".upload");
                 received = await ReceiveFileAsync(body, tempPath, plan.MaxBytes, ct);
                 if (received is null)
@@ -142,13 +138,12 @@ public static class LegacyUploadEndpoint
 
             if (plan is null || received is null)
             {
-                var (_, failure) = await uploads.PrepareAsync(identity!, fields, null, null, limits, ct);
-                await WriteAsync(http, failure ?? UploadFailure.BadRequest("Upload payload does not have a file."));
+                var withoutFile = await uploads.PrepareAsync(identity, fields, null, null, limits, ct);
+                await WriteAsync(http, withoutFile.Refusal ?? UploadService.NoFile);
                 return;
             }
 
-            var (success, completeFailure) = await uploads.CompleteAsync(plan, received, ct);
-            if (completeFailure is not null)
+            if (!(await uploads.CompleteAsync(plan, received, ct)).TryGetValue(out var success, out var completeFailure))
             {
                 await WriteAsync(http, completeFailure);
                 return;
@@ -160,9 +155,9 @@ public static class LegacyUploadEndpoint
             foreach (var warning in plan.Warnings) answer += "Warning: " + warning + "\n";
             await http.Response.WriteAsync(answer, ct);
         }
-        catch (UploadBodyException e) when (e.Failure is { } failure)
+        catch (UploadBodyException e) when (e.Refusal is { } refusal)
         {
-            await WriteAsync(http, failure);
+            await UploadRefusalResponse.WriteAsync(http, refusal, e.Status);
         }
         catch (Exception e) when (e is UploadBodyException || (e is OperationCanceledException && ct.IsCancellationRequested))
         {
@@ -231,43 +226,17 @@ public static class LegacyUploadEndpoint
     }
 
     /// <summary>The multipart boundary of the request, or what is wrong with its Content-Type.</summary>
-    private static (string? Boundary, string? Problem) MultipartBoundary(string? contentType)
+    private static Outcome<string> MultipartBoundary(string? contentType)
     {
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || !media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
-            return (null, "The upload must be sent as multipart/form-data.");
+            return Refusal.Invalid("The upload must be sent as multipart/form-data.");
         }
         var boundary = HeaderUtilities.RemoveQuotes(media.Boundary).Value;
-        if (string.IsNullOrWhiteSpace(boundary)) return (null, "The upload's multipart/form-data Content-Type has no boundary parameter.");
+        if (string.IsNullOrWhiteSpace(boundary)) return Refusal.Invalid("The upload's multipart/form-data Content-Type has no boundary parameter.");
         // RFC 2046 allows 70 characters; the bound only keeps the reader's delimiter scans short.
-        return boundary.Length > 200 ? (null, "The upload's multipart boundary is longer than 200 characters.") : (boundary, null);
+        return boundary.Length > 200 ? Refusal.Invalid("The upload's multipart boundary is longer than 200 characters.") : boundary;
     }
 
-    /// <summary>
-    /// The message goes into the status line as well as the body: twine prints the reason phrase, and
-    /// <c>--skip-existing</c> looks for "File already exists" there. A reason phrase must be one line of
-    /// printable ASCII, so anything else is replaced.
-    /// </summary>
-    internal static async Task WriteAsync(HttpContext http, UploadFailure failure)
-    {
-        BulwarkMetrics.UploadRefused(UploadRefusalReason.Of(failure), (int)failure.Status);
-        http.Response.StatusCode = (int)failure.Status;
-        if (http.Features.Get<IHttpResponseFeature>() is { } response)
-        {
-            response.ReasonPhrase = ReasonPhrase(failure.Message);
-        }
-        http.Response.ContentType = "text/plain; charset=utf-8";
-        await http.Response.WriteAsync($"{(int)failure.Status} {failure.Message}\n", CancellationToken.None);
-    }
-
-    internal static string ReasonPhrase(string message)
-    {
-        var sb = new StringBuilder(Math.Min(message.Length, 1024));
-        foreach (var c in message)
-        {
-            if (sb.Length >= 1024) break;
-            sb.Append(c is >= ' ' and <= '~' ? c : c is '\n' or '\r' or '\t' ? ' ' : '?');
-        }
-        return sb.ToString();
-    }
+    private static Task WriteAsync(HttpContext http, Refusal refusal) => UploadRefusalResponse.WriteAsync(http, refusal);
 }

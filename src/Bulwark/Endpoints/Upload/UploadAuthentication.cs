@@ -1,6 +1,7 @@
 using System.Text;
 using Bulwark.Core.Accounts.ApiTokens;
 using Bulwark.Core.Audit;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Uploads;
 using Microsoft.Net.Http.Headers;
 
@@ -9,7 +10,7 @@ namespace Bulwark.Endpoints.Upload;
 /// <summary>Reads the upload API's credentials: <c>__token__</c> Basic auth, or <c>token</c>/<c>bearer</c>.</summary>
 internal static class UploadAuthentication
 {
-    public static async Task<(UploadIdentity? Identity, UploadFailure? Failure)> AuthenticateAsync(HttpContext http, ApiTokenService tokens, AuditLog audit, CancellationToken ct)
+    public static async Task<Outcome<UploadIdentity>> AuthenticateAsync(HttpContext http, ApiTokenService tokens, AuditLog audit, CancellationToken ct)
     {
         var actor = RequestActor.From(http);
         var header = http.Request.Headers[HeaderNames.Authorization].ToString();
@@ -23,15 +24,15 @@ internal static class UploadAuthentication
             }
             catch (FormatException)
             {
-                return (null, UploadFailure.Forbidden("Invalid or non-existent authentication information."));
+                return Refusal.Unauthenticated("Invalid or non-existent authentication information.");
             }
             var colon = decoded.IndexOf(':');
             var username = colon < 0 ? decoded : decoded[..colon];
             if (username != "__token__")
             {
                 // Passwords are never accepted for uploads: a phished password alone must not be able to publish.
-                return (null, UploadFailure.Forbidden(
-                    "Username/Password authentication is no longer supported. Migrate to API Tokens or Trusted Publishers instead."));
+                return Refusal.Unauthenticated(
+                    "Username/Password authentication is no longer supported. Migrate to API Tokens or Trusted Publishers instead.");
             }
             presented = colon < 0 ? "" : decoded[(colon + 1)..];
         }
@@ -41,7 +42,7 @@ internal static class UploadAuthentication
         }
         if (string.IsNullOrEmpty(presented))
         {
-            return (null, UploadFailure.Forbidden("Invalid or non-existent authentication information."));
+            return Refusal.Unauthenticated("Invalid or non-existent authentication information.");
         }
 
         var result = await tokens.AuthenticateAsync(presented, ct);
@@ -52,9 +53,9 @@ internal static class UploadAuthentication
                 audit.Record(AuditEventType.TokenRejected, actor with { TokenId = known.Id }, known.UserId, details: new TokenRejectedDetails(result.Result.ToString()));
                 await tokens.SaveAsync(ct);
             }
-            return (null, UploadFailure.Forbidden(result.Message));
+            return Refusal.Unauthenticated(result.Message);
         }
-        return (new UploadIdentity(result.User!, result.Token!, actor), null);
+        return new UploadIdentity(result.User!, result.Token!, actor);
     }
 }
 

@@ -1,5 +1,4 @@
-using System.Net;
-using Bulwark.Core.Uploads;
+using Bulwark.Core.Outcomes;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -10,11 +9,14 @@ namespace Bulwark.Endpoints.Upload;
 /// has gone away and nobody is left to answer. Thrown only by the readers below, so that a fault of the server
 /// itself (a disk error while the file is stored) is never mistaken for the client's.
 /// </summary>
-internal sealed class UploadBodyException(UploadFailure? failure, Exception inner)
-    : Exception(failure?.Message ?? "The client went away during the upload.", inner)
+internal sealed class UploadBodyException(Refusal? refusal, Exception inner, int status = StatusCodes.Status400BadRequest)
+    : Exception(refusal?.Message ?? "The client went away during the upload.", inner)
 {
     /// <summary>The refusal to send; null when the client disconnected.</summary>
-    public UploadFailure? Failure { get; } = failure;
+    public Refusal? Refusal { get; } = refusal;
+
+    /// <summary>The status to send it with: 400, or 413 for a body over the server's limit.</summary>
+    public int Status { get; } = status;
 }
 
 /// <summary>
@@ -59,20 +61,20 @@ internal static class UploadBody
             case ConnectionResetException:
                 return new UploadBodyException(null, e);
             case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
-                return new UploadBodyException(new UploadFailure(HttpStatusCode.RequestEntityTooLarge,
-                    "Request body too large: the upload is over the server's limit for one file and its form fields."), e);
+                return new UploadBodyException(Refusal.Invalid(
+                    "Request body too large: the upload is over the server's limit for one file and its form fields."), e, StatusCodes.Status413PayloadTooLarge);
             case BadHttpRequestException when ct.IsCancellationRequested:
                 return new UploadBodyException(null, e);
             case BadHttpRequestException:
                 // Kestrel: fewer bytes than Content-Length, or broken chunked framing.
-                return new UploadBodyException(UploadFailure.BadRequest(
+                return new UploadBodyException(Refusal.Invalid(
                     "The request body is truncated: it ended before the length the request declared."), e);
             case InvalidDataException:
-                return new UploadBodyException(UploadFailure.BadRequest(MalformedHeaders(e.Message)), e);
+                return new UploadBodyException(Refusal.Invalid(MalformedHeaders(e.Message)), e);
             case IOException:
                 // MultipartReader's "Unexpected end of Stream": the body ended inside a part, or, before any
                 // part, never contained the boundary at all.
-                return new UploadBodyException(UploadFailure.BadRequest(first
+                return new UploadBodyException(Refusal.Invalid(first
                     ? "The multipart body is malformed or truncated: it holds no complete part delimited by the boundary its Content-Type declares."
                     : "The multipart body is truncated: it ends before its closing boundary."), e);
             default:

@@ -16,14 +16,14 @@ public sealed class InvitationsModel(Collaborators collaborators) : BulwarkPageM
     public async Task<IActionResult> OnPostAcceptAsync(long id, CancellationToken ct)
     {
         var result = await collaborators.AcceptAsync(id, CurrentUser, RequestActor, ct);
-        Flash(result.Message, error: !result.Succeeded);
+        Flash(result);
         return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostDeclineAsync(long id, CancellationToken ct)
     {
         var result = await collaborators.DeclineAsync(id, CurrentUser, RequestActor, ct);
-        Flash(result.Message, error: !result.Succeeded);
+        Flash(result);
         return RedirectToPage();
     }
 }

@@ -1,4 +1,5 @@
 using Bulwark.Auth;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Policies;
 using Bulwark.Core.Projects;
 using Microsoft.AspNetCore.Mvc;
@@ -56,10 +57,10 @@ public abstract class ManagePageModel(ProjectAccess access) : BulwarkPageModel
     }
 
     /// <summary>Flashes the outcome and goes back to the page (post/redirect/get).</summary>
-    protected IActionResult Outcome(ManageResult result, string? redirectTo = null)
+    protected IActionResult Outcome(Outcome<string> result, string? redirectTo = null)
     {
-        if (result.Status == ManageStatus.Forbidden) return Forbid();
-        Flash(result.Message, error: !result.Succeeded);
+        if (result.Refusal?.Kind == RefusalKind.Forbidden) return Forbid();
+        Flash(result);
         return redirectTo is null ? RedirectToPage() : LocalRedirect(redirectTo);
     }
 }

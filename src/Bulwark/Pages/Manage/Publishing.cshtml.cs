@@ -35,14 +35,14 @@ public sealed class PublishingModel(PublisherManagement publishers, OidcIssuers 
             return RedirectToPage();
         }
         var result = await publishers.AddPendingAsync(projectName, spec, CurrentUser, RequestActor, ct);
-        Flash(result.Message, error: !result.Succeeded);
+        Flash(result);
         return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostRemoveAsync(long id, CancellationToken ct)
     {
         var result = await publishers.RemovePendingAsync(id, CurrentUser.Id, RequestActor, ct);
-        Flash(result.Message, error: !result.Succeeded);
+        Flash(result);
         return RedirectToPage();
     }
 }

@@ -1,0 +1,9 @@
+namespace Bulwark.Core.Uploads;
+
+/// <summary>Outcome of an upload that passed every check.</summary>
+public enum UploadSuccess
+{
+    Stored,
+    /// <summary>The identical file was already stored: a no-op, as in Warehouse, so retries are safe.</summary>
+    AlreadyStored,
+}
