@@ -42,8 +42,11 @@ echo "== starting PostgreSQL"
 scripts/postgres-start.sh
 export BULWARK_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=bulwark;Password=bulwark;Database=postgres"
 
+echo "== restoring (locked: packages.lock.json must match)"
+dotnet restore Bulwark.slnx --locked-mode -nologo -v q
+
 echo "== building"
-dotnet build Bulwark.slnx -c Release -nologo -v q
+dotnet build Bulwark.slnx -c Release -nologo -v q --no-restore
 
 status=0
 for project in tests/Bulwark.Core.Tests tests/Bulwark.Tests tests/Bulwark.EndToEnd.Tests; do

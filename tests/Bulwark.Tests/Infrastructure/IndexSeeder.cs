@@ -51,7 +51,7 @@ public static class IndexSeeder
                 await db.SaveChangesAsync();
             }
 
-            Pep440Version.TryParse(seed.Version, out var parsed);
+            _ = Pep440Version.TryParse(seed.Version, out var parsed); // seeds may carry invalid versions on purpose
             var release = new Release
             {
                 ProjectId = project.Id,

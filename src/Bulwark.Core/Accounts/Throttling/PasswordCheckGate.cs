@@ -96,8 +96,8 @@ public sealed class PasswordCheckGate : IDisposable
     public async Task<IDisposable?> EnterAsync(PasswordCheckLane lane, CancellationToken ct = default)
     {
         if (lane == PasswordCheckLane.Unproven) return TryEnterUnproven();
-        if (lane == PasswordCheckLane.Trusted && _trusted.Wait(0)) return new Lease(_trusted);
-        if (_shared.Wait(0)) return new Lease(_shared);
+        if (lane == PasswordCheckLane.Trusted && _trusted.Wait(0, CancellationToken.None)) return new Lease(_trusted);
+        if (_shared.Wait(0, CancellationToken.None)) return new Lease(_shared);
         lock (_sync) _contendedAt = _time.GetUtcNow().UtcTicks;
         return await _shared.WaitAsync(WaitLimit, ct) ? new Lease(_shared) : null;
     }
