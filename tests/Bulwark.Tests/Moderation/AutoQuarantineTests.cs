@@ -36,6 +36,17 @@ public abstract class AutoQuarantineTests<TServer>(TServer server) : ModerationT
         Assert.Null(audit.ActorUserId);
         var mail = await PickupMail.WaitForAsync(Server, owner.Email, $"{name} was quarantined");
         Assert.Contains("automatic quarantine", mail.TextBody);
+
+        // The queue shows the automatic action; "not malware" closes the report and lifts the quarantine.
+        var (_, admin) = await AdminAsync();
+        var page = await admin.GetAsync("/admin/reports");
+        var entry = $"section.queue-entry[data-project='{ProjectName.Normalize(name)}']";
+        Assert.Contains(AutoQuarantine.NewProjectRule, page.Get($"{entry} [data-field=actions] li[data-type=ProjectQuarantined]").TextContent);
+        Assert.Equal("true", page.Get($"{entry} [data-field=trusted]").ParentElement!.ParentElement!.GetAttribute("data-open"));
+        var dismissed = await admin.SubmitAsync(page, $"{entry} form.dismiss-form");
+        Assert.Contains($"Lifted the quarantine of {name}.", dismissed.Text);
+        Assert.Equal(ProjectLifecycle.Active, await LifecycleAsync(name));
+        Assert.Contains(".whl", await SimpleHtmlAsync(name));
     }
 
     [Fact]

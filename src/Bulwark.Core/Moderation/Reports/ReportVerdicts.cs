@@ -35,6 +35,7 @@ public sealed class ReportVerdicts(
         {
             case ReportVerdict.NotMalware:
                 done = $"Closed {open.Count} report{(open.Count == 1 ? "" : "s")} on {project.Name} as not malware.";
+                if (await LiftQuarantineAsync(project, open, actor, ct) is { } lifted) done += $" Lifted the quarantine of {lifted}.";
                 break;
             case ReportVerdict.Quarantined:
                 if (!(await quarantine.QuarantineAsync(project.Name, request.Versions, request.Reason, actor, ct: ct)).TryGetValue(out var target, out var refused)) return refused;
@@ -68,6 +69,24 @@ public sealed class ReportVerdicts(
             await mail.SendAsync(ModerationEmails.Verdict(reporter.Email, reporter.Username, project.Name, Describe(request.Verdict)), ct);
         }
         return done;
+    }
+
+    /// <summary>
+    /// "Not malware" undoes what the reports caused: the project's quarantine, or the quarantine of the releases the
+    /// reports named (an automatic quarantine on a false report must not outlive the verdict). Returns what was lifted.
+    /// </summary>
+    private async Task<string?> LiftQuarantineAsync(Project project, List<ProjectReport> reports, Actor actor, CancellationToken ct)
+    {
+        if (project.Lifecycle == ProjectLifecycle.Quarantined)
+        {
+            return (await quarantine.UnquarantineAsync(project.Name, [], actor, ct)).Succeeded ? project.Name : null;
+        }
+        var named = reports.Select(r => r.Version).OfType<string>().Distinct().ToList();
+        var quarantined = await db.Releases.AsNoTracking()
+            .Where(r => r.ProjectId == project.Id && r.Lifecycle == ReleaseLifecycle.Quarantined && named.Contains(r.Version))
+            .Select(r => r.Version).ToListAsync(ct);
+        if (quarantined.Count == 0) return null;
+        return (await quarantine.UnquarantineAsync(project.Name, quarantined, actor, ct)).Succeeded ? $"{project.Name} {string.Join(", ", quarantined)}" : null;
     }
 
     public static string Describe(ReportVerdict verdict) => verdict switch
