@@ -9,6 +9,7 @@ using Bulwark.Hosting;
 using Bulwark.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace Bulwark.Tests.ScaleOut;
 
@@ -18,7 +19,7 @@ namespace Bulwark.Tests.ScaleOut;
 /// by the other (the data-protection key ring is in the database), and a session begun on one is valid on
 /// the other.
 /// </summary>
-public sealed partial class SeveralInstancesTests(TwoInstances instances) : IClassFixture<TwoInstances>
+public sealed partial class SeveralInstancesTests(TwoInstances instances, ITestOutputHelper output) : IClassFixture<TwoInstances>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(1);
 
@@ -37,6 +38,7 @@ public sealed partial class SeveralInstancesTests(TwoInstances instances) : ICla
         var seen = await Eventually(async () => (await (await Page(b, "notify-yank")).Content.ReadAsStringAsync()).Contains("data-yanked=\"pulled on A\""));
 
         Assert.True(seen, $"B still served the page without the yank {clock.ElapsedMilliseconds} ms after A's write returned");
+        output.WriteLine($"The yank was on B's page {clock.Elapsed.TotalMilliseconds:F0} ms after A's write returned.");
         Assert.True(instances.B.Services.GetRequiredService<IndexChangeListener>().Heard > 0);
     }
 
