@@ -7,6 +7,7 @@ using Bulwark.Core.Data;
 using Bulwark.Core.Packaging;
 using Bulwark.Hosting;
 using Bulwark.Tests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -74,6 +75,18 @@ public sealed partial class SeveralInstancesTests(TwoInstances instances, ITestO
         Assert.NotEmpty(keys);
         Assert.All(keys, k => Assert.DoesNotContain("<masterKey", k));
         Assert.False(Directory.Exists(Path.Combine(instances.A.DataDirectory, "keys", "data-protection")), "no key-ring files on PostgreSQL");
+    }
+
+    [Fact]
+    public async Task Instances_started_together_on_an_empty_ring_share_one_key()
+    {
+        await using var fresh = await TwoInstances.StartTogetherAsync();
+
+        Assert.Equal(1, await fresh.A.WithDbAsync(db => db.DataProtectionKeys.CountAsync()));
+        var fromA = fresh.A.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Protect("made on A");
+        var fromB = fresh.B.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Protect("made on B");
+        Assert.Equal("made on A", fresh.B.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Unprotect(fromA));
+        Assert.Equal("made on B", fresh.A.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Unprotect(fromB));
     }
 
     private static HttpClient Client(BulwarkServer server)
