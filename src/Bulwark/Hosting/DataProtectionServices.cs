@@ -27,6 +27,9 @@ public static class DataProtectionServices
 
     public static IServiceCollection AddBulwarkDataProtection(this IServiceCollection services)
     {
+        // Registered before data protection's own hosted service, which loads the ring (creating a key when
+        // there is none) at start: on PostgreSQL the first key must come from one instance only.
+        services.AddHostedService<SharedKeyRingInitializer>();
         // A fixed application name: the default is derived from the content root, so two installations (or two
         // versions in different folders) on the same data directory would not accept each other's tokens.
         services.AddDataProtection().SetApplicationName("Bulwark");

@@ -7,8 +7,10 @@ using Bulwark.Core.Data;
 using Bulwark.Core.Packaging;
 using Bulwark.Hosting;
 using Bulwark.Tests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace Bulwark.Tests.ScaleOut;
 
@@ -18,7 +20,7 @@ namespace Bulwark.Tests.ScaleOut;
 /// by the other (the data-protection key ring is in the database), and a session begun on one is valid on
 /// the other.
 /// </summary>
-public sealed partial class SeveralInstancesTests(TwoInstances instances) : IClassFixture<TwoInstances>
+public sealed partial class SeveralInstancesTests(TwoInstances instances, ITestOutputHelper output) : IClassFixture<TwoInstances>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(1);
 
@@ -37,6 +39,7 @@ public sealed partial class SeveralInstancesTests(TwoInstances instances) : ICla
         var seen = await Eventually(async () => (await (await Page(b, "notify-yank")).Content.ReadAsStringAsync()).Contains("data-yanked=\"pulled on A\""));
 
         Assert.True(seen, $"B still served the page without the yank {clock.ElapsedMilliseconds} ms after A's write returned");
+        output.WriteLine($"The yank was on B's page {clock.Elapsed.TotalMilliseconds:F0} ms after A's write returned.");
         Assert.True(instances.B.Services.GetRequiredService<IndexChangeListener>().Heard > 0);
     }
 
@@ -72,6 +75,18 @@ public sealed partial class SeveralInstancesTests(TwoInstances instances) : ICla
         Assert.NotEmpty(keys);
         Assert.All(keys, k => Assert.DoesNotContain("<masterKey", k));
         Assert.False(Directory.Exists(Path.Combine(instances.A.DataDirectory, "keys", "data-protection")), "no key-ring files on PostgreSQL");
+    }
+
+    [Fact]
+    public async Task Instances_started_together_on_an_empty_ring_share_one_key()
+    {
+        await using var fresh = await TwoInstances.StartTogetherAsync();
+
+        Assert.Equal(1, await fresh.A.WithDbAsync(db => db.DataProtectionKeys.CountAsync()));
+        var fromA = fresh.A.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Protect("made on A");
+        var fromB = fresh.B.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Protect("made on B");
+        Assert.Equal("made on A", fresh.B.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Unprotect(fromA));
+        Assert.Equal("made on B", fresh.A.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Unprotect(fromB));
     }
 
     private static HttpClient Client(BulwarkServer server)
