@@ -42,7 +42,7 @@ public sealed partial class SecondFactorJourneyTests
         {
             var created = await scope.ServiceProvider.GetRequiredService<UserService>()
                 .CreateAsync(admin, $"{admin}@example.com", WebJourney.Password, true, true, new Actor("e2e", "e2e"));
-            Assert.True(created.Succeeded, created.Message);
+            Assert.True(created.Succeeded, created.Refusal?.Message);
         }
         var page = await chromium.NewPageAsync(Server.BaseUri);
         await AddVirtualAuthenticatorAsync(page);
