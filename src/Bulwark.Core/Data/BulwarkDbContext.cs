@@ -46,6 +46,8 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
     public DbSet<TrustedPublishing.PendingPublisher> PendingPublishers => Set<TrustedPublishing.PendingPublisher>();
     public DbSet<TrustedPublishing.MintedToken> MintedTokens => Set<TrustedPublishing.MintedToken>();
     public DbSet<TrustedPublishing.UsedOidcToken> UsedOidcTokens => Set<TrustedPublishing.UsedOidcToken>();
+    public DbSet<Upstreams.UpstreamPage> UpstreamPages => Set<Upstreams.UpstreamPage>();
+    public DbSet<Upstreams.BlockedUpstreamVersion> BlockedUpstreamVersions => Set<Upstreams.BlockedUpstreamVersion>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -141,6 +143,7 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
         });
         SecondFactorModel.Configure(b);
         TrustedPublishingModel.Configure(b);
+        UpstreamModel.Configure(b);
 
         b.Entity<Project>(e =>
         {
