@@ -54,6 +54,7 @@ public static class CommandLine
         root.Subcommands.Add(ProjectCommands.Build(stdout, stderr));
         root.Subcommands.Add(NameCommands.Build(stdout, stderr, stdin));
         root.Subcommands.Add(ScanCommand.Build(stdout, stderr));
+        root.Subcommands.Add(OsvCommands.Build(stdout, stderr));
         return root;
     }
 
