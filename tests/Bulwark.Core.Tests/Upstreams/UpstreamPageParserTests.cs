@@ -37,14 +37,14 @@ public sealed class UpstreamPageParserTests
     [Fact]
     public void Json_files_keep_yank_reasons_sizes_and_upload_times_and_drop_unverifiable_metadata()
     {
-        var json = $$"""
+        var json = $$$"""
             {"meta": {"api-version": "1.1"}, "name": "demo-pkg", "files": [
               {"filename": "demo_pkg-2.0-py3-none-any.whl", "url": "https://files.example/demo_pkg-2.0-py3-none-any.whl",
-               "hashes": {"sha256": "{{Sha}}"}, "requires-python": null, "yanked": "bad release", "core-metadata": true,
+               "hashes": {"sha256": "{{{Sha}}}"}, "requires-python": null, "yanked": "bad release", "core-metadata": true,
                "size": 1234, "upload-time": "2025-01-02T03:04:05.123456Z"},
-              {"filename": "demo_pkg-1.0.tar.gz", "url": "demo_pkg-1.0.tar.gz", "hashes": {"sha256": "{{Sha}}"},
-               "dist-info-metadata": {"sha256": "{{MetaSha}}"}},
-              {"filename": "../../etc/passwd", "url": "https://files.example/x", "hashes": {"sha256": "{{Sha}}"}}
+              {"filename": "demo_pkg-1.0.tar.gz", "url": "demo_pkg-1.0.tar.gz", "hashes": {"sha256": "{{{Sha}}}"},
+               "dist-info-metadata": {"sha256": "{{{MetaSha}}}"}},
+              {"filename": "../../etc/passwd", "url": "https://files.example/x", "hashes": {"sha256": "{{{Sha}}}"}}
             ]}
             """;
         var listing = UpstreamPageParser.ParseJson("demo-pkg", Page, Encoding.UTF8.GetBytes(json));
