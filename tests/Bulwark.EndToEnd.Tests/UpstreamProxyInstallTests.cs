@@ -18,10 +18,11 @@ public sealed class UpstreamProxyInstallTests(EndToEndFixture e2e)
         try
         {
             var upstreamToken = await upstream.CreateTokenAsync("upstream-publisher");
+            // Wheels only: Debian's flit_core names the sdist of a dashed name in the pre-PEP 625 form, which is refused.
             foreach (var project in new[] { new PythonProject("bwproxied", "1.0", BuildBackend.FlitCore), new PythonProject("acme-internal", "99.0", BuildBackend.FlitCore) })
             {
                 var built = await e2e.Packages.BuildAsync(project);
-                Check.Succeeded(await e2e.Publish.TwineUploadAsync(upstream.UploadUrl, upstreamToken, built.Files), upstream, 0, $"upload of {project.Name} to the upstream");
+                Check.Succeeded(await e2e.Publish.TwineUploadAsync(upstream.UploadUrl, upstreamToken, [built.Wheel]), upstream, 0, $"upload of {project.Name} to the upstream");
             }
 
             await using var proxy = await LiveServer.StartAsync(e2e.NewDirectory("proxy-data"), new Dictionary<string, string>
@@ -31,7 +32,7 @@ public sealed class UpstreamProxyInstallTests(EndToEndFixture e2e)
                 ["Bulwark:Upstreams:0:MaxAge"] = "00:00:00",
             });
             var local = await e2e.Packages.BuildAsync(new PythonProject("acme-internal", "1.0", BuildBackend.FlitCore));
-            Check.Succeeded(await e2e.Publish.TwineUploadAsync(proxy.UploadUrl, await proxy.CreateTokenAsync("acme"), local.Files), proxy, 0, "local upload of acme-internal 1.0");
+            Check.Succeeded(await e2e.Publish.TwineUploadAsync(proxy.UploadUrl, await proxy.CreateTokenAsync("acme"), [local.Wheel]), proxy, 0, "local upload of acme-internal 1.0");
 
             var pip = await PipInstaller.CreateAsync(PipFlavour.DebianVenv, e2e.NewDirectory("proxy-pip"), e2e.Tools);
             var mark = proxy.Requests.Mark();
