@@ -13,7 +13,8 @@ namespace Bulwark.Core.Upstreams;
 /// <param name="BlobPath">Where the verified bytes are.</param>
 /// <param name="Sha256">The sha256 of those bytes (the distribution's, or the metadata file's).</param>
 /// <param name="FetchedNow">Whether this request brought it from the upstream (false: it was already stored).</param>
-public sealed record StoredUpstreamFile(string BlobPath, string Sha256, bool FetchedNow);
+/// <param name="Size">The blob's size when known (from the download or the upstream's listing).</param>
+public sealed record StoredUpstreamFile(string BlobPath, string Sha256, bool FetchedNow, long? Size);
 
 /// <summary>
 /// Brings proxied files into the blob store on first request and serves them from there afterwards. The bytes
@@ -30,8 +31,9 @@ public sealed class UpstreamFiles(
 
     private readonly ConcurrentDictionary<string, Lazy<Task<Outcome<StoredUpstreamFile>>>> _inFlight = new(StringComparer.Ordinal);
 
-    // Blobs known to be stored: they never change (content-addressed), so no invalidation is needed; bounded.
-    private readonly ConcurrentDictionary<string, bool> _stored = new(StringComparer.Ordinal);
+    // Blobs known to be stored, with their size (-1: unknown): they never change (content-addressed), so no
+    // invalidation is needed; bounded.
+    private readonly ConcurrentDictionary<string, long> _stored = new(StringComparer.Ordinal);
 
     /// <summary>Downloads started from upstreams (distributions and metadata files); lets tests count them.</summary>
     public long Downloads => Interlocked.Read(ref _downloads);
@@ -55,10 +57,12 @@ public sealed class UpstreamFiles(
 
         var path = metadata ? file.BlobPath + MetadataSuffix : file.BlobPath;
         var expected = metadata ? file.MetadataSha256! : file.Sha256;
-        if (_stored.ContainsKey(path) || await blobs.ExistsAsync(path, ct))
+        if (_stored.TryGetValue(path, out var known)) return new StoredUpstreamFile(path, expected, FetchedNow: false, known >= 0 ? known : null);
+        if (await blobs.ExistsAsync(path, ct))
         {
-            Remember(path);
-            return new StoredUpstreamFile(path, expected, FetchedNow: false);
+            var size = metadata ? null : file.Size;
+            Remember(path, size);
+            return new StoredUpstreamFile(path, expected, FetchedNow: false, size);
         }
         if (page.OfflineUpstream) return Refusal.Unavailable($"'{filename}' is not cached and the upstream is offline.");
 
@@ -103,8 +107,8 @@ public sealed class UpstreamFiles(
                 log.LogError("Blob {Path} holds other bytes than the verified upstream file.", path);
                 return Refusal.Conflict($"'{filename}' could not be stored.");
             }
-            Remember(path);
-            return new StoredUpstreamFile(path, expected, FetchedNow: true);
+            Remember(path, download.Size);
+            return new StoredUpstreamFile(path, expected, FetchedNow: true, download.Size);
         }
         finally
         {
@@ -120,10 +124,10 @@ public sealed class UpstreamFiles(
         await scope.ServiceProvider.GetRequiredService<BulwarkDbContext>().SaveChangesAsync(CancellationToken.None);
     }
 
-    private void Remember(string path)
+    private void Remember(string path, long? size)
     {
         if (_stored.Count > 100_000) _stored.Clear();
-        _stored.TryAdd(path, true);
+        _stored.TryAdd(path, size ?? -1);
     }
 
     private static string? ProjectOf(string filename) =>

@@ -51,7 +51,8 @@ internal static class UpstreamEndpoints
         return true;
     }
 
-    private static async Task<IResult> ServeFileAsync(string a, string b, string rest, string filename, HttpContext context, UpstreamFiles files, IBlobStore blobs)
+    private static async Task<IResult> ServeFileAsync(string a, string b, string rest, string filename, HttpContext context, UpstreamFiles files, IBlobStore blobs,
+        SmallBlobCache smallBlobs)
     {
         var sha256 = a + b + rest;
         if (a.Length != 2 || b.Length != 2 || sha256.Length != 64 || !sha256.All(c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c)))
@@ -69,6 +70,11 @@ internal static class UpstreamEndpoints
         // Content-addressed (by the verified sha256), so the bytes behind the URL never change.
         h.CacheControl = "public, max-age=31536000, immutable";
         h.AccessControlAllowOrigin = "*";
+        // Small files (metadata, small wheels) from memory, as local ones are; the size must be known to ask.
+        if (stored.Size is { } size && await smallBlobs.GetAsync(stored.BlobPath, size, context.RequestAborted) is { } small)
+        {
+            return Results.Bytes(small, contentType, entityTag: etag, enableRangeProcessing: true);
+        }
         if (blobs.GetLocalPath(stored.BlobPath) is { } local)
         {
             return Results.File(local, contentType, entityTag: etag, enableRangeProcessing: true);

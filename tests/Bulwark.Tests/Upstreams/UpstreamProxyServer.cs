@@ -5,7 +5,7 @@ namespace Bulwark.Tests.Upstreams;
 
 /// <summary>
 /// A Bulwark in front of a <see cref="FakeUpstream"/>: every page is revalidated (MaxAge 0) so that tests see
-/// each upstream state change at once, with a one-second timeout and a block rule for <c>blocked-*</c>.
+/// each upstream state change at once, with a three-second timeout (first requests on a busy test machine can take a second) and a block rule for <c>blocked-*</c>.
 /// </summary>
 public abstract class UpstreamProxyServer(DatabaseKind database) : BulwarkServer(database)
 {
@@ -16,7 +16,7 @@ public abstract class UpstreamProxyServer(DatabaseKind database) : BulwarkServer
     protected override IEnumerable<KeyValuePair<string, string>> Settings =>
     [
         new("Bulwark:Upstreams:0:Url", Upstream.SimpleUrl),
-        new("Bulwark:Upstreams:0:Timeout", "00:00:01"),
+        new("Bulwark:Upstreams:0:Timeout", "00:00:03"),
         new("Bulwark:Upstreams:0:MaxAge", "00:00:00"),
         new("Bulwark:Upstreams:0:Block:0", "blocked-*"),
     ];
