@@ -132,6 +132,10 @@ public enum AuditEventType
     PendingPublisherAdded = 4062,
     /// <summary>A pending publisher was removed: by its user, because its name was taken, or because it created its project.</summary>
     PendingPublisherRemoved = 4063,
+    /// <summary>A file fetched from an upstream index did not match the hash its page listed; it was discarded, never served.</summary>
+    UpstreamFileRefused = 4070,
+    /// <summary>The first local project of a name that had been served from an upstream: from now on only local files are listed.</summary>
+    UpstreamNameMadeLocal = 4071,
 
     /// <summary>A two-factor mandate refused an action; details name the rule, the action and the project.</summary>
     MandateRefused = 5100,
@@ -163,4 +167,6 @@ public enum AuditEventType
     CriticalListAdded = 6100,
     /// <summary>An admin took a project out of the critical cohort (and off the always-critical list).</summary>
     CriticalRemoved = 6101,
+    /// <summary>An operator imported known-malicious versions (OSV records) that are never proxied from upstreams.</summary>
+    UpstreamVersionsBlocked = 6200,
 }

@@ -50,6 +50,8 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
     public DbSet<ScaleOut.JobLease> JobLeases => Set<ScaleOut.JobLease>();
     public DbSet<Moderation.Reports.ProjectReport> ProjectReports => Set<Moderation.Reports.ProjectReport>();
     public DbSet<Moderation.Reports.ModerationFinding> ModerationFindings => Set<Moderation.Reports.ModerationFinding>();
+    public DbSet<Upstreams.UpstreamPage> UpstreamPages => Set<Upstreams.UpstreamPage>();
+    public DbSet<Upstreams.BlockedUpstreamVersion> BlockedUpstreamVersions => Set<Upstreams.BlockedUpstreamVersion>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -153,6 +155,7 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
         TrustedPublishingModel.Configure(b);
         ScaleOutModel.Configure(b);
         ModerationModel.Configure(b);
+        UpstreamModel.Configure(b);
 
         b.Entity<Project>(e =>
         {

@@ -12,7 +12,7 @@ namespace Bulwark.Core.Projects;
 /// events. Call inside the transaction of the change that needs the project; the name must have passed
 /// <see cref="Uploads.ProjectNamePolicy"/> already.
 /// </summary>
-public sealed class ProjectCreation(BulwarkDbContext db, IndexWriter index, AuditLog audit, TimeProvider time)
+public sealed class ProjectCreation(BulwarkDbContext db, IndexWriter index, AuditLog audit, TimeProvider time, Upstreams.UpstreamHandover upstreams)
 {
     public async Task<Project> CreateAsync(string name, User owner, Actor actor, CancellationToken ct = default)
     {
@@ -30,6 +30,8 @@ public sealed class ProjectCreation(BulwarkDbContext db, IndexWriter index, Audi
         await index.AppendAsync(project, "create", userId: owner.Id, ct: ct);
         audit.Record(AuditEventType.ProjectCreated, actor, owner.Id, project.Id, new ProjectCreatedDetails(project.Name));
         audit.Record(AuditEventType.RoleAdded, actor, owner.Id, project.Id, new RoleAuditDetails(owner.Username, "Owner"));
+        // A name that was being proxied becomes local here, and the audit log says so.
+        await upstreams.RecordAsync(project.NormalizedName, project.Id, actor, ct);
         return project;
     }
 }

@@ -19,7 +19,8 @@ namespace Bulwark.Core.Uploads;
 /// If the transaction fails, blobs this upload created are deleted again, so nothing is half-written; a
 /// <see cref="PendingBlobs"/> record covers the case where this process cannot do that itself.
 /// </summary>
-public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, IndexWriter index, AuditLog audit, TimeProvider time, ReleaseDescriptions descriptions, ReleaseNotifier? releases = null)
+public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, IndexWriter index, AuditLog audit, TimeProvider time, ReleaseDescriptions descriptions, ReleaseNotifier? releases = null,
+    Upstreams.UpstreamHandover? upstreams = null)
 {
     public async Task<Outcome<UploadSuccess>> CommitAsync(UploadPlan plan, ReceivedFile file, InspectedDistribution inspected, CancellationToken ct)
     {
@@ -126,6 +127,8 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
             await index.AppendAsync(project, "create", userId: who.User.Id, ct: ct);
             audit.Record(AuditEventType.ProjectCreated, actor, who.User.Id, project.Id, new ProjectCreatedDetails(project.Name));
             audit.Record(AuditEventType.RoleAdded, actor, who.User.Id, project.Id, new RoleAuditDetails(who.User.Username, "Owner"));
+            // A name that was being proxied becomes local with this upload, and the audit log says so.
+            if (upstreams is not null) await upstreams.RecordAsync(project.NormalizedName, project.Id, actor, ct);
         }
 
         var canonical = plan.Version.CanonicalForm;

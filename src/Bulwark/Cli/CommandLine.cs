@@ -61,6 +61,7 @@ public static class CommandLine
         root.Subcommands.Add(ModerationCommands.Reports(stdout));
         root.Subcommands.Add(ScanCommand.Build(stdout, stderr));
         root.Subcommands.Add(AuditCommands.Build(stdout, stderr));
+        root.Subcommands.Add(OsvCommands.Build(stdout, stderr));
         return root;
     }
 

@@ -28,6 +28,7 @@ public static class EndpointRegistration
             return new DistributionChecks(new Bulwark.Core.Packaging.Metadata.MetadataValidationOptions { Classifiers = classifiers }, uploads.AcceptLegacySdistNames);
         });
         services.AddReadPath();
+        services.AddUpstreamProxy();
         return services;
     }
 
@@ -41,6 +42,7 @@ public static class EndpointRegistration
         app.MapSimpleApi();
         app.MapJsonApi();
         app.MapFiles();
+        app.MapUpstreamFiles();
     }
 
     /// <summary>The simple and JSON APIs' page cache, file serving and download counting.</summary>

@@ -13,7 +13,7 @@ namespace Bulwark.Endpoints;
 internal static class SimpleEndpoints
 {
     // Warehouse: max-age 10 minutes for browsers and proxies (its CDN keeps pages longer and is purged on change).
-    private const string CacheControl = "max-age=600, public";
+    internal const string CacheControl = "max-age=600, public";
 
     private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
 
@@ -80,6 +80,8 @@ internal static class SimpleEndpoints
         // Unknown names are 404 whatever their spelling (as on PyPI); known ones redirect to the canonical URL.
         if (!page.ProjectExists)
         {
+            // Not local: an upstream may serve it, behind the dependency-confusion guard (docs/upstreams.md).
+            if (await UpstreamEndpoints.TryServePageAsync(context, name, normalized, mediaType)) return;
             await IndexResponses.NotFound(context).ExecuteAsync(context);
             return;
         }
@@ -94,6 +96,6 @@ internal static class SimpleEndpoints
     /// <summary>A DbContext only for renders: a cache hit should not pay for creating one.</summary>
     internal static BulwarkDbContext Db(HttpContext context) => context.RequestServices.GetRequiredService<BulwarkDbContext>();
 
-    private static string ContentTypeHeader(string mediaType) =>
+    internal static string ContentTypeHeader(string mediaType) =>
         mediaType == SimpleApi.TextHtml ? "text/html; charset=utf-8" : mediaType;
 }

@@ -17,6 +17,7 @@ public static class CoreServices
     /// <summary>Use cases of Bulwark.Core, scoped to one unit of work (one DbContext).</summary>
     public static IServiceCollection AddBulwarkCore(this IServiceCollection services)
     {
+        services.AddUpstreamCore();
         services.AddSingleton(new PasswordHasher());
         services.AddSingleton(_ => new PasswordPolicy(CommonPasswordList.Default));
         // The ranges are the security baseline's ceilings (lifetimes, windows, failure budgets): see AccountOptions.

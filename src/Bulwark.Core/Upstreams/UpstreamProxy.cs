@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using Bulwark.Core.Data;
+using Bulwark.Core.Index;
+using Bulwark.Core.Outcomes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Core.Upstreams;
+
+/// <summary>
+/// Serves project pages of names that are not local from the configured upstreams, behind the guard
+/// (<see cref="IUpstreamNamePolicy"/>) and the release gates (<see cref="IUpstreamReleaseGate"/>). Pages are
+/// kept in memory and in the database (<see cref="UpstreamPage"/>); an upstream that is down or slower than its
+/// timeout gets the stored page served, marked stale. Concurrent requests for one name share one upstream
+/// request. The caller has already found that no local project has the name; the guard checks again anyway,
+/// because it is the guard and not the caller that must be right.
+/// </summary>
+public sealed class UpstreamProxy(
+    IOptions<UpstreamProxyOptions> options, UpstreamClient client, IServiceScopeFactory scopes, IndexGenerations generations,
+    TimeProvider time, ILogger<UpstreamProxy> log) : IDisposable
+{
+    /// <summary>After a failed upstream request the stale page is served this long before the upstream is tried again.</summary>
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(10);
+
+    private readonly MemoryCache _pages = new(new MemoryCacheOptions { SizeLimit = 128L * 1024 * 1024, CompactionPercentage = 0.25 });
+    private readonly ConcurrentDictionary<string, Lazy<Task<Outcome<ProxiedPage>>>> _inFlight = new(StringComparer.Ordinal);
+
+    public bool Enabled { get; } = options.Value.Enabled;
+
+    /// <summary>Number of page requests sent to upstreams; lets tests prove that a cached page asked no one.</summary>
+    public long UpstreamRequests => Interlocked.Read(ref _upstreamRequests);
+    private long _upstreamRequests;
+
+    /// <summary>The page for <paramref name="normalizedName"/>, asking the upstream when the cached copy is due.</summary>
+    public async Task<Outcome<ProxiedPage>> GetPageAsync(string normalizedName, CancellationToken ct)
+    {
+        if (!Enabled) return Refusal.NotFound("No upstream is configured.");
+        var generation = generations.Of(normalizedName);
+        if (_pages.TryGetValue(normalizedName, out ProxiedPage? page) && page!.Generation == generation && page.NextCheckAt > time.GetUtcNow())
+        {
+            return page;
+        }
+        return await SingleFlightAsync("page:" + normalizedName, () => RefreshAsync(normalizedName, generation)).WaitAsync(ct);
+    }
+
+    /// <summary>
+    /// The page as held, without asking any upstream (file requests must not wait on it): from memory, or
+    /// rebuilt from the stored row, through the guard and the gates again.
+    /// </summary>
+    public async Task<Outcome<ProxiedPage>> GetHeldAsync(string normalizedName, CancellationToken ct)
+    {
+        if (!Enabled) return Refusal.NotFound("No upstream is configured.");
+        var generation = generations.Of(normalizedName);
+        if (_pages.TryGetValue(normalizedName, out ProxiedPage? page) && page!.Generation == generation) return page;
+        return await SingleFlightAsync("held:" + normalizedName, async () =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BulwarkDbContext>();
+            var row = await db.UpstreamPages.AsNoTracking().FirstOrDefaultAsync(p => p.NormalizedName == normalizedName, CancellationToken.None);
+            if (row is null) return Refusal.NotFound($"'{normalizedName}' has not been fetched from an upstream.");
+            var upstream = options.Value.Active.Select(a => a.Upstream).FirstOrDefault(u => SameUpstream(u, row.UpstreamUrl));
+            if (upstream is null) return Refusal.NotFound($"'{normalizedName}' came from an upstream that is no longer configured.");
+            var decision = await scope.ServiceProvider.GetRequiredService<IUpstreamNamePolicy>().DecideAsync(normalizedName, upstream, CancellationToken.None);
+            if (!decision.MayProxy) return Refusal.NotFound($"'{normalizedName}' is not resolved upstream: {decision.Reason}.");
+            // Due for a check at once: a page request after this one still asks the upstream.
+            return await BuildAsync(scope.ServiceProvider, normalizedName, upstream, UpstreamListing.FromStoredJson(row.Listing), generation,
+                upstream.Offline ? DateTimeOffset.MaxValue : time.GetUtcNow(), upstream.Offline ? UpstreamFreshness.Offline : UpstreamFreshness.Stale);
+        }).WaitAsync(ct);
+    }
+
+    private async Task<Outcome<ProxiedPage>> RefreshAsync(string name, long generation)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        var db = sp.GetRequiredService<BulwarkDbContext>();
+        var policy = sp.GetRequiredService<IUpstreamNamePolicy>();
+        var row = await db.UpstreamPages.FirstOrDefaultAsync(p => p.NormalizedName == name, CancellationToken.None);
+        Refusal? last = null;
+        foreach (var (index, upstream) in options.Value.Active)
+        {
+            var decision = await policy.DecideAsync(name, upstream, CancellationToken.None);
+            if (decision.Verdict is UpstreamNameVerdict.Local or UpstreamNameVerdict.Reserved)
+            {
+                // Claimed here: no upstream may answer for it, whatever it holds.
+                return Refusal.NotFound($"'{name}' is not resolved upstream: {decision.Reason}.");
+            }
+            if (!decision.MayProxy) continue;
+
+            var held = row is not null && SameUpstream(upstream, row.UpstreamUrl) ? row : null;
+            var now = time.GetUtcNow();
+            if (upstream.Offline)
+            {
+                if (held is null) continue;
+                return await BuildAsync(sp, name, upstream, UpstreamListing.FromStoredJson(held.Listing), generation, DateTimeOffset.MaxValue, UpstreamFreshness.Offline);
+            }
+
+            Interlocked.Increment(ref _upstreamRequests);
+            var fetched = await client.FetchPageAsync(upstream.BaseUri!, name, held?.ETag, upstream.Timeout, CancellationToken.None);
+            if (!fetched.TryGetValue(out var answer, out var refusal))
+            {
+                log.LogWarning("Upstream {Index} failed for {Project}: {Reason}", index, name, refusal.Message);
+                last = refusal;
+                if (held is null) continue;
+                // The upstream is down or slow: the page it sent last is served, marked stale, and the
+                // upstream is not asked again for a short while (no request waits on a dead upstream twice).
+                return await BuildAsync(sp, name, upstream, UpstreamListing.FromStoredJson(held.Listing), generation, now + RetryAfterFailure, UpstreamFreshness.Stale);
+            }
+            switch (answer.Kind)
+            {
+                case UpstreamFetchKind.NotModified when held is not null:
+                    held.CheckedAt = now;
+                    await SaveQuietlyAsync(db, name);
+                    return await BuildAsync(sp, name, upstream, UpstreamListing.FromStoredJson(held.Listing), generation, now + upstream.MaxAge, UpstreamFreshness.Fresh);
+                case UpstreamFetchKind.Page when answer.Listing is not null:
+                    if (held is null)
+                    {
+                        if (row is not null) db.UpstreamPages.Remove(row);
+                        await SaveQuietlyAsync(db, name);
+                        row = new UpstreamPage { NormalizedName = name, UpstreamUrl = upstream.Url!, Listing = "" };
+                        db.UpstreamPages.Add(row);
+                    }
+                    row!.ETag = answer.ETag;
+                    row.CheckedAt = now;
+                    row.Listing = answer.Listing.ToStoredJson();
+                    await SaveQuietlyAsync(db, name);
+                    return await BuildAsync(sp, name, upstream, answer.Listing, generation, now + upstream.MaxAge, UpstreamFreshness.Fresh);
+                default:
+                    // Gone upstream (a project PyPI removed, often for malware): forget it here too.
+                    if (held is not null)
+                    {
+                        db.UpstreamPages.Remove(held);
+                        row = null;
+                        await SaveQuietlyAsync(db, name);
+                    }
+                    continue;
+            }
+        }
+        _pages.Remove(name);
+        return last ?? Refusal.NotFound($"No upstream has '{name}'.");
+    }
+
+    /// <summary>Filters the listing through the release gates, renders both forms and keeps the page in memory.</summary>
+    private async Task<ProxiedPage> BuildAsync(IServiceProvider sp, string name, UpstreamOptions upstream, UpstreamListing listing, long generation,
+        DateTimeOffset nextCheckAt, UpstreamFreshness freshness)
+    {
+        var versions = listing.Files.Select(f => f.Version).Distinct(StringComparer.Ordinal).ToList();
+        var withheld = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var gate in sp.GetServices<IUpstreamReleaseGate>())
+        {
+            withheld.UnionWith(await gate.WithheldAsync(name, versions, CancellationToken.None));
+        }
+        var files = IndexFormatting.SortByVersion(listing.Files.Where(f => !withheld.Contains(f.Version)), f => f.Version, f => f.Filename);
+        var shownVersions = IndexFormatting.SortByVersion(versions.Where(v => !withheld.Contains(v)), v => v);
+        var complete = listing.FromJson && files.All(f => f.Size is not null);
+        var version = new PageVersion(generation);
+        var html = new RenderedPage(UpstreamPageRenderer.RenderHtml(name, files), version);
+        var json = new RenderedPage(UpstreamPageRenderer.RenderJson(name, files, shownVersions, complete), version);
+        var page = new ProxiedPage(name, upstream.Url!, upstream.Offline, files, html, json, generation, nextCheckAt, freshness);
+        _pages.Set(name, page, new MemoryCacheEntryOptions { Size = page.Footprint });
+        return page;
+    }
+
+    private async Task SaveQuietlyAsync(BulwarkDbContext db, string name)
+    {
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateException ex)
+        {
+            // Another instance stored the same page at the same moment; what it stored is as good as ours.
+            log.LogInformation(ex, "Upstream page of {Project} was stored concurrently.", name);
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    private async Task<Outcome<ProxiedPage>> SingleFlightAsync(string key, Func<Task<Outcome<ProxiedPage>>> work)
+    {
+        var flight = _inFlight.GetOrAdd(key, _ => new Lazy<Task<Outcome<ProxiedPage>>>(work));
+        try
+        {
+            return await flight.Value;
+        }
+        finally
+        {
+            _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<Outcome<ProxiedPage>>>>(key, flight));
+        }
+    }
+
+    private static bool SameUpstream(UpstreamOptions upstream, string url) =>
+        string.Equals(upstream.Url?.TrimEnd('/'), url.TrimEnd('/'), StringComparison.Ordinal);
+
+    public void Dispose() => _pages.Dispose();
+}

@@ -1,0 +1,274 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Bulwark.Core.Audit;
+using Bulwark.Core.Upstreams;
+using Bulwark.Tests.Infrastructure;
+using Bulwark.Tests.Uploads;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bulwark.Tests.Upstreams;
+
+/// <summary>
+/// The upstream proxy end to end over HTTP, against a PEP 691 upstream on loopback: rewritten pages, verified
+/// single-flight file fetches, the dependency-confusion guard, stale serving and OSV blocks.
+/// </summary>
+public abstract class UpstreamProxyTests<TServer>(TServer server) : UploadTestBase<TServer>(server) where TServer : UpstreamProxyServer
+{
+    private FakeUpstream Upstream => Server.Upstream;
+
+    private HttpClient Client() => Server.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    private async Task<HttpResponseMessage> PageAsync(string name, bool json = true)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/simple/{name}/");
+        if (json) request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.pypi.simple.v1+json"));
+        return await Client().SendAsync(request);
+    }
+
+    private async Task<JsonElement> JsonPageAsync(string name)
+    {
+        var response = await PageAsync(name);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {response.ReasonPhrase}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>The site path of a listed file, resolved against the page URL as pip does.</summary>
+    private static string FilePath(string name, JsonElement file) =>
+        new Uri(new Uri($"http://localhost/simple/{name}/"), file.GetProperty("url").GetString()).AbsolutePath;
+
+    private static string[] Versions(JsonElement page) => page.GetProperty("versions").EnumerateArray().Select(v => v.GetString()!).ToArray();
+
+    private static JsonElement FileNamed(JsonElement page, string filename) =>
+        page.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("filename").GetString() == filename);
+
+    [Fact]
+    public async Task An_upstream_only_project_is_listed_with_links_through_Bulwark_and_its_fields_passed_through()
+    {
+        var name = UniqueName("uponly");
+        var wheel = Upstream.AddWheel(name, "1.0", requiresPython: ">=3.8");
+        var yanked = Upstream.AddWheel(name, "0.9", yanked: "broken build");
+
+        var response = await PageAsync(name);
+        Assert.Equal("fresh", response.Headers.GetValues("X-Bulwark-Upstream").Single());
+        var page = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var listed = FileNamed(page, wheel.Filename);
+        Assert.StartsWith("../../files/upstream/", listed.GetProperty("url").GetString());
+        Assert.Equal(wheel.Sha256, listed.GetProperty("hashes").GetProperty("sha256").GetString());
+        Assert.Equal(">=3.8", listed.GetProperty("requires-python").GetString());
+        Assert.Equal(JsonValueKind.Object, listed.GetProperty("core-metadata").ValueKind);
+        Assert.Equal(wheel.Listed.Length, listed.GetProperty("size").GetInt64());
+        Assert.Equal("broken build", FileNamed(page, yanked.Filename).GetProperty("yanked").GetString());
+        Assert.Equal(["0.9", "1.0"], Versions(page));
+
+        var html = await (await PageAsync(name, json: false)).Content.ReadAsStringAsync();
+        Assert.Contains($"href=\"../../files/upstream/{wheel.Sha256[..2]}/{wheel.Sha256[2..4]}/{wheel.Sha256[4..]}/{wheel.Filename}#sha256={wheel.Sha256}\"", html);
+        Assert.Contains("data-requires-python=\"&gt;=3.8\"", html);
+        Assert.Contains("data-yanked=\"broken build\"", html);
+        Assert.Contains("data-core-metadata=\"sha256=", html);
+        Assert.DoesNotContain(Upstream.BaseUrl, html);
+    }
+
+    [Fact]
+    public async Task A_file_is_fetched_once_verified_and_then_served_from_the_store()
+    {
+        var name = UniqueName("fetchonce");
+        var wheel = Upstream.AddWheel(name, "1.0");
+        var path = FilePath(name, FileNamed(await JsonPageAsync(name), wheel.Filename));
+
+        var first = await Client().GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("fetched", first.Headers.GetValues("X-Bulwark-Upstream").Single());
+        Assert.Equal(wheel.Listed, await first.Content.ReadAsByteArrayAsync());
+        var second = await Client().GetAsync(path);
+        Assert.Equal("cached", second.Headers.GetValues("X-Bulwark-Upstream").Single());
+        Assert.Equal(wheel.Listed, await second.Content.ReadAsByteArrayAsync());
+        Assert.Equal(1, Upstream.FileRequests(wheel.Filename));
+        Assert.NotNull(await Server.ReadBlobAsync(UpstreamBlobs.PathFor(wheel.Sha256, wheel.Filename)));
+
+        var metadata = await Client().GetAsync(path + ".metadata");
+        Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
+        Assert.Contains($"Name: {name}", await metadata.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_hundred_concurrent_first_requests_fetch_the_file_from_the_upstream_once()
+    {
+        var name = UniqueName("flight");
+        var wheel = Upstream.AddWheel(name, "1.0");
+        var path = FilePath(name, FileNamed(await JsonPageAsync(name), wheel.Filename));
+        Upstream.FileDelay = TimeSpan.FromMilliseconds(300);
+        try
+        {
+            var client = Client();
+            var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => client.GetAsync(path)));
+            foreach (var r in responses)
+            {
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+                Assert.Equal(wheel.Listed, await r.Content.ReadAsByteArrayAsync());
+            }
+        }
+        finally
+        {
+            Upstream.FileDelay = TimeSpan.Zero;
+        }
+        Assert.Equal(1, Upstream.FileRequests(wheel.Filename));
+    }
+
+    [Fact]
+    public async Task A_local_name_is_never_resolved_upstream_whatever_version_the_upstream_claims()
+    {
+        await Server.SeedAsync(new ReleaseSeed("acme-internal", "1.0"));
+        var evil = Upstream.AddWheel("acme-internal", "99.0");
+
+        var page = await JsonPageAsync("acme-internal");
+        Assert.Equal(["1.0"], Versions(page));
+        var html = await (await PageAsync("acme-internal", json: false)).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("99.0", html);
+        Assert.DoesNotContain("upstream", html);
+        Assert.Equal(0, Upstream.PageRequests("acme-internal"));
+        // Nor is its file reachable by guessing the proxied URL.
+        var guessed = $"/files/upstream/{evil.Sha256[..2]}/{evil.Sha256[2..4]}/{evil.Sha256[4..]}/{evil.Filename}";
+        Assert.Equal(HttpStatusCode.NotFound, (await Client().GetAsync(guessed)).StatusCode);
+        Assert.Equal(0, Upstream.FileRequests(evil.Filename));
+    }
+
+    [Fact]
+    public async Task A_name_matching_a_block_pattern_is_not_resolved_upstream()
+    {
+        var name = UniqueName("blocked");
+        Upstream.AddWheel(name, "1.0");
+        Assert.Equal(HttpStatusCode.NotFound, (await PageAsync(name)).StatusCode);
+        Assert.Equal(0, Upstream.PageRequests(name));
+    }
+
+    [Fact]
+    public async Task A_file_whose_bytes_do_not_match_the_listed_hash_is_refused_audited_and_not_stored()
+    {
+        var name = UniqueName("tampered");
+        var spec = new TestDistributions.Spec(name, "1.0");
+        var genuine = TestDistributions.Wheel(spec);
+        var file = new UpstreamTestFile(spec.WheelFilename, genuine) { Served = TestDistributions.Wheel(spec with { Summary = "evil" }) };
+        Upstream.Add(name, file);
+        var path = FilePath(name, FileNamed(await JsonPageAsync(name), file.Filename));
+
+        var response = await Client().GetAsync(path);
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("does not match the sha256", response.ReasonPhrase);
+        Assert.Null(await Server.ReadBlobAsync(UpstreamBlobs.PathFor(file.Sha256, file.Filename)));
+        Assert.DoesNotContain(Server.TempFiles(), f => Path.GetFileName(f).StartsWith("upstream-", StringComparison.Ordinal));
+        var audited = await Server.WithDbAsync(db => db.AuditEvents.AsNoTracking()
+            .Where(e => e.Type == AuditEventType.UpstreamFileRefused && e.Details!.Contains(file.Filename)).ToListAsync());
+        var details = Assert.Single(audited).Details!;
+        Assert.Contains(file.Sha256, details);
+        // Refused again on the next request: a refusal is not remembered as a success.
+        Assert.Equal(HttpStatusCode.BadGateway, (await Client().GetAsync(path)).StatusCode);
+    }
+
+    [Fact]
+    public async Task With_the_upstream_down_a_cached_page_and_file_are_served_and_the_page_says_stale()
+    {
+        var name = UniqueName("stale");
+        var wheel = Upstream.AddWheel(name, "1.0");
+        var path = FilePath(name, FileNamed(await JsonPageAsync(name), wheel.Filename));
+        Assert.Equal(HttpStatusCode.OK, (await Client().GetAsync(path)).StatusCode);
+
+        Upstream.Down = true;
+        try
+        {
+            var page = await PageAsync(name);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal("stale", page.Headers.GetValues("X-Bulwark-Upstream").Single());
+            Assert.Contains(wheel.Filename, await page.Content.ReadAsStringAsync());
+            var file = await Client().GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+            Assert.Equal(wheel.Listed, await file.Content.ReadAsByteArrayAsync());
+
+            // Nothing held for this one: the answer says the upstream is unavailable, not that the project does not exist.
+            var unknown = await PageAsync(UniqueName("never"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, unknown.StatusCode);
+        }
+        finally
+        {
+            Upstream.Down = false;
+        }
+    }
+
+    [Fact]
+    public async Task An_upstream_slower_than_the_timeout_gets_the_cached_page_served_stale()
+    {
+        var name = UniqueName("slow");
+        Upstream.AddWheel(name, "1.0");
+        await JsonPageAsync(name);
+        Upstream.PageDelays[name] = TimeSpan.FromSeconds(12);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var page = await PageAsync(name);
+        started.Stop();
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("stale", page.Headers.GetValues("X-Bulwark-Upstream").Single());
+        // Bounded by the three-second timeout, far from the upstream's twelve seconds.
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(9), $"took {started.Elapsed}");
+    }
+
+    [Fact]
+    public async Task The_first_local_upload_of_a_proxied_name_makes_it_local_and_the_audit_log_says_so()
+    {
+        var name = UniqueName("takeover");
+        var upstreamWheel = Upstream.AddWheel(name, "5.0");
+        Assert.Contains(upstreamWheel.Filename, (await JsonPageAsync(name)).ToString());
+
+        var token = await Server.CreateTokenAsync("u" + name[^8..]);
+        await AssertOkAsync(await UploadAsync(UploadForm.For(new TestDistributions.Spec(name, "1.0")), token));
+
+        var page = await JsonPageAsync(name);
+        Assert.Equal(["1.0"], Versions(page));
+        Assert.DoesNotContain(upstreamWheel.Filename, page.ToString());
+        var normalized = Bulwark.Core.Packaging.ProjectName.Normalize(name);
+        var audited = await Server.WithDbAsync(db => db.AuditEvents.AsNoTracking()
+            .Where(e => e.Type == AuditEventType.UpstreamNameMadeLocal && e.Details!.Contains(normalized)).ToListAsync());
+        Assert.Single(audited);
+        Assert.False(await Server.WithDbAsync(db => db.UpstreamPages.AnyAsync(p => p.NormalizedName == normalized)));
+    }
+
+    [Fact]
+    public async Task Versions_named_by_an_imported_OSV_record_are_not_listed_and_their_files_are_404()
+    {
+        var good = Upstream.AddWheel("osv-fixture-pkg", "1.0");
+        var bad = Upstream.AddWheel("osv-fixture-pkg", "2.0");
+        var before = await JsonPageAsync("osv-fixture-pkg");
+        var badPath = FilePath("osv-fixture-pkg", FileNamed(before, bad.Filename));
+
+        var fixture = Path.Combine(AppContext.BaseDirectory, "Upstreams", "Fixtures", "MAL-2026-0001.json");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await Bulwark.Cli.CommandLine.RunAsync(["osv", "import", fixture], stdout, stderr, settings: CliSettings());
+        Assert.True(exit == 0, stderr.ToString());
+        Assert.Contains("osv-fixture-pkg", stdout.ToString());
+
+        var after = await JsonPageAsync("osv-fixture-pkg");
+        Assert.Equal(["1.0"], Versions(after));
+        Assert.DoesNotContain(bad.Filename, after.ToString());
+        Assert.Equal(HttpStatusCode.NotFound, (await Client().GetAsync(badPath)).StatusCode);
+        Assert.Equal(0, Upstream.FileRequests(bad.Filename));
+        Assert.Equal(HttpStatusCode.OK, (await Client().GetAsync(FilePath("osv-fixture-pkg", FileNamed(after, good.Filename)))).StatusCode);
+    }
+
+    private Dictionary<string, string?> CliSettings()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Bulwark:DataDirectory"] = Server.DataDirectory,
+            ["Bulwark:Database"] = Server.Database.ToString(),
+        };
+        var cs = Server.Services.GetRequiredService<IConfiguration>().GetConnectionString("Bulwark");
+        if (!string.IsNullOrEmpty(cs)) settings["ConnectionStrings:Bulwark"] = cs;
+        return settings;
+    }
+}
+
+public sealed class UpstreamProxyTestsSqlite(SqliteUpstreamProxyServer s) : UpstreamProxyTests<SqliteUpstreamProxyServer>(s), IClassFixture<SqliteUpstreamProxyServer>;
+
+public sealed class UpstreamProxyTestsPostgres(PostgresUpstreamProxyServer s) : UpstreamProxyTests<PostgresUpstreamProxyServer>(s), IClassFixture<PostgresUpstreamProxyServer>;
