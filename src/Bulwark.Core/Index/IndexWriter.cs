@@ -52,6 +52,21 @@ public sealed class IndexWriter(BulwarkDbContext db, TimeProvider time, IndexCha
     }
 
     /// <summary>
+    /// Appends a journal entry for a name that has no local project row (a proxied upstream name whose versions
+    /// an OSV import or a quarantine withholds), in the open index transaction, so every instance drops what it
+    /// holds for that name at the commit like for any other change. Returns the entry's id.
+    /// </summary>
+    public async Task<long> AppendForNameAsync(string projectName, string action, long? userId = null, CancellationToken ct = default)
+    {
+        var open = Open();
+        var entry = new JournalEntry { ProjectName = projectName, Action = action, CreatedAt = time.GetUtcNow(), UserId = userId };
+        db.Journal.Add(entry);
+        await db.SaveChangesAsync(ct);
+        open.Add(new IndexChange(entry.Id, projectName));
+        return entry.Id;
+    }
+
+    /// <summary>
     /// One entry per project with the same action, inserted as one batch (a recompute can change thousands of
     /// projects), in the open index transaction.
     /// </summary>

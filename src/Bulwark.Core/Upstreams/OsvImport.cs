@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Index;
 using Bulwark.Core.Outcomes;
 using Bulwark.Core.Packaging;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,7 @@ public sealed record OsvImportResult(int Records, int Rules, IReadOnlyList<strin
 /// rules; a withdrawn record removes them. Each affected name gets a journal entry, so every instance drops its
 /// proxied page of that name at once.
 /// </summary>
-public sealed class OsvImport(BulwarkDbContext db, AuditLog audit, TimeProvider time)
+public sealed class OsvImport(BulwarkDbContext db, IndexWriter index, AuditLog audit, TimeProvider time)
 {
     public const string Ecosystem = "PyPI";
 
@@ -79,7 +80,7 @@ public sealed class OsvImport(BulwarkDbContext db, AuditLog audit, TimeProvider 
         }
 
         var names = rules.Select(r => r.NormalizedName).ToHashSet(StringComparer.Ordinal);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await index.BeginAsync(ct);
         var replaced = await db.BlockedUpstreamVersions.Where(b => sources.Contains(b.Source)).ToListAsync(ct);
         names.UnionWith(replaced.Select(r => r.NormalizedName));
         db.BlockedUpstreamVersions.RemoveRange(replaced);
@@ -88,7 +89,7 @@ public sealed class OsvImport(BulwarkDbContext db, AuditLog audit, TimeProvider 
         {
             // Moves the name's generation on every instance (see Index/README.md), so a proxied page or file of
             // a version blocked now is not served from memory afterwards.
-            db.Journal.Add(new JournalEntry { ProjectName = name, Action = "upstream block", CreatedAt = now });
+            await index.AppendForNameAsync(name, "upstream block", actor.UserId, ct);
         }
         var projects = names.Order(StringComparer.Ordinal).ToList();
         audit.Record(AuditEventType.UpstreamVersionsBlocked, actor, null, null,

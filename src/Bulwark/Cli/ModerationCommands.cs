@@ -3,8 +3,10 @@ using System.Text.Json;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Moderation;
 using Bulwark.Core.Moderation.Reports;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Projects;
+using Bulwark.Core.Upstreams;
 
 namespace Bulwark.Cli;
 
@@ -51,6 +53,13 @@ internal static class ModerationCommands
         {
             var outcome = await sp.GetRequiredService<ProjectQuarantine>().QuarantineAsync(parse.GetValue(name)!, parse.GetValue(versions) ?? [],
                 parse.GetValue(reason), Actor.Cli("project quarantine"), ct: ct);
+            if (outcome.Refusal is { Kind: RefusalKind.NotFound })
+            {
+                // Not a local project: a name this index proxies from an upstream is quarantined as withheld versions.
+                var proxied = await sp.GetRequiredService<ProxiedQuarantine>().QuarantineAsync(parse.GetValue(name)!, parse.GetValue(versions) ?? [],
+                    parse.GetValue(reason), Actor.Cli("project quarantine"), ct);
+                return await ProxiedAsync(proxied, outcome.Refusal, stdout, stderr);
+            }
             if (!outcome.TryGetValue(out var target, out var refusal)) return await CliOutcome.RefuseAsync(stderr, refusal);
             await stdout.WriteLineAsync(target.WholeProject ? $"Quarantined {target.Project.Name}." : $"Quarantined {target.Project.Name} {string.Join(", ", target.Versions)}.");
             return 0;
@@ -66,11 +75,25 @@ internal static class ModerationCommands
         {
             var outcome = await sp.GetRequiredService<ProjectQuarantine>().UnquarantineAsync(parse.GetValue(name)!, parse.GetValue(versions) ?? [],
                 Actor.Cli("project unquarantine"), ct);
+            if (outcome.Refusal is { Kind: RefusalKind.NotFound })
+            {
+                var proxied = await sp.GetRequiredService<ProxiedQuarantine>().UnquarantineAsync(parse.GetValue(name)!, parse.GetValue(versions) ?? [],
+                    Actor.Cli("project unquarantine"), ct);
+                return await ProxiedAsync(proxied, outcome.Refusal, stdout, stderr);
+            }
             if (!outcome.TryGetValue(out var target, out var refusal)) return await CliOutcome.RefuseAsync(stderr, refusal);
             await stdout.WriteLineAsync(target.WholeProject ? $"Lifted the quarantine of {target.Project.Name}." : $"Lifted the quarantine of {target.Project.Name} {string.Join(", ", target.Versions)}.");
             return 0;
         }));
         return command;
+    }
+
+    // The local refusal is the one to show when the name is not proxied either (it names the local problem).
+    private static async Task<int> ProxiedAsync(Outcome<string> proxied, Refusal local, TextWriter stdout, TextWriter stderr)
+    {
+        if (!proxied.TryGetValue(out var done, out var refusal)) return await CliOutcome.RefuseAsync(stderr, refusal.Kind == RefusalKind.NotFound ? local : refusal);
+        await stdout.WriteLineAsync(done);
+        return 0;
     }
 
     private static Command Status(string verb, ProjectLifecycle status, string description, TextWriter stdout, TextWriter stderr)

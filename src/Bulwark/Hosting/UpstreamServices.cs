@@ -18,6 +18,7 @@ public static class UpstreamServices
         services.AddScoped<IUpstreamReleaseGate, BlockedVersionGate>();
         services.AddScoped<UpstreamHandover>();
         services.AddScoped<OsvImport>();
+        services.AddScoped<ProxiedQuarantine>();
         return services;
     }
 

@@ -256,6 +256,52 @@ public abstract class UpstreamProxyTests<TServer>(TServer server) : UploadTestBa
         Assert.Equal(HttpStatusCode.OK, (await Client().GetAsync(FilePath("osv-fixture-pkg", FileNamed(after, good.Filename)))).StatusCode);
     }
 
+    [Fact]
+    public async Task A_quarantined_proxied_release_is_not_listed_nor_served_until_the_quarantine_is_lifted()
+    {
+        var good = Upstream.AddWheel("proxied-quarantine-pkg", "1.0");
+        var bad = Upstream.AddWheel("proxied-quarantine-pkg", "1.1");
+        var before = await JsonPageAsync("proxied-quarantine-pkg");
+        var badPath = FilePath("proxied-quarantine-pkg", FileNamed(before, bad.Filename));
+
+        var (exit, stdout, stderr) = await CliAsync("project", "quarantine", "proxied-quarantine-pkg", "--version", "1.1", "--reason", "steals tokens");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("proxied", stdout);
+
+        var quarantined = await JsonPageAsync("proxied-quarantine-pkg");
+        Assert.Equal(["1.0"], Versions(quarantined));
+        Assert.Equal(HttpStatusCode.NotFound, (await Client().GetAsync(badPath)).StatusCode);
+        Assert.Equal(0, Upstream.FileRequests(bad.Filename));
+        Assert.Equal(HttpStatusCode.OK, (await Client().GetAsync(FilePath("proxied-quarantine-pkg", FileNamed(quarantined, good.Filename)))).StatusCode);
+        Assert.True(await Server.WithDbAsync(db => db.AuditEvents.AsNoTracking()
+            .AnyAsync(e => e.Type == AuditEventType.ReleasesQuarantined && e.Details!.Contains("proxied-quarantine-pkg"))));
+
+        // A second quarantine of the same release is a clear refusal, not a duplicate rule.
+        var (again, _, againErr) = await CliAsync("project", "quarantine", "proxied-quarantine-pkg", "--version", "1.1", "--reason", "again");
+        Assert.NotEqual(0, again);
+        Assert.Contains("Already quarantined", againErr);
+
+        var (lifted, _, liftErr) = await CliAsync("project", "unquarantine", "proxied-quarantine-pkg", "--version", "1.1");
+        Assert.True(lifted == 0, liftErr);
+        Assert.Equal(["1.0", "1.1"], Versions(await JsonPageAsync("proxied-quarantine-pkg")).Order().ToArray());
+    }
+
+    [Fact]
+    public async Task Quarantining_a_name_that_is_neither_local_nor_proxied_names_the_problem()
+    {
+        var (exit, _, stderr) = await CliAsync("project", "quarantine", "never-seen-anywhere", "--reason", "typo");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("never-seen-anywhere", stderr);
+    }
+
+    private async Task<(int Exit, string Stdout, string Stderr)> CliAsync(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await Bulwark.Cli.CommandLine.RunAsync(args, stdout, stderr, settings: CliSettings());
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
     private Dictionary<string, string?> CliSettings()
     {
         var settings = new Dictionary<string, string?>
