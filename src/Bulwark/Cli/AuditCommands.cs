@@ -26,7 +26,7 @@ internal static class AuditCommands
             if (!report.Intact)
             {
                 await stderr.WriteLineAsync($"error: the audit chain is broken at event {report.BrokenAt}. {report.Problem}");
-                await stderr.WriteLineAsync($"{report.Events:N0} events checked before it in {watch.Elapsed.TotalSeconds:F1} s.");
+                await stderr.WriteLineAsync($"{report.Events:N0} events checked, up to and including it, in {watch.Elapsed.TotalSeconds:F1} s.");
                 return Broken;
             }
             await stdout.WriteLineAsync(
