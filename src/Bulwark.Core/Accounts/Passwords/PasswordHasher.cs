@@ -18,6 +18,7 @@ public sealed class PasswordHasher
     private const int HashBytes = 32;
 
     private readonly Argon2Settings _settings;
+    private long _derivations;
 
     public PasswordHasher(Argon2Settings? settings = null) => _settings = settings ?? Default;
 
@@ -48,11 +49,18 @@ public sealed class PasswordHasher
         return false;
     }
 
+    /// <summary>
+    /// How many Argon2 derivations this hasher has run. Every sign-in attempt must cost exactly one, whether the
+    /// account exists or not; counting them shows that property without measuring time.
+    /// </summary>
+    public long Derivations => Interlocked.Read(ref _derivations);
+
     public bool NeedsRehash(string encoded) =>
         !TryDecode(encoded, out var s, out _, out _) || s.MemoryKiB < _settings.MemoryKiB || s.Passes < _settings.Passes;
 
-    private static byte[] Derive(string password, byte[] salt, Argon2Settings settings)
+    private byte[] Derive(string password, byte[] salt, Argon2Settings settings)
     {
+        Interlocked.Increment(ref _derivations);
         var bytes = Encoding.UTF8.GetBytes(password);
         if (bytes.Length > MaxPasswordBytes)
         {
