@@ -20,7 +20,7 @@ namespace Bulwark.Core.Uploads;
 /// <see cref="PendingBlobs"/> record covers the case where this process cannot do that itself.
 /// </summary>
 public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, IndexWriter index, AuditLog audit, TimeProvider time, ReleaseDescriptions descriptions, ReleaseNotifier? releases = null,
-    Upstreams.UpstreamHandover? upstreams = null)
+    Upstreams.UpstreamHandover? upstreams = null, Moderation.Typosquats.TyposquatHold? holds = null)
 {
     public async Task<Outcome<UploadSuccess>> CommitAsync(UploadPlan plan, ReceivedFile file, InspectedDistribution inspected, CancellationToken ct)
     {
@@ -129,6 +129,9 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
             audit.Record(AuditEventType.RoleAdded, actor, who.User.Id, project.Id, new RoleAuditDetails(who.User.Username, "Owner"));
             // A name that was being proxied becomes local with this upload, and the audit log says so.
             if (upstreams is not null) await upstreams.RecordAsync(project.NormalizedName, project.Id, actor, ct);
+            // A name the typosquat check holds is created quarantined with a report; the file below is stored but
+            // not installable until an administrator lifts the quarantine.
+            if (holds is not null) await holds.ApplyAsync(project, ct);
         }
 
         var canonical = plan.Version.CanonicalForm;
