@@ -31,6 +31,7 @@ public static class BulwarkServices
         // One protected set per process, rebuilt when its inputs change; the hold acts on the verdict at creation.
         services.AddSingleton<ServerProtectedNames>();
         services.AddScoped<TyposquatHold>();
+        services.AddScoped<UploadScanning>();
         if (kind == HostKind.Cli)
         {
             services.AddBulwarkCore();
