@@ -12,7 +12,8 @@ namespace Bulwark.Core.Projects;
 /// events. Call inside the transaction of the change that needs the project; the name must have passed
 /// <see cref="Uploads.ProjectNamePolicy"/> already.
 /// </summary>
-public sealed class ProjectCreation(BulwarkDbContext db, IndexWriter index, AuditLog audit, TimeProvider time, Upstreams.UpstreamHandover upstreams)
+public sealed class ProjectCreation(BulwarkDbContext db, IndexWriter index, AuditLog audit, TimeProvider time, Upstreams.UpstreamHandover upstreams,
+    Moderation.Typosquats.TyposquatHold? holds = null)
 {
     public async Task<Project> CreateAsync(string name, User owner, Actor actor, CancellationToken ct = default)
     {
@@ -32,6 +33,8 @@ public sealed class ProjectCreation(BulwarkDbContext db, IndexWriter index, Audi
         audit.Record(AuditEventType.RoleAdded, actor, owner.Id, project.Id, new RoleAuditDetails(owner.Username, "Owner"));
         // A name that was being proxied becomes local here, and the audit log says so.
         await upstreams.RecordAsync(project.NormalizedName, project.Id, actor, ct);
+        // A name the typosquat check holds is created quarantined with a report (a blocked one never gets here).
+        if (holds is not null) await holds.ApplyAsync(project, ct);
         return project;
     }
 }

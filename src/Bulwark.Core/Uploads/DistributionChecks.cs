@@ -7,7 +7,11 @@ namespace Bulwark.Core.Uploads;
 
 /// <summary>What the file itself holds, once it passed <see cref="DistributionChecks.Inspect"/>.</summary>
 /// <param name="MetadataBytes">The bytes served as the PEP 658 metadata file; null for an sdist.</param>
-public sealed record InspectedDistribution(CoreMetadata Metadata, byte[]? MetadataBytes);
+public sealed record InspectedDistribution(CoreMetadata Metadata, byte[]? MetadataBytes)
+{
+    /// <summary>The malware scan of the file, when one ran; not clean means a report, malicious also holds the release.</summary>
+    public Moderation.Scanning.ScanReport? Scan { get; init; }
+}
 
 /// <summary>The metadata and file checks of an upload, over the packaging primitives; every refusal is <see cref="RefusalKind.Invalid"/>.</summary>
 

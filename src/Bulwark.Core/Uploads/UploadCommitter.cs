@@ -20,7 +20,8 @@ namespace Bulwark.Core.Uploads;
 /// <see cref="PendingBlobs"/> record covers the case where this process cannot do that itself.
 /// </summary>
 public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, IndexWriter index, AuditLog audit, TimeProvider time, ReleaseDescriptions descriptions, ReleaseNotifier? releases = null,
-    Upstreams.UpstreamHandover? upstreams = null)
+    Upstreams.UpstreamHandover? upstreams = null, Moderation.Typosquats.TyposquatHold? holds = null,
+    Moderation.Scanning.UploadScanning? scanning = null)
 {
     public async Task<Outcome<UploadSuccess>> CommitAsync(UploadPlan plan, ReceivedFile file, InspectedDistribution inspected, CancellationToken ct)
     {
@@ -50,7 +51,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
             (long ProjectId, string Version)? newRelease;
             try
             {
-                newRelease = await WriteRowsAsync(plan, file, inspected.Metadata, readme, blobPath, metadataDigests, ct);
+                newRelease = await WriteRowsAsync(plan, file, inspected, readme, blobPath, metadataDigests, ct);
             }
             catch (DbUpdateException)
             {
@@ -71,7 +72,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
             {
                 await releases.NotifyMaintainersAsync(r.ProjectId, r.Version, plan.Identity.User.Username, CancellationToken.None);
             }
-            return UploadSuccess.Stored;
+            return inspected.Scan?.Verdict == Moderation.Scanning.ScanVerdict.Malicious ? UploadSuccess.Held : UploadSuccess.Stored;
         }
         finally
         {
@@ -104,8 +105,9 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
     }
 
     /// <returns>The project and version when this upload created the release (the maintainers are then told).</returns>
-    private async Task<(long ProjectId, string Version)?> WriteRowsAsync(UploadPlan plan, ReceivedFile file, CoreMetadata metadata, RenderedDescription? readme, string blobPath, FileDigests? metadataDigests, CancellationToken ct)
+    private async Task<(long ProjectId, string Version)?> WriteRowsAsync(UploadPlan plan, ReceivedFile file, InspectedDistribution inspected, RenderedDescription? readme, string blobPath, FileDigests? metadataDigests, CancellationToken ct)
     {
+        var metadata = inspected.Metadata;
         var who = plan.Identity;
         var actor = who.Actor with { UserId = who.User.Id, TokenId = who.Token.Id };
         var now = time.GetUtcNow();
@@ -129,6 +131,9 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
             audit.Record(AuditEventType.RoleAdded, actor, who.User.Id, project.Id, new RoleAuditDetails(who.User.Username, "Owner"));
             // A name that was being proxied becomes local with this upload, and the audit log says so.
             if (upstreams is not null) await upstreams.RecordAsync(project.NormalizedName, project.Id, actor, ct);
+            // A name the typosquat check holds is created quarantined with a report; the file below is stored but
+            // not installable until an administrator lifts the quarantine.
+            if (holds is not null) await holds.ApplyAsync(project, ct);
         }
 
         var canonical = plan.Version.CanonicalForm;
@@ -171,6 +176,8 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
         await index.AppendAsync(project, $"add {(plan.PackageType == PackageType.Sdist ? "source" : plan.Fields["pyversion"])} file {plan.Filename}", release.Version, plan.Filename, who.User.Id, ct);
         audit.Record(AuditEventType.FileAdded, actor, who.User.Id, project.Id,
             new FileAuditDetails(plan.Filename, release.Version, file.Digests.Sha256));
+        // In the same transaction as the file: a malicious file's release is quarantined before anyone can see it.
+        if (scanning is not null && inspected.Scan is { } scan) await scanning.RecordAsync(project, release, plan.Filename, scan, ct);
         who.Token.LastUsedAt = now;
         db.Attach(who.Token);
         db.Entry(who.Token).Property(t => t.LastUsedAt).IsModified = true;

@@ -23,7 +23,8 @@ public sealed class UploadService(
     DistributionChecks distributions,
     MandateEnforcement mandates,
     TrustedPublishing.PublisherGrants publishers,
-    Microsoft.Extensions.Options.IOptions<Moderation.ModerationOptions> moderation)
+    Microsoft.Extensions.Options.IOptions<Moderation.ModerationOptions> moderation,
+    Moderation.Scanning.UploadScanning? scanning = null)
 {
     public async Task<Outcome<UploadPlan>> PrepareAsync(
         UploadIdentity who, UploadFields fields, string? filename, string? contentType, UploadLimits limits, CancellationToken ct)
@@ -134,6 +135,14 @@ public sealed class UploadService(
         }
 
         if (!distributions.Inspect(file.TempPath, plan).TryGetValue(out var inspected, out var invalid)) return invalid;
+        // Scanned before the commit, so a malicious file is never visible, not even for a moment.
+        if (scanning is not null)
+        {
+            var scan = scanning.Scan(file.TempPath, plan.Filename);
+            if (scanning.Refuses(scan)) return Refusal.Invalid(
+                $"The file {plan.Filename} was refused by the malware scan ({scan.Findings[0].Rule} in {scan.Findings[0].Path}). If this is a mistake, contact {moderation.Value.ContactText}.");
+            inspected = inspected with { Scan = scan };
+        }
         return await committer.CommitAsync(plan, file, inspected, ct);
     }
 

@@ -28,6 +28,10 @@ public static class BulwarkServices
         // appsettings.json must not wait for the day someone runs 'scan'.
         services.AddValidatedOptions<ScanOptions>(ScanOptions.Section);
         services.AddValidatedOptions<TyposquatOptions>(TyposquatOptions.Section);
+        // One protected set per process, rebuilt when its inputs change; the hold acts on the verdict at creation.
+        services.AddSingleton<ServerProtectedNames>();
+        services.AddScoped<TyposquatHold>();
+        services.AddScoped<UploadScanning>();
         if (kind == HostKind.Cli)
         {
             services.AddBulwarkCore();

@@ -41,6 +41,22 @@ public sealed class ScanOptions
     public int SuspiciousScore { get; set; } = 40;
 
     /// <summary>Score from which a distribution is malicious.</summary>
+    /// <summary>
+    /// <c>Bulwark:Scanning:Malicious</c>: what an upload the scan finds malicious gets: <c>Hold</c> (stored with its
+    /// release quarantined pending review, the default) or <c>Refuse</c> (a 400, nothing stored).
+    /// </summary>
+    public MaliciousUploadAction Malicious { get; set; } = MaliciousUploadAction.Hold;
+
     [Range(1, 100)]
     public int MaliciousScore { get; set; } = 80;
+}
+
+/// <summary>What happens to an upload the scan finds malicious (<see cref="ScanOptions.Malicious"/>).</summary>
+public enum MaliciousUploadAction
+{
+    /// <summary>Stored, release quarantined, a report in the review queue.</summary>
+    Hold = 0,
+
+    /// <summary>Refused with a 400; nothing stored, no report.</summary>
+    Refuse = 1,
 }

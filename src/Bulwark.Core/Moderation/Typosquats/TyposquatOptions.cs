@@ -34,6 +34,20 @@ public sealed class TyposquatOptions
     /// substitutions are checked against. Below it, one edit away is mostly another real project: <c>toml</c> and
     /// <c>tomli</c>, <c>six</c> and <c>sip</c>...
     /// </summary>
+    /// <summary>
+    /// <c>Bulwark:Names:TopProjects</c>: how many of this index's most-downloaded projects (last 30 days) are protected
+    /// besides the critical ones; 0 protects none by downloads.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int TopProjects { get; set; } = 1000;
+
+    /// <summary>
+    /// <c>Bulwark:Names:RefreshMinutes</c>: how long the server's protected set is reused before the download ranking
+    /// is read again (critical projects and the list file are checked on every use).
+    /// </summary>
+    [Range(1, 1440)]
+    public int RefreshMinutes { get; set; } = 10;
+
     [Range(1, 100)]
     public int OneEditMinLength { get; set; } = 5;
 

@@ -150,7 +150,13 @@ public static class LegacyUploadEndpoint
             }
             BulwarkMetrics.UploadAccepted(success == UploadSuccess.AlreadyStored, received.Size);
             http.Response.StatusCode = StatusCodes.Status200OK;
-            var answer = success == UploadSuccess.AlreadyStored ? "OK (file already stored, nothing changed)\n" : "OK\n";
+            var answer = success switch
+            {
+                UploadSuccess.AlreadyStored => "OK (file already stored, nothing changed)\n",
+                // The uploader is told: the file is stored but nobody can install it until an administrator reviews it.
+                UploadSuccess.Held => "OK (held for review: the malware scan flagged this file; the release is quarantined until an administrator reviews it)\n",
+                _ => "OK\n",
+            };
             // Grace-period warnings ride on the success answer (twine --verbose prints the body).
             foreach (var warning in plan.Warnings) answer += "Warning: " + warning + "\n";
             await http.Response.WriteAsync(answer, ct);

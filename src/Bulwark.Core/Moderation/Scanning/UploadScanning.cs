@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Bulwark.Core.Audit;
+using Bulwark.Core.Data;
+using Bulwark.Core.Index;
+using Bulwark.Core.Moderation.Reports;
+using Bulwark.Core.Packaging;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Core.Moderation.Scanning;
+
+/// <summary>
+/// The malware scan of every uploaded distribution, between the checks and the commit: <see cref="Scan"/> reads the
+/// temp file (bounded by <see cref="ScanOptions"/>), <see cref="RecordAsync"/> turns a verdict that is not clean into
+/// a report with its findings in the review queue, and quarantines the release of a malicious file in the upload's
+/// own transaction, so the file is never installable.
+/// </summary>
+public sealed class UploadScanning(BulwarkDbContext db, IndexWriter index, AuditLog audit, IOptions<ScanOptions> options, TimeProvider time)
+{
+    /// <summary>Who files the report and quarantines the release (no user: the detector).</summary>
+    public static readonly Actor Detector = new("upload-scan", "bulwark upload scan");
+
+    /// <summary>Scans the uploaded file at <paramref name="path"/>; nothing in it is executed or extracted.</summary>
+    public ScanReport Scan(string path, string filename)
+    {
+        using var stream = File.OpenRead(path);
+        return new DistributionScanner(options.Value).Scan(stream, filename);
+    }
+
+    /// <summary>Whether the configuration refuses <paramref name="scan"/> outright instead of holding it.</summary>
+    public bool Refuses(ScanReport scan) =>
+        scan.Verdict == ScanVerdict.Malicious && scan.Findings.Count > 0 && options.Value.Malicious == MaliciousUploadAction.Refuse;
+
+    /// <summary>Adds the report, the findings and (malicious) the quarantine of <paramref name="release"/>; the caller saves.</summary>
+    public async Task RecordAsync(Project project, Release release, string filename, ScanReport scan, CancellationToken ct = default)
+    {
+        if (scan.Verdict == ScanVerdict.Clean) return;
+        var now = time.GetUtcNow();
+        var malicious = scan.Verdict == ScanVerdict.Malicious;
+        var top = scan.Findings.Count > 0 ? scan.Findings[0] : null;
+        var summary = $"The upload scan found {filename} {scan.VerdictText} (score {scan.Score}"
+            + (top is null ? ")." : $"; {top.Rule} in {top.Path} line {top.Line}).")
+            + (malicious ? " The release is quarantined pending review." : " The release stays up.");
+        db.ProjectReports.Add(new ProjectReport
+        {
+            ProjectId = project.Id,
+            ProjectName = project.Name,
+            Version = release.Version,
+            Kind = ReportKind.Malware,
+            Summary = summary,
+            CreatedAt = now,
+        });
+        db.ModerationFindings.Add(new ModerationFinding
+        {
+            ProjectId = project.Id,
+            ProjectName = project.Name,
+            Version = release.Version,
+            Filename = filename,
+            Detector = "scan",
+            Summary = summary,
+            Score = scan.Score,
+            // The findings as the admins see them in the queue: rule, file, line and evidence each.
+            Details = JsonSerializer.Serialize(scan.Findings.Select(f => new { f.Rule, f.Path, f.Line, f.Evidence }).ToList()),
+            CreatedAt = now,
+        });
+        if (!malicious || release.Lifecycle == ReleaseLifecycle.Quarantined) return;
+
+        // Hold, not delete: a scan can be wrong, and an administrator's verdict either lifts the quarantine or removes it.
+        release.Lifecycle = ReleaseLifecycle.Quarantined;
+        await index.AppendAsync(project, "quarantine release", release.Version, ct: ct);
+        audit.Record(AuditEventType.ReleasesQuarantined, Detector, null, project.Id,
+            new QuarantineDetails(project.Name, [release.Version], summary, $"scan: {top?.Rule}"));
+    }
+}
