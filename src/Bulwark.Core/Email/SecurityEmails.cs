@@ -99,6 +99,14 @@ public static class SecurityEmails
             .Paragraph("Contact the index administrators to recover the account. They will restore it with a new password; then replace your two-factor methods and recovery codes.")
             .ToMessage(to, "Your account was frozen", "account-frozen");
 
+    public static EmailMessage AccountFrozenByAdministrators(string to, string username, DateTimeOffset when, string reason, string contact) =>
+        new EmailBody()
+            .Paragraph($"Hello {username},")
+            .Paragraph("The index administrators froze your account because it may be in someone else's hands: every session was signed out, your API tokens are refused, and nobody can sign in.")
+            .Facts(("Time (UTC)", AccountEmails.Utc(when)), ("Reason", reason))
+            .Paragraph($"Contact {contact} to recover the account. They will review what it did, restore it with a new password, and ask you to enrol your two-factor methods again.")
+            .ToMessage(to, "Your account was frozen by the administrators", "account-frozen-by-admin");
+
     public static EmailMessage AccountRestored(string to, string username, DateTimeOffset when, int tokensRevoked, Uri resetLink, TimeSpan validFor) =>
         new EmailBody()
             .Paragraph($"Hello {username},")

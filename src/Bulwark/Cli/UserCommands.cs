@@ -44,6 +44,9 @@ internal static class UserCommands
         });
         user.Subcommands.Add(add);
         user.Subcommands.Add(BuildRestore(stdout, stderr));
+        user.Subcommands.Add(AccountResponseCommands.Freeze(stdout, stderr));
+        user.Subcommands.Add(AccountResponseCommands.Unfreeze(stdout, stderr));
+        user.Subcommands.Add(AccountActivityCommand.Build(stdout, stderr));
         user.Subcommands.Add(ModerationCommands.Role(stdout, stderr));
         return user;
     }
