@@ -78,7 +78,7 @@ public abstract class AccountResponseTests<TServer>(TServer server) : Moderation
         Assert.Equal("1.1", upload.GetProperty("version").GetString());
         Assert.Contains("-1.1-", upload.GetProperty("filename").GetString());
         Assert.Equal(stolenId[1].ToString(), upload.GetProperty("token_id").GetString());
-        Assert.False(string.IsNullOrEmpty(upload.GetProperty("ip").GetString()));
+        Assert.True(upload.TryGetProperty("ip", out _), "every line carries the client address (null when the server saw none)");
         var text = await CliAsync("user", "activity", owner.Username, "--since", since.ToString("O"));
         Assert.Contains($"token {stolenId[1]}", text.Out);
 
