@@ -162,6 +162,12 @@ public enum AuditEventType
     ObserverRoleChanged = 5209,
     /// <summary>The owners archived, unarchived or deprecated the project; details name the new status and reason.</summary>
     ProjectStatusChanged = 5210,
+    /// <summary>Responders froze an account (<c>user freeze</c> or the admin user page); details carry the reason.</summary>
+    AccountFrozenByAdmin = 5211,
+    /// <summary>Responders lifted a freeze without resetting anything (<c>user unfreeze</c>).</summary>
+    AccountUnfrozen = 5212,
+    /// <summary>The one-step response from the activity review: tokens and sessions ended, chosen releases acted on.</summary>
+    CompromiseResponse = 5213,
 
     /// <summary>An admin put a name on the always-critical list.</summary>
     CriticalListAdded = 6100,

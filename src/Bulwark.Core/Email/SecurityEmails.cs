@@ -99,16 +99,34 @@ public static class SecurityEmails
             .Paragraph("Contact the index administrators to recover the account. They will restore it with a new password; then replace your two-factor methods and recovery codes.")
             .ToMessage(to, "Your account was frozen", "account-frozen");
 
-    public static EmailMessage AccountRestored(string to, string username, DateTimeOffset when, int tokensRevoked, Uri resetLink, TimeSpan validFor) =>
+    public static EmailMessage AccountFrozenByAdministrators(string to, string username, DateTimeOffset when, string reason, string contact) =>
         new EmailBody()
             .Paragraph($"Hello {username},")
-            .Paragraph("The index administrators restored your frozen account. Your old password no longer works, every session was signed out"
+            .Paragraph("The index administrators froze your account because it may be in someone else's hands: every session was signed out, your API tokens are refused, and nobody can sign in.")
+            .Facts(("Time (UTC)", AccountEmails.Utc(when)), ("Reason", reason))
+            .Paragraph($"Contact {contact} to recover the account. They will review what it did, restore it with a new password, and ask you to enrol your two-factor methods again.")
+            .ToMessage(to, "Your account was frozen by the administrators", "account-frozen-by-admin");
+
+    public static EmailMessage AccountRestored(string to, string username, DateTimeOffset when, int tokensRevoked, Uri resetLink, TimeSpan validFor,
+        DateTimeOffset windowStart, IReadOnlyList<string> activity)
+    {
+        var body = new EmailBody()
+            .Paragraph($"Hello {username},")
+            .Paragraph("The index administrators restored your frozen account. Your old password no longer works, every session was signed out, "
+                + "your two-factor methods and recovery codes were removed (someone else may have added their own)"
                 + (tokensRevoked > 0 ? $" and your {tokensRevoked} API token{(tokensRevoked == 1 ? " was" : "s were")} revoked." : "."))
             .Facts(("Time (UTC)", AccountEmails.Utc(when)))
             .Paragraph($"Choose a new password with this link (valid for {AccountEmails.Describe(validFor)}, usable once):")
             .Link(resetLink)
-            .Paragraph("Then sign in, review your security history, replace your two-factor methods and generate new recovery codes, and create new API tokens where you need them.")
-            .ToMessage(to, "Your account was restored", "account-restored");
+            .Paragraph("Then sign in, enrol a security key or an authenticator app again (uploads to projects that require a second factor are refused until you do), generate new recovery codes, and create new API tokens where you need them.")
+            .Paragraph(activity.Count == 0
+                ? $"The account did nothing recorded since {AccountEmails.Utc(windowStart)}."
+                : $"What the account did since {AccountEmails.Utc(windowStart)} (check that you recognise each line; tell the administrators about any you do not):");
+        // The whole window would make an unreadable mail after a busy month; the responders hold the full review.
+        foreach (var line in activity.Take(50)) body.Paragraph(line);
+        if (activity.Count > 50) body.Paragraph($"... and {activity.Count - 50} more; ask the administrators for the full list.");
+        return body.ToMessage(to, "Your account was restored", "account-restored");
+    }
 
     private static string Remaining(int? remaining) => remaining switch
     {

@@ -44,15 +44,20 @@ internal static class UserCommands
         });
         user.Subcommands.Add(add);
         user.Subcommands.Add(BuildRestore(stdout, stderr));
+        user.Subcommands.Add(AccountResponseCommands.Freeze(stdout, stderr));
+        user.Subcommands.Add(AccountResponseCommands.Unfreeze(stdout, stderr));
+        user.Subcommands.Add(AccountActivityCommand.Build(stdout, stderr));
         user.Subcommands.Add(ModerationCommands.Role(stdout, stderr));
         return user;
     }
 
     private static Command BuildRestore(TextWriter stdout, TextWriter stderr)
     {
-        var restore = new Command("restore", "Restore a frozen account: the old password stops working, every API token is revoked, sessions end, and the owner is e-mailed a link to choose a new password.");
+        var restore = new Command("restore", "Restore a frozen account: the old password stops working, every API token is revoked, every second factor and recovery code is removed, sessions end, and the owner is e-mailed a link to choose a new password with what the account did during the window.");
         var name = new Argument<string>("NAME") { Description = "The username." };
+        var since = new Option<DateTimeOffset?>("--since") { Description = "The start of the compromise window listed in the owner's mail (ISO 8601; default: the last 30 days)." };
         restore.Arguments.Add(name);
+        restore.Options.Add(since);
         restore.SetAction(async (parse, ct) => await CommandLine.WithServicesAsync(async sp =>
         {
             var username = parse.GetValue(name)!;
@@ -62,7 +67,7 @@ internal static class UserCommands
                 await stderr.WriteLineAsync($"error: there is no account named '{username}'.");
                 return 1;
             }
-            var result = await sp.GetRequiredService<AccountRestoration>().RestoreAsync(user, Actor.Cli("user restore"), ct);
+            var result = await sp.GetRequiredService<AccountRestoration>().RestoreAsync(user, Actor.Cli("user restore"), ct, parse.GetValue(since)?.ToUniversalTime());
             if (!result.TryGetValue(out var restored, out var refused)) return await CliOutcomes.RefuseAsync(stderr, refused);
             await stdout.WriteLineAsync(restored.Message);
             return CliOutcomes.Done;

@@ -43,6 +43,7 @@ public static class CoreServices
         services.AddScoped<PasswordResetRequest>();
         services.AddScoped<PasswordReset>();
         services.AddScoped<AccountRestoration>();
+        services.AddScoped<AccountFreeze>();
         services.AddScoped<PasswordChange>();
         services.AddScoped<EmailChange>();
         services.AddScoped<ApiTokenCreation>();

@@ -27,7 +27,7 @@ public sealed record TokenAuthentication(TokenCheck Result, ApiToken? Token)
         TokenCheck.Valid => "",
         TokenCheck.Expired => $"Invalid API Token: the token expired at {Token!.ExpiresAt:yyyy-MM-dd HH:mm:ss} UTC. Create a new token.",
         TokenCheck.Revoked => "Invalid API Token: the token has been revoked. Create a new token.",
-        TokenCheck.UserFrozen => "Invalid API Token: the account that owns this token is frozen. Contact the index administrators.",
+        TokenCheck.UserFrozen => "Invalid API Token: the account that owns this token is frozen. Contact the index administrators to have it restored.",
         _ => "Invalid API Token: the token is not recognised. Check that it was copied whole, and that it has not been deleted.",
     };
 }

@@ -17,7 +17,7 @@ public sealed record EmailChangeDetails(
 public sealed record EmailVerifiedDetails(string Email) : IAuditDetails;
 
 /// <summary>An operator restored a frozen account (<see cref="AuditEventType.AccountRestored"/>).</summary>
-public sealed record AccountRestoredDetails([property: JsonPropertyName("tokensRevoked")] int TokensRevoked) : IAuditDetails;
+public sealed record AccountRestoredDetails([property: JsonPropertyName("tokensRevoked")] int TokensRevoked, [property: JsonPropertyName("factorsRemoved")] int? FactorsRemoved = null) : IAuditDetails;
 
 /// <summary>Password-reset requests for a login were throttled (<see cref="AuditEventType.PasswordResetThrottled"/>).</summary>
 public sealed record PasswordResetThrottledDetails(string Login, string? Limit) : IAuditDetails;
