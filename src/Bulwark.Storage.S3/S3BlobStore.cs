@@ -130,7 +130,8 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             {
                 if (item.Key.StartsWith(_prefix, StringComparison.Ordinal) && item.Key.Length > _prefix.Length)
                 {
-                    yield return new StoredBlob(item.Key[_prefix.Length..], item.Size ?? 0);
+                    yield return new StoredBlob(item.Key[_prefix.Length..], item.Size ?? 0,
+                        item.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue);
                 }
             }
             request.ContinuationToken = page.IsTruncated == true ? page.NextContinuationToken : null;

@@ -91,7 +91,8 @@ public sealed class FileSystemBlobStore : IBlobStore
         {
             ct.ThrowIfCancellationRequested();
             if (file.FullName.StartsWith(TempDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue;
-            yield return new StoredBlob(Path.GetRelativePath(_root, file.FullName).Replace(Path.DirectorySeparatorChar, '/'), file.Length);
+            yield return new StoredBlob(Path.GetRelativePath(_root, file.FullName).Replace(Path.DirectorySeparatorChar, '/'), file.Length,
+                new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero));
         }
     }
 

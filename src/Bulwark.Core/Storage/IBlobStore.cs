@@ -10,8 +10,11 @@ public enum BlobPutResult
     Conflict,
 }
 
-/// <summary>One stored blob, as listed by <see cref="IBlobStore.ListAsync"/>.</summary>
-public sealed record StoredBlob(string Path, long Size);
+/// <summary>
+/// One stored blob, as listed by <see cref="IBlobStore.ListAsync"/>. <paramref name="LastModified"/> (UTC) tells a
+/// consistency check an abandoned blob from one an upload in progress has just written.
+/// </summary>
+public sealed record StoredBlob(string Path, long Size, DateTimeOffset LastModified);
 
 /// <summary>
 /// A narrow store of immutable blobs addressed by relative path. Paths are derived from content hashes,

@@ -62,6 +62,7 @@ public static class CommandLine
         root.Subcommands.Add(ScanCommand.Build(stdout, stderr));
         root.Subcommands.Add(AuditCommands.Build(stdout, stderr));
         root.Subcommands.Add(OsvCommands.Build(stdout, stderr));
+        root.Subcommands.Add(FsckCommand.Build(stdout, stderr));
         return root;
     }
 

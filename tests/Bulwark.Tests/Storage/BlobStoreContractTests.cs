@@ -63,7 +63,7 @@ public abstract class BlobStoreContractTests : IAsyncLifetime
         Assert.Equal(content, await ReadAllAsync(path));
         var listed = new List<StoredBlob>();
         await foreach (var blob in Store.ListAsync()) listed.Add(blob);
-        Assert.Contains(new StoredBlob(path, content.Length), listed);
+        Assert.Contains(listed, b => b.Path == path && b.Size == content.Length);
 
         Assert.True(await Store.DeleteAsync(path));
         Assert.False(await Store.ExistsAsync(path));
