@@ -4,6 +4,8 @@ using Bulwark.Core.Accounts.Flows;
 using Bulwark.Core.Accounts.TwoFactor;
 using Microsoft.AspNetCore.Mvc;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Pages.Account;
 
 /// <summary>
@@ -44,13 +46,13 @@ public sealed class ConfirmDeviceModel(DeviceConfirmation confirmation, Reauthen
             NoReferrer();
             var result = await confirmation.ConfirmWithLinkAsync(Token, session, DeviceCookie.Ensure(HttpContext), RequestActor, ct);
             Token = null;
-            if (result.Succeeded)
+            if (result.TryGetValue(out var confirmed, out var refused))
             {
-                Flash(result.Message);
+                Flash(confirmed);
                 return LocalRedirect(SafeReturnUrl(ReturnUrl, "/account/"));
             }
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            AddError(result);
+            ShowRefusal(refused);
         }
         await LoadAsync(ct);
         return Page();
@@ -59,7 +61,7 @@ public sealed class ConfirmDeviceModel(DeviceConfirmation confirmation, Reauthen
     public async Task<IActionResult> OnPostSendAsync(CancellationToken ct)
     {
         var result = await confirmation.SendLinkAsync(HttpContext.CurrentSession()!, RequestActor, ct);
-        Flash(result.Message, error: !result.Succeeded);
+        Flash(result);
         return RedirectToPage(new { returnUrl = ReturnUrl });
     }
 
@@ -74,15 +76,14 @@ public sealed class ConfirmDeviceModel(DeviceConfirmation confirmation, Reauthen
     {
         var result = await reauthentication.WithWebAuthnAsync(HttpContext.CurrentSession()!, ChallengeId, Credential, DeviceCookie.Ensure(HttpContext), RequestActor, ct);
         Credential = "";
-        if (result.NewSessionId is { } id)
+        if (result.TryGetValue(out var done, out var refusal))
         {
-            WebSignIn.Renew(HttpContext, id);
+            WebSignIn.Renew(HttpContext, done.NewSessionId);
             Flash("This browser is confirmed.");
             return LocalRedirect(SafeReturnUrl(ReturnUrl, "/account/"));
         }
-        if (result.Result.Status == AccountStatus.Throttled) MarkThrottled(result.Result.RetryAfterSeconds);
         ModelState.Clear();
-        AddError(result.Result);
+        ShowRefusal(refusal);
         await LoadAsync(ct);
         return Page();
     }

@@ -3,6 +3,8 @@ using Bulwark.Core.Accounts.Flows;
 using Bulwark.Core.Accounts.TwoFactor;
 using Microsoft.AspNetCore.Mvc;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Pages.Account;
 
 /// <summary>
@@ -55,17 +57,16 @@ public sealed class ReauthenticateModel(Reauthentication reauthentication) : Bul
         return await AnswerAsync(result, ct);
     }
 
-    private async Task<IActionResult> AnswerAsync(ReauthenticationResult result, CancellationToken ct)
+    private async Task<IActionResult> AnswerAsync(Outcome<Reauthenticated> result, CancellationToken ct)
     {
-        if (result.NewSessionId is { } id)
+        if (result.TryGetValue(out var done, out var refusal))
         {
-            WebSignIn.Renew(HttpContext, id);
+            WebSignIn.Renew(HttpContext, done.NewSessionId);
             return LocalRedirect(SafeReturnUrl(ReturnUrl, "/account/"));
         }
-        if (result.Result.Status == AccountStatus.Throttled) MarkThrottled(result.Result.RetryAfterSeconds);
         // The password form and the key form post different fields; show only the flow's answer.
         ModelState.Clear();
-        AddError(result.Result);
+        ShowRefusal(refusal);
         Factors = await reauthentication.StatusAsync(HttpContext.CurrentSession()!, ct);
         return Page();
     }
