@@ -12,23 +12,14 @@ namespace Bulwark.Pages.Account;
 /// Explains why a session from an unrecognised browser cannot do sensitive actions yet, and confirms it:
 /// with a security key or passkey (a WebAuthn step-up), or with the e-mailed link opened in this browser.
 /// </summary>
-public sealed class ConfirmDeviceModel(DeviceConfirmation confirmation, Reauthentication reauthentication, TwoFactorStatusQuery status) : BulwarkPageModel
+public sealed class ConfirmDeviceModel(DeviceConfirmation confirmation, Reauthentication reauthentication, TwoFactorStatusQuery status) : WebAuthnPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Token { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public string? ReturnUrl { get; set; }
-
     /// <summary>Set when the browser arrives straight from a new-device sign-in.</summary>
     [BindProperty(SupportsGet = true, Name = "new")]
     public bool JustSignedIn { get; set; }
-
-    [BindProperty]
-    public Guid ChallengeId { get; set; }
-
-    [BindProperty]
-    public string Credential { get; set; } = "";
 
     public TwoFactorStatus Factors { get; private set; } = TwoFactorStatus.None;
     public bool Confirmed { get; private set; }

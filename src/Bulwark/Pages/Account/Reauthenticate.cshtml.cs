@@ -13,22 +13,13 @@ namespace Bulwark.Pages.Account;
 /// and a TOTP code can be relayed by a fake site, a WebAuthn assertion cannot. Without one: the password,
 /// plus a TOTP code when an authenticator app is enrolled.
 /// </summary>
-public sealed class ReauthenticateModel(Reauthentication reauthentication) : BulwarkPageModel
+public sealed class ReauthenticateModel(Reauthentication reauthentication) : WebAuthnPageModel
 {
     [BindProperty]
     public string Password { get; set; } = "";
 
     [BindProperty]
     public string Code { get; set; } = "";
-
-    [BindProperty]
-    public Guid ChallengeId { get; set; }
-
-    [BindProperty]
-    public string Credential { get; set; } = "";
-
-    [BindProperty(SupportsGet = true)]
-    public string? ReturnUrl { get; set; }
 
     public TwoFactorStatus Factors { get; private set; } = TwoFactorStatus.None;
 

@@ -12,22 +12,13 @@ namespace Bulwark.Pages.Account;
 /// Only a session waiting for its second factor gets here; it grants nothing else (the authentication handler
 /// does not sign it in), so every other page treats the browser as signed out.
 /// </summary>
-public sealed class TwoFactorModel(SecondFactorSignIn secondStep, TwoFactorStatusQuery status) : BulwarkPageModel
+public sealed class TwoFactorModel(SecondFactorSignIn secondStep, TwoFactorStatusQuery status) : WebAuthnPageModel
 {
     [BindProperty]
     public string Code { get; set; } = "";
 
     [BindProperty]
     public string RecoveryCode { get; set; } = "";
-
-    [BindProperty]
-    public Guid ChallengeId { get; set; }
-
-    [BindProperty]
-    public string Credential { get; set; } = "";
-
-    [BindProperty(SupportsGet = true)]
-    public string? ReturnUrl { get; set; }
 
     public TwoFactorStatus Factors { get; private set; } = TwoFactorStatus.None;
 
