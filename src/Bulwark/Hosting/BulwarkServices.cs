@@ -28,6 +28,7 @@ public static class BulwarkServices
         // appsettings.json must not wait for the day someone runs 'scan'.
         services.AddValidatedOptions<ScanOptions>(ScanOptions.Section);
         services.AddValidatedOptions<TyposquatOptions>(TyposquatOptions.Section);
+        services.AddValidatedOptions<MetricsOptions>(MetricsOptions.Section);
         if (kind == HostKind.Cli)
         {
             services.AddBulwarkCore();
