@@ -8,7 +8,8 @@ namespace Bulwark.Core.Outcomes;
 /// <param name="Message">The sentence shown to the user (for uploads also the HTTP reason phrase).</param>
 /// <param name="Field">The form or metadata field at fault, when the refusal is about one value.</param>
 /// <param name="RetryAfter">For <see cref="RefusalKind.Throttled"/>: how long until a retry can succeed.</param>
-public sealed record Refusal(RefusalKind Kind, string Message, string? Field = null, TimeSpan? RetryAfter = null)
+/// <param name="Code">A machine-readable code for edges whose protocol names one (the OIDC token exchange's error codes).</param>
+public sealed record Refusal(RefusalKind Kind, string Message, string? Field = null, TimeSpan? RetryAfter = null, string? Code = null)
 {
     public static Refusal Invalid(string message, string? field = null) => new(RefusalKind.Invalid, message, field);
     public static Refusal Unauthenticated(string message) => new(RefusalKind.Unauthenticated, message);

@@ -2,30 +2,34 @@ using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Projects;
 using Bulwark.Core.Index;
+using Bulwark.Core.Outcomes;
 using Microsoft.EntityFrameworkCore;
 using System.Text.Json;
 
 namespace Bulwark.Core.Packaging;
 
-public enum YankOutcome
+/// <summary>What a yank or unyank that was not refused did.</summary>
+public enum YankChange
 {
     Done,
     AlreadyInState,
-    ProjectNotFound,
-    ReleaseNotFound,
 }
 
 /// <summary>Yank and unyank (PEP 592). Both are journaled so cached index pages change at once.</summary>
+/// <remarks>
+/// The not-found refusals are worded for the command line ("error: there is no project 'x'."); the release
+/// page words <see cref="RefusalKind.NotFound"/> its own way, since it always names the project it shows.
+/// </remarks>
 public sealed class ReleaseManagement(BulwarkDbContext db, IndexWriter index, AuditLog audit)
 {
-    public async Task<YankOutcome> SetYankedAsync(string projectName, string version, bool yanked, string? reason, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<YankChange>> SetYankedAsync(string projectName, string version, bool yanked, string? reason, Actor actor, CancellationToken ct = default)
     {
         var normalized = ProjectName.Normalize(projectName);
         var project = await db.Projects.FirstOrDefaultAsync(p => p.NormalizedName == normalized, ct);
-        if (project is null) return YankOutcome.ProjectNotFound;
+        if (project is null) return Refusal.NotFound($"there is no project '{projectName}'.");
         var release = await FindReleaseAsync(project, version, ct);
-        if (release is null) return YankOutcome.ReleaseNotFound;
-        if (release.Yanked == yanked && (!yanked || release.YankedReason == NullIfEmpty(reason))) return YankOutcome.AlreadyInState;
+        if (release is null) return Refusal.NotFound($"project '{projectName}' has no release '{version}'.");
+        if (release.Yanked == yanked && (!yanked || release.YankedReason == NullIfEmpty(reason))) return YankChange.AlreadyInState;
 
         await using var tx = await index.BeginAsync(ct);
         release.Yanked = yanked;
@@ -35,7 +39,7 @@ public sealed class ReleaseManagement(BulwarkDbContext db, IndexWriter index, Au
             details: new ReleaseAuditDetails(release.Version, release.YankedReason));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return YankOutcome.Done;
+        return YankChange.Done;
     }
 
     /// <summary>Finds a release by any spelling of its version (PEP 440 canonical form), falling back to the literal text.</summary>

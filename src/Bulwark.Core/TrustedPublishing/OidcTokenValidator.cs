@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Bulwark.Core.Outcomes;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -32,45 +33,45 @@ public sealed class OidcTokenValidator(OidcIssuers issuers, OidcKeySource keys, 
     /// <param name="audiences">
     /// The audiences accepted for an issuer: the index's own, and for generic issuers those their publishers name.
     /// </param>
-    public async Task<(VerifiedToken? Token, MintFailure? Failure)> ValidateAsync(
+    public async Task<Outcome<VerifiedToken>> ValidateAsync(
         string raw, Func<OidcIssuer, CancellationToken, Task<IReadOnlyCollection<string>>> audiences, CancellationToken ct)
     {
-        if (raw.Length > MaxTokenLength) return (null, MintFailure.Payload($"malformed JWT: the token is longer than {MaxTokenLength} characters"));
+        if (raw.Length > MaxTokenLength) return MintFailure.Payload($"malformed JWT: the token is longer than {MaxTokenLength} characters");
         JsonWebToken jwt;
         JsonElement payload;
         try
         {
             jwt = new JsonWebToken(raw);
-            if (jwt.IsEncrypted) return (null, MintFailure.Payload("malformed JWT: encrypted tokens (JWE) are not accepted; send the signed identity token"));
+            if (jwt.IsEncrypted) return MintFailure.Payload("malformed JWT: encrypted tokens (JWE) are not accepted; send the signed identity token");
             using var doc = JsonDocument.Parse(Base64UrlEncoder.Decode(jwt.EncodedPayload));
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return (null, MintFailure.Payload("malformed JWT: the payload is not a JSON object"));
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return MintFailure.Payload("malformed JWT: the payload is not a JSON object");
             payload = doc.RootElement.Clone();
         }
         catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException or JsonException or FormatException)
         {
             // The library also refuses registered claims of the wrong type (an object for iss, an exp beyond any date).
-            return (null, MintFailure.Payload("malformed JWT: the token cannot be read as a JSON Web Token (three base64url parts, header and payload JSON objects, registered claims of their registered types)"));
+            return MintFailure.Payload("malformed JWT: the token cannot be read as a JSON Web Token (three base64url parts, header and payload JSON objects, registered claims of their registered types)");
         }
 
         var iss = String(payload, "iss");
         var issuer = issuers.Find(iss);
         if (issuer is null)
         {
-            return (null, MintFailure.Payload(iss is null
+            return MintFailure.Payload(iss is null
                 ? "malformed JWT: the token has no iss (issuer) claim"
-                : $"unknown trusted publishing issuer: this index does not accept tokens from '{iss}' (operators allow issuers with Bulwark:TrustedPublishing:Issuers)"));
+                : $"unknown trusted publishing issuer: this index does not accept tokens from '{iss}' (operators allow issuers with Bulwark:TrustedPublishing:Issuers)");
         }
         if (!Algorithms.Contains(jwt.Alg, StringComparer.Ordinal))
         {
-            return (null, MintFailure.Token($"the token is signed with algorithm '{jwt.Alg}'; only RS256 and ES256 are accepted"));
+            return MintFailure.Token($"the token is signed with algorithm '{jwt.Alg}'; only RS256 and ES256 are accepted");
         }
-        if (string.IsNullOrEmpty(jwt.Kid)) return (null, MintFailure.Token("the token's header names no signing key (kid)"));
+        if (string.IsNullOrEmpty(jwt.Kid)) return MintFailure.Token("the token's header names no signing key (kid)");
 
         var (key, problem) = await keys.FindAsync(issuer, jwt.Kid, ct);
-        if (key is null) return (null, MintFailure.Token($"the token's signing key '{jwt.Kid}' is unknown: {problem}"));
+        if (key is null) return MintFailure.Token($"the token's signing key '{jwt.Kid}' is unknown: {problem}");
         if ((jwt.Alg == SecurityAlgorithms.RsaSha256) != (key.Kty == JsonWebAlgorithmsKeyTypes.RSA))
         {
-            return (null, MintFailure.Token($"the token says {jwt.Alg} but the issuer's key '{jwt.Kid}' is a {key.Kty} key"));
+            return MintFailure.Token($"the token says {jwt.Alg} but the issuer's key '{jwt.Kid}' is a {key.Kty} key");
         }
         var checkedSignature = await Handler.ValidateTokenAsync(jwt, new TokenValidationParameters
         {
@@ -88,17 +89,17 @@ public sealed class OidcTokenValidator(OidcIssuers issuers, OidcKeySource keys, 
         });
         if (!checkedSignature.IsValid)
         {
-            return (null, MintFailure.Token($"the token's signature does not verify with the issuer's key '{jwt.Kid}'"));
+            return MintFailure.Token($"the token's signature does not verify with the issuer's key '{jwt.Kid}'");
         }
 
         var now = time.GetUtcNow();
         var exp = Time(payload, "exp");
         var iat = Time(payload, "iat");
-        if (exp is null) return (null, MintFailure.Token("the token has no exp (expiry) claim"));
-        if (iat is null) return (null, MintFailure.Token("the token has no iat (issued-at) claim"));
-        if (exp.Value + Leeway <= now) return (null, MintFailure.Token($"the token expired at {Utc(exp.Value)} (index time {Utc(now)}); request a fresh one"));
-        if (Time(payload, "nbf") is { } nbf && nbf - Leeway > now) return (null, MintFailure.Token($"the token is not valid before {Utc(nbf)} (index time {Utc(now)})"));
-        if (iat.Value - Leeway > now) return (null, MintFailure.Token($"the token was issued in the future ({Utc(iat.Value)}, index time {Utc(now)}); check the clocks"));
+        if (exp is null) return MintFailure.Token("the token has no exp (expiry) claim");
+        if (iat is null) return MintFailure.Token("the token has no iat (issued-at) claim");
+        if (exp.Value + Leeway <= now) return MintFailure.Token($"the token expired at {Utc(exp.Value)} (index time {Utc(now)}); request a fresh one");
+        if (Time(payload, "nbf") is { } nbf && nbf - Leeway > now) return MintFailure.Token($"the token is not valid before {Utc(nbf)} (index time {Utc(now)})");
+        if (iat.Value - Leeway > now) return MintFailure.Token($"the token was issued in the future ({Utc(iat.Value)}, index time {Utc(now)}); check the clocks");
 
         var accepted = await audiences(issuer, ct);
         var aud = Audiences(payload);
@@ -106,16 +107,16 @@ public sealed class OidcTokenValidator(OidcIssuers issuers, OidcKeySource keys, 
         if (aud.Count != 1 || !accepted.Contains(aud[0]))
         {
             var expected = string.Join("' or '", accepted);
-            return (null, MintFailure.Token(aud.Count == 0
+            return MintFailure.Token(aud.Count == 0
                 ? $"the token has no aud (audience) claim; request it with audience '{expected}' (GET /_/oidc/audience)"
-                : $"the token's audience is '{string.Join("', '", aud)}', but this index accepts only '{expected}' (GET /_/oidc/audience)"));
+                : $"the token's audience is '{string.Join("', '", aud)}', but this index accepts only '{expected}' (GET /_/oidc/audience)");
         }
         var jti = String(payload, "jti");
         if (string.IsNullOrEmpty(jti) || jti.Length > 255)
         {
-            return (null, MintFailure.Token("the token has no usable jti (token id) claim, so it could not be kept to a single use"));
+            return MintFailure.Token("the token has no usable jti (token id) claim, so it could not be kept to a single use");
         }
-        return (new VerifiedToken(issuer, aud[0], jti, exp.Value, payload), null);
+        return new VerifiedToken(issuer, aud[0], jti, exp.Value, payload);
     }
 
     private static string? String(JsonElement payload, string name) =>

@@ -1,5 +1,6 @@
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Projects;
 using Bulwark.Core.Uploads;
 using Microsoft.EntityFrameworkCore;
@@ -32,26 +33,26 @@ public sealed class PendingReification(BulwarkDbContext db, ProjectNamePolicy na
     /// Creates the projects of the pending publishers among <paramref name="publisherIds"/>. Call inside the mint's
     /// transaction. Returns a refusal when a pending publisher matched but its project could not be created.
     /// </summary>
-    public async Task<MintFailure?> ReifyAsync(IReadOnlyCollection<long> publisherIds, Actor actor, CancellationToken ct)
+    public async Task<Refusal?> ReifyAsync(IReadOnlyCollection<long> publisherIds, Actor actor, CancellationToken ct)
     {
         var pendings = await db.PendingPublishers.Include(p => p.AddedBy).Include(p => p.Publisher)
             .Where(p => publisherIds.Contains(p.PublisherId))
             .OrderBy(p => p.AddedAt).ThenBy(p => p.Id)
             .ToListAsync(ct);
-        MintFailure? failure = null;
+        Refusal? failure = null;
         var created = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pending in pendings)
         {
             if (created.Contains(pending.NormalizedName)) continue;
             if (pending.AddedBy.IsFrozen)
             {
-                failure = new MintFailure(MintFailure.InvalidPendingPublisher,
+                failure = MintFailure.Of(MintFailure.InvalidPendingPublisher,
                     $"valid token, but the account that registered the pending publisher for '{pending.ProjectName}' is frozen; the project was not created");
                 continue;
             }
             if (await names.CheckNewNameAsync(pending.ProjectName, ct) is { } refused)
             {
-                failure = new MintFailure(MintFailure.InvalidPendingPublisher,
+                failure = MintFailure.Of(MintFailure.InvalidPendingPublisher,
                     $"valid token, but the project '{pending.ProjectName}' of the pending publisher cannot be created: {refused.Message}");
                 continue;
             }

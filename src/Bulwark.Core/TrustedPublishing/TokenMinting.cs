@@ -2,6 +2,7 @@ using Bulwark.Core.Accounts.ApiTokens;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Index;
+using Bulwark.Core.Outcomes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -28,23 +29,23 @@ public sealed class TokenMinting(
     TimeProvider time,
     ILogger<TokenMinting> log)
 {
-    public async Task<(MintedTokenResult? Minted, MintFailure? Failure)> MintAsync(string rawToken, string indexAudience, Actor actor, CancellationToken ct)
+    public async Task<Outcome<MintedTokenResult>> MintAsync(string rawToken, string indexAudience, Actor actor, CancellationToken ct)
     {
-        if (!options.Value.Enabled) return (null, new MintFailure(MintFailure.NotEnabled, "Trusted Publishing is not enabled on this index"));
-        var (token, invalid) = await validator.ValidateAsync(rawToken, (issuer, c) => AudiencesAsync(issuer, indexAudience, c), ct);
-        if (invalid is not null) return Refuse(invalid, null);
+        if (!options.Value.Enabled) return MintFailure.Of(MintFailure.NotEnabled, "Trusted Publishing is not enabled on this index");
+        var validated = await validator.ValidateAsync(rawToken, (issuer, c) => AudiencesAsync(issuer, indexAudience, c), ct);
+        if (!validated.TryGetValue(out var token, out var invalid)) return Refuse(invalid, null);
 
-        var (matches, reasons) = await FindPublishersAsync(token!, indexAudience, ct);
-        if (matches.Count == 0) return Refuse(NoPublisher(token!, reasons), token);
+        var (matches, reasons) = await FindPublishersAsync(token, indexAudience, ct);
+        if (matches.Count == 0) return Refuse(NoPublisher(token, reasons), token);
         var ids = matches.Select(p => p.Id).ToList();
         var stale = await pending.DropStaleAsync(ids, actor, ct);
 
         // An index transaction: reifying a pending publisher creates its project, which the index announces at the commit.
         await using var tx = await index.BeginAsync(ct);
-        if (!await ClaimAsync(token!, ct))
+        if (!await ClaimAsync(token, ct))
         {
             await tx.RollbackAsync(CancellationToken.None);
-            return Refuse(new MintFailure(MintFailure.InvalidReuseToken, "invalid token: already used. Each identity token can be exchanged once; request a new one"), token);
+            return Refuse(MintFailure.Of(MintFailure.InvalidReuseToken, "invalid token: already used. Each identity token can be exchanged once; request a new one"), token);
         }
         try
         {
@@ -61,17 +62,17 @@ public sealed class TokenMinting(
             {
                 await tx.RollbackAsync(CancellationToken.None);
                 return Refuse(pendingFailure ?? (stale.Count > 0
-                    ? new MintFailure(MintFailure.InvalidPendingPublisher, $"valid token, but the project '{stale[0]}' already exists, so its pending publisher was removed; ask the project's owners to add the publisher")
-                    : NoPublisher(token!, ["the publisher is not registered for any project"])), token);
+                    ? MintFailure.Of(MintFailure.InvalidPendingPublisher, $"valid token, but the project '{stale[0]}' already exists, so its pending publisher was removed; ask the project's owners to add the publisher")
+                    : NoPublisher(token, ["the publisher is not registered for any project"])), token);
             }
             var projects = links.Where(l => l.PublisherId == chosen.Id).OrderBy(l => l.NormalizedName, StringComparer.Ordinal).ToList();
             var identity = await db.Users.FirstAsync(u => u.Id == chosen.IdentityUserId, ct);
             if (identity.IsFrozen)
             {
                 await tx.RollbackAsync(CancellationToken.None);
-                return Refuse(new MintFailure(MintFailure.InvalidPublisher, "valid token, but this publisher has been suspended by the index administrators"), token);
+                return Refuse(MintFailure.Of(MintFailure.InvalidPublisher, "valid token, but this publisher has been suspended by the index administrators"), token);
             }
-            PinOwnerId(chosen, token!);
+            PinOwnerId(chosen, token);
 
             var spec = chosen.ToSpec();
             var minter = actor with { UserId = identity.Id };
@@ -80,7 +81,7 @@ public sealed class TokenMinting(
                 // No web page was involved that a phishing site could imitate: the CI proved its identity with a
                 // token signed by its issuer, and the publisher was approved under the project's mandates.
                 issuedPhishingResistant: true);
-            var record = Record(created.Entity.Id, chosen.Id, token!);
+            var record = Record(created.Entity.Id, chosen.Id, token);
             db.MintedTokens.Add(record);
             var details = new TokenMintedDetails(spec.Describe(), chosen.Id, record.Subject, record.Repository, record.Workflow,
                 record.Ref, record.Sha, record.RunId, record.Environment, created.Entity.ExpiresAt);
@@ -88,14 +89,14 @@ public sealed class TokenMinting(
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             log.LogInformation("Minted a Trusted Publishing token for {Publisher} ({Subject}), projects {Projects}.", spec.Describe(), record.Subject, string.Join(", ", projects.Select(p => p.Name)));
-            return (new MintedTokenResult(created.Token, created.Entity.ExpiresAt!.Value.ToUnixTimeSeconds(), projects.Select(p => p.Name).ToList()), null);
+            return new MintedTokenResult(created.Token, created.Entity.ExpiresAt!.Value.ToUnixTimeSeconds(), projects.Select(p => p.Name).ToList());
         }
         catch (DbUpdateException)
         {
             // Two runs of the same pending publisher creating its project at once: one wins, the other may retry.
             await tx.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
-            return Refuse(new MintFailure(MintFailure.InvalidPendingPublisher, "valid token, but the project was being created by another request at the same moment; run the job again"), token);
+            return Refuse(MintFailure.Of(MintFailure.InvalidPendingPublisher, "valid token, but the project was being created by another request at the same moment; run the job again"), token);
         }
     }
 
@@ -186,7 +187,7 @@ public sealed class TokenMinting(
         };
     }
 
-    private static MintFailure NoPublisher(VerifiedToken token, IReadOnlyList<string> reasons)
+    private static Refusal NoPublisher(VerifiedToken token, IReadOnlyList<string> reasons)
     {
         var what = token.Issuer.Kind switch
         {
@@ -196,15 +197,15 @@ public sealed class TokenMinting(
         };
         if (token["environment"] is { } env) what += $", environment '{env}'";
         var why = reasons.Count == 0 ? "no publisher on this index names it" : string.Join("; ", reasons.Take(3));
-        return new MintFailure(MintFailure.InvalidPublisher,
+        return MintFailure.Of(MintFailure.InvalidPublisher,
             $"valid token, but no corresponding publisher ({what}: {why}). A project owner adds the publisher on the project's Publishing page (/manage/project/NAME/publishing)");
     }
 
-    private (MintedTokenResult?, MintFailure?) Refuse(MintFailure failure, VerifiedToken? token)
+    private Refusal Refuse(Refusal failure, VerifiedToken? token)
     {
         log.LogInformation("Trusted Publishing exchange refused ({Code}) for {Issuer} {Subject}: {Description}",
-            failure.Code, token?.Issuer.Url ?? "an unverified token", token?.Subject, failure.Description);
-        return (null, failure);
+            failure.Code, token?.Issuer.Url ?? "an unverified token", token?.Subject, failure.Message);
+        return failure;
     }
 
     private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];

@@ -50,53 +50,45 @@ internal static class CriticalCommands
         return command;
     }
 
-    private static Command Add(TextWriter stdout, TextWriter stderr)
-    {
-        var command = new Command("add", "Put a project name on the always-critical list (an existing project becomes critical at once).");
-        var name = new Argument<string>("NAME");
-        var reason = new Option<string?>("--reason") { Description = "Why (kept in the audit log)." };
-        command.Arguments.Add(name);
-        command.Options.Add(reason);
-        command.SetAction(async (parse, ct) => await CommandLine.WithServicesAsync(async sp =>
-        {
-            var project = parse.GetValue(name)!;
-            var added = await sp.GetRequiredService<CriticalProjectAdmin>().AddAsync(project, parse.GetValue(reason), Actor.Cli("project critical add"), ct);
-            if (!added.TryGetValue(out var addition, out var refused)) return await CliOutcomes.RefuseAsync(stderr, refused);
-            switch (addition)
+    private static Command Add(TextWriter stdout, TextWriter stderr) =>
+        NameAndReason("add", "Put a project name on the always-critical list (an existing project becomes critical at once).",
+            async (sp, project, reason, ct) =>
             {
-                case { Outcome: CriticalAddOutcome.ListedAndMarked, Marked: { } marked }:
-                    await stdout.WriteLineAsync($"Listed {marked.Name} as always critical; it is critical now, rules enforced from {Utc(marked.EnforceAfter)}.");
-                    return 0;
-                case { Outcome: CriticalAddOutcome.AlreadyListed }:
-                    await stdout.WriteLineAsync($"{project} is already on the always-critical list.");
-                    return 0;
-                case { Outcome: CriticalAddOutcome.ListedNotYetCreated }:
-                    await stdout.WriteLineAsync($"Listed {project} as always critical; no project has this name yet, it becomes critical when one is created (at the next recompute).");
-                    return 0;
-                default:
-                    await stdout.WriteLineAsync($"Listed {project} as always critical; it was critical already.");
-                    return 0;
-            }
-        }));
-        return command;
-    }
+                var added = await sp.GetRequiredService<CriticalProjectAdmin>().AddAsync(project, reason, Actor.Cli("project critical add"), ct);
+                if (!added.TryGetValue(out var addition, out var refused)) return await CliOutcomes.RefuseAsync(stderr, refused);
+                await stdout.WriteLineAsync(addition switch
+                {
+                    { Outcome: CriticalAddOutcome.ListedAndMarked, Marked: { } marked } =>
+                        $"Listed {marked.Name} as always critical; it is critical now, rules enforced from {Utc(marked.EnforceAfter)}.",
+                    { Outcome: CriticalAddOutcome.AlreadyListed } => $"{project} is already on the always-critical list.",
+                    { Outcome: CriticalAddOutcome.ListedNotYetCreated } =>
+                        $"Listed {project} as always critical; no project has this name yet, it becomes critical when one is created (at the next recompute).",
+                    _ => $"Listed {project} as always critical; it was critical already.",
+                });
+                return CliOutcomes.Done;
+            });
 
-    private static Command Remove(TextWriter stdout, TextWriter stderr)
+    private static Command Remove(TextWriter stdout, TextWriter stderr) =>
+        NameAndReason("remove", "Take a project out of the critical cohort and off the always-critical list. " +
+            "It is not marked again until its downloads after today qualify it.",
+            async (sp, project, reason, ct) =>
+            {
+                var removed = await sp.GetRequiredService<CriticalProjectAdmin>().RemoveAsync(project, reason, Actor.Cli("project critical remove"), ct);
+                if (!removed.Succeeded) return await CliOutcomes.RefuseAsync(stderr, removed.Refusal);
+                await stdout.WriteLineAsync($"Removed {project} from the critical cohort.");
+                return CliOutcomes.Done;
+            });
+
+    /// <summary>A verb that takes a project NAME and a --reason kept in the audit log.</summary>
+    private static Command NameAndReason(string verb, string description, Func<IServiceProvider, string, string?, CancellationToken, Task<int>> run)
     {
-        var command = new Command("remove", "Take a project out of the critical cohort and off the always-critical list. " +
-            "It is not marked again until its downloads after today qualify it.");
+        var command = new Command(verb, description);
         var name = new Argument<string>("NAME");
         var reason = new Option<string?>("--reason") { Description = "Why (kept in the audit log)." };
         command.Arguments.Add(name);
         command.Options.Add(reason);
-        command.SetAction(async (parse, ct) => await CommandLine.WithServicesAsync(async sp =>
-        {
-            var project = parse.GetValue(name)!;
-            var removed = await sp.GetRequiredService<CriticalProjectAdmin>().RemoveAsync(project, parse.GetValue(reason), Actor.Cli("project critical remove"), ct);
-            if (!removed.Succeeded) return await CliOutcomes.RefuseAsync(stderr, removed.Refusal);
-            await stdout.WriteLineAsync($"Removed {project} from the critical cohort.");
-            return CliOutcomes.Done;
-        }));
+        command.SetAction(async (parse, ct) => await CommandLine.WithServicesAsync(
+            sp => run(sp, parse.GetValue(name)!, parse.GetValue(reason), ct)));
         return command;
     }
 

@@ -60,7 +60,7 @@ internal static class ModerationCommands
                     parse.GetValue(reason), Actor.Cli("project quarantine"), ct);
                 return await ProxiedAsync(proxied, outcome.Refusal, stdout, stderr);
             }
-            if (!outcome.TryGetValue(out var target, out var refusal)) return await CliOutcome.RefuseAsync(stderr, refusal);
+            if (!outcome.TryGetValue(out var target, out var refusal)) return await CliOutcomes.RefuseAsync(stderr, refusal, CliOutcomes.BadInput);
             await stdout.WriteLineAsync(target.WholeProject ? $"Quarantined {target.Project.Name}." : $"Quarantined {target.Project.Name} {string.Join(", ", target.Versions)}.");
             return 0;
         }));
@@ -81,7 +81,7 @@ internal static class ModerationCommands
                     Actor.Cli("project unquarantine"), ct);
                 return await ProxiedAsync(proxied, outcome.Refusal, stdout, stderr);
             }
-            if (!outcome.TryGetValue(out var target, out var refusal)) return await CliOutcome.RefuseAsync(stderr, refusal);
+            if (!outcome.TryGetValue(out var target, out var refusal)) return await CliOutcomes.RefuseAsync(stderr, refusal, CliOutcomes.BadInput);
             await stdout.WriteLineAsync(target.WholeProject ? $"Lifted the quarantine of {target.Project.Name}." : $"Lifted the quarantine of {target.Project.Name} {string.Join(", ", target.Versions)}.");
             return 0;
         }));
@@ -91,7 +91,7 @@ internal static class ModerationCommands
     // The local refusal is the one to show when the name is not proxied either (it names the local problem).
     private static async Task<int> ProxiedAsync(Outcome<string> proxied, Refusal local, TextWriter stdout, TextWriter stderr)
     {
-        if (!proxied.TryGetValue(out var done, out var refusal)) return await CliOutcome.RefuseAsync(stderr, refusal.Kind == RefusalKind.NotFound ? local : refusal);
+        if (!proxied.TryGetValue(out var done, out var refusal)) return await CliOutcomes.RefuseAsync(stderr, refusal.Kind == RefusalKind.NotFound ? local : refusal, CliOutcomes.BadInput);
         await stdout.WriteLineAsync(done);
         return 0;
     }
@@ -106,10 +106,10 @@ internal static class ModerationCommands
         command.SetAction(async (parse, ct) => await CommandLine.WithServicesAsync(async sp =>
         {
             var outcome = await sp.GetRequiredService<ModerationTargets>().FindAsync(parse.GetValue(name)!, [], ct);
-            if (!outcome.TryGetValue(out var target, out var refusal)) return await CliOutcome.RefuseAsync(stderr, refusal);
+            if (!outcome.TryGetValue(out var target, out var refusal)) return await CliOutcomes.RefuseAsync(stderr, refusal, CliOutcomes.BadInput);
             var changed = await sp.GetRequiredService<ProjectStatusChange>().SetAsync(target.Project, status,
                 status == ProjectLifecycle.Deprecated ? parse.GetValue(reason) : null, Actor.Cli("project " + verb), ct);
-            if (!changed.Succeeded) return await CliOutcome.RefuseAsync(stderr, changed.Refusal);
+            if (!changed.Succeeded) return await CliOutcomes.RefuseAsync(stderr, changed.Refusal, CliOutcomes.BadInput);
             await stdout.WriteLineAsync($"{target.Project.Name} is now {ProjectStatusChange.Marker(status)}.");
             return 0;
         }));
@@ -128,7 +128,7 @@ internal static class ModerationCommands
         {
             var outcome = await sp.GetRequiredService<MalwareRemoval>().RemoveAsync(parse.GetValue(name)!, parse.GetValue(versions) ?? [],
                 parse.GetValue(reason), parse.GetValue(freeze), Actor.Cli("project remove"), ct);
-            if (!outcome.TryGetValue(out var removed, out var refusal)) return await CliOutcome.RefuseAsync(stderr, refusal);
+            if (!outcome.TryGetValue(out var removed, out var refusal)) return await CliOutcomes.RefuseAsync(stderr, refusal, CliOutcomes.BadInput);
             await stdout.WriteLineAsync(removed.Versions.Count == 0
                 ? $"Removed {removed.Project} ({removed.Files} files); the name is prohibited."
                 : $"Removed {removed.Project} {string.Join(", ", removed.Versions)} ({removed.Files} files).");
@@ -179,7 +179,7 @@ internal static class ModerationCommands
         prohibit.SetAction(async (parse, ct) => await CommandLine.WithServicesAsync(async sp =>
         {
             var outcome = await sp.GetRequiredService<ProhibitedNames>().ProhibitAsync(parse.GetValue(nameArg), parse.GetValue(comment), Actor.Cli("name prohibit"), ct);
-            if (!outcome.TryGetValue(out var added, out var refusal)) return await CliOutcome.RefuseAsync(stderr, refusal);
+            if (!outcome.TryGetValue(out var added, out var refusal)) return await CliOutcomes.RefuseAsync(stderr, refusal, CliOutcomes.BadInput);
             await stdout.WriteLineAsync($"'{added.NormalizedName}' is prohibited.");
             return 0;
         }));
@@ -202,7 +202,7 @@ internal static class ModerationCommands
         {
             var grant = !parse.GetValue(remove);
             var outcome = await sp.GetRequiredService<ObserverRole>().SetAsync(parse.GetValue(user)!, grant, Actor.Cli("user role"), ct);
-            if (!outcome.TryGetValue(out var changed, out var refusal)) return await CliOutcome.RefuseAsync(stderr, refusal);
+            if (!outcome.TryGetValue(out var changed, out var refusal)) return await CliOutcomes.RefuseAsync(stderr, refusal, CliOutcomes.BadInput);
             var username = parse.GetValue(user);
             await stdout.WriteLineAsync(changed
                 ? (grant ? $"'{username}' is now an observer." : $"'{username}' is no longer an observer.")

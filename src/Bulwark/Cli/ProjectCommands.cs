@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bulwark.Core.Audit;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Packaging;
 
 namespace Bulwark.Cli;
@@ -33,21 +34,11 @@ internal static class ProjectCommands
             var name = parse.GetValue(projectArg)!;
             var version = parse.GetValue(versionArg)!;
             var outcome = await sp.GetRequiredService<ReleaseManagement>().SetYankedAsync(name, version, yank, yank ? parse.GetValue(reason) : null, Actor.Cli($"project {verb}"), ct);
-            switch (outcome)
-            {
-                case YankOutcome.ProjectNotFound:
-                    await stderr.WriteLineAsync($"error: there is no project '{name}'.");
-                    return 1;
-                case YankOutcome.ReleaseNotFound:
-                    await stderr.WriteLineAsync($"error: project '{name}' has no release '{version}'.");
-                    return 1;
-                case YankOutcome.AlreadyInState:
-                    await stdout.WriteLineAsync($"{name} {version} is already {(yank ? "yanked" : "not yanked")}.");
-                    return 0;
-                default:
-                    await stdout.WriteLineAsync($"{(yank ? "Yanked" : "Unyanked")} {name} {version}.");
-                    return 0;
-            }
+            if (!outcome.TryGetValue(out var change, out var refusal)) return await CliOutcomes.RefuseAsync(stderr, refusal);
+            await stdout.WriteLineAsync(change == YankChange.AlreadyInState
+                ? $"{name} {version} is already {(yank ? "yanked" : "not yanked")}."
+                : $"{(yank ? "Yanked" : "Unyanked")} {name} {version}.");
+            return CliOutcomes.Done;
         }));
         return command;
     }

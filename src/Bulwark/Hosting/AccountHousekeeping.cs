@@ -1,18 +1,20 @@
 using Bulwark.Core.Accounts.Sessions;
 using Bulwark.Core.Accounts.Throttling;
 using Bulwark.Core.Accounts.Tokens;
+using Bulwark.Core.ScaleOut;
 
 namespace Bulwark.Hosting;
 
-/// <summary>What one pass of <see cref="AccountHousekeeping"/> deleted; null where that table was not due.</summary>
-public sealed record HousekeepingSweep(int AuthAttempts, int? Sessions, int? AccountTokens);
+/// <summary>What one pass of <see cref="AccountHousekeeping"/> deleted; null where that table was not due (or another instance took the run).</summary>
+public sealed record HousekeepingSweep(int? AuthAttempts, int? Sessions, int? AccountTokens);
 
 /// <summary>
 /// Deletes account rows that can no longer matter: sign-in attempts older than the longest throttle window
 /// (every <see cref="AttemptInterval"/>), sessions and e-mail links past their retention (every
 /// <see cref="RetentionInterval"/>). This used to ride along with requests; here a request never waits for a
 /// DELETE. Correctness never depends on it: every query checks windows and expiry itself, so a row left between
-/// sweeps never counts. Every instance of a scaled-out deployment runs it; the deletes are idempotent.
+/// sweeps never counts. Each of the two runs is claimed first (<see cref="JobLeases"/>), as the critical
+/// recompute is: several instances sharing a database run each one once per interval instead of all at once.
 /// </summary>
 public sealed class AccountHousekeeping(IServiceScopeFactory scopes, TimeProvider time, ILogger<AccountHousekeeping> logger) : BackgroundService
 {
@@ -22,7 +24,9 @@ public sealed class AccountHousekeeping(IServiceScopeFactory scopes, TimeProvide
     /// <summary>How often sessions and links past their 30-day retention are deleted.</summary>
     public static readonly TimeSpan RetentionInterval = TimeSpan.FromHours(1);
 
-    private DateTimeOffset? _lastRetentionSweep;
+    /// <summary>The lease names of the two runs (rows in the job lease table).</summary>
+    public const string AttemptsJob = "account-housekeeping-attempts";
+    public const string RetentionJob = "account-housekeeping-retention";
     private int _completedSweeps;
 
     /// <summary>Passes that finished (successfully or not); lets tests wait for the schedule.</summary>
@@ -54,7 +58,7 @@ public sealed class AccountHousekeeping(IServiceScopeFactory scopes, TimeProvide
             if (sweep.AuthAttempts > 0 || sweep.Sessions > 0 || sweep.AccountTokens > 0)
             {
                 logger.LogInformation("Housekeeping deleted {Attempts} sign-in attempts, {Sessions} sessions and {Tokens} e-mail links.",
-                    sweep.AuthAttempts, sweep.Sessions ?? 0, sweep.AccountTokens ?? 0);
+                    sweep.AuthAttempts ?? 0, sweep.Sessions ?? 0, sweep.AccountTokens ?? 0);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -68,17 +72,22 @@ public sealed class AccountHousekeeping(IServiceScopeFactory scopes, TimeProvide
         }
     }
 
-    /// <summary>One pass: old attempts always, sessions and links when <see cref="RetentionInterval"/> has passed.</summary>
+    /// <summary>
+    /// One pass: old attempts when no instance pruned them within <see cref="AttemptInterval"/>, sessions and links
+    /// when none did within <see cref="RetentionInterval"/>. The claims are in the database, so a restart does not
+    /// repeat a run either.
+    /// </summary>
     public async Task<HousekeepingSweep> SweepAsync(CancellationToken ct = default)
     {
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        var attempts = await services.GetRequiredService<AuthThrottle>().PruneAsync(ct);
-        var now = time.GetUtcNow();
-        if (_lastRetentionSweep is { } last && now - last < RetentionInterval) return new(attempts, null, null);
+        var leases = services.GetRequiredService<JobLeases>();
+        int? attempts = await leases.TryClaimAsync(AttemptsJob, AttemptInterval, ct)
+            ? await services.GetRequiredService<AuthThrottle>().PruneAsync(ct)
+            : null;
+        if (!await leases.TryClaimAsync(RetentionJob, RetentionInterval, ct)) return new(attempts, null, null);
         var sessions = await services.GetRequiredService<SessionService>().PruneAsync(ct);
         var tokens = await services.GetRequiredService<AccountTokenService>().PruneAsync(ct);
-        _lastRetentionSweep = now;
         return new(attempts, sessions, tokens);
     }
 }

@@ -32,6 +32,7 @@ public static class BulwarkServices
         services.AddSingleton<ServerProtectedNames>();
         services.AddScoped<TyposquatHold>();
         services.AddScoped<UploadScanning>();
+        services.AddValidatedOptions<MetricsOptions>(MetricsOptions.Section);
         if (kind == HostKind.Cli)
         {
             services.AddBulwarkCore();

@@ -1,7 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace Bulwark.Hosting;
 
 /// <summary>The <c>Bulwark:Metrics</c> section: Prometheus metrics at <c>/metrics</c>, off by default.</summary>
-public sealed class MetricsOptions
+public sealed class MetricsOptions : IValidatableObject
 {
     public const string Section = "Bulwark:Metrics";
 
@@ -16,5 +19,40 @@ public sealed class MetricsOptions
 
     public IReadOnlyList<string> ListenUrls => (Urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    public static MetricsOptions From(IConfiguration configuration) => configuration.GetSection(Section).Get<MetricsOptions>() ?? new();
+    /// <summary>
+    /// The section as bound and checked now: it decides the listeners, so it is read while the host is being
+    /// built, before the start checks of the other options run. The same checks run there too
+    /// (<see cref="ValidatedOptions.AddValidatedOptions{T}"/>); a bad value fails here first, naming its key.
+    /// </summary>
+    public static MetricsOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<MetricsOptions>() ?? new();
+        var problems = ValidatedOptions.Problems(options, Section);
+        if (problems.Count > 0) throw new OptionsValidationException(Section, typeof(MetricsOptions), problems);
+        return options;
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var url in ListenUrls)
+        {
+            if (!IsListenUrl(url))
+            {
+                yield return new ValidationResult($"'{url}' is not a listen URL such as http://127.0.0.1:9464", [nameof(Urls)]);
+            }
+        }
+    }
+
+    private static bool IsListenUrl(string url)
+    {
+        try
+        {
+            var address = BindingAddress.Parse(url);
+            return address.Scheme is "http" or "https";
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
 }

@@ -23,8 +23,8 @@ public abstract class BulwarkPageModel : PageModel
     /// <summary>Flashes what a use case did, or why it refused (as an error).</summary>
     protected void Flash(Outcome<string> outcome) => Flash(outcome.Text(), error: !outcome.Succeeded);
 
-    /// <summary>Puts a flow's refusal next to the field it is about, or at the top of the form.</summary>
-    protected void AddError(AccountResult result) => ModelState.AddModelError(result.Field ?? "", result.Message);
+    /// <summary>Puts a flow's refusal next to the field it is about (or at the top of the form); a throttle answers 429.</summary>
+    protected void ShowRefusal(Refusal refusal) => PageOutcomes.Show(ModelState, Response, refusal);
 
     /// <summary>Answers 429 with Retry-After; the page itself still renders, with the message.</summary>
     protected void MarkThrottled(int retryAfterSeconds) => PageOutcomes.MarkThrottled(Response, retryAfterSeconds);

@@ -1,4 +1,5 @@
 using Bulwark.Core.Outcomes;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Bulwark.Pages;
 
@@ -11,6 +12,16 @@ internal static class PageOutcomes
 {
     /// <summary>The flash text of an outcome whose value is the sentence that reports what was done.</summary>
     public static string Text(this Outcome<string> outcome) => outcome.Match(done => done, refusal => refusal.Message);
+
+    /// <summary>
+    /// Shows a refusal on a form: next to <see cref="Refusal.Field"/> (or at the top of the form when it names
+    /// none), and for <see cref="RefusalKind.Throttled"/> with 429 and Retry-After.
+    /// </summary>
+    public static void Show(ModelStateDictionary modelState, HttpResponse response, Refusal refusal)
+    {
+        modelState.AddModelError(refusal.Field ?? "", refusal.Message);
+        if (refusal.Kind == RefusalKind.Throttled) MarkThrottled(response, refusal.RetryAfterSeconds);
+    }
 
     /// <summary>Answers 429 with Retry-After (whole seconds, at least 1).</summary>
     public static void MarkThrottled(HttpResponse response, int retryAfterSeconds)

@@ -8,20 +8,21 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Bulwark.Core.Tests.Accounts;
 
-/// <summary>An in-memory SQLite database with the real model and a fake clock, one per test.</summary>
+/// <summary>An in-memory SQLite database with the real model and a fake clock, one per test (also under <c>FactorTestContext</c>).</summary>
 public sealed class AccountTestContext : IDisposable
 {
     private readonly SqliteConnection _connection = new("Data Source=:memory:");
 
-    public AccountTestContext()
+    public AccountTestContext(DateTimeOffset? start = null)
     {
+        Time = new FakeTimeProvider(start ?? new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         _connection.Open();
         Db = new BulwarkDbContext(new DbContextOptionsBuilder<BulwarkDbContext>().UseSqlite(_connection).Options);
         Db.Database.EnsureCreated();
         Audit = new AuditLog(Db, Time);
     }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; }
     public BulwarkDbContext Db { get; }
     public AuditLog Audit { get; }
     public Actor Actor { get; } = new("203.0.113.7", "unit-test");

@@ -2,6 +2,7 @@ using Bulwark.Core.Accounts;
 using Bulwark.Core.Accounts.Flows;
 using Bulwark.Core.Accounts.Sessions;
 using Bulwark.Core.Audit;
+using Bulwark.Core.Outcomes;
 using Bulwark.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,14 +10,14 @@ namespace Bulwark.Tests.Accounts;
 
 public abstract class AccountChangeTests<TServer>(TServer server) : AccountFlowTestBase<TServer>(server) where TServer : BulwarkServer
 {
-    private Task<AccountResult> ChangePasswordAsync(string sessionId, string current, string next) =>
+    private Task<Outcome<string>> ChangePasswordAsync(string sessionId, string current, string next) =>
         Server.WithScopeAsync(async sp =>
         {
             var check = await sp.GetRequiredService<SessionService>().ValidateAsync(sessionId);
             return await sp.GetRequiredService<PasswordChange>().ChangeAsync(check.Session!, current, next, NewActor());
         });
 
-    private Task<AccountResult> RequestEmailChangeAsync(string username, string newEmail) =>
+    private Task<Outcome<string>> RequestEmailChangeAsync(string username, string newEmail) =>
         Server.WithScopeAsync(async sp =>
         {
             var user = await sp.GetRequiredService<UserService>().FindByUsernameAsync(username);
@@ -32,7 +33,7 @@ public abstract class AccountChangeTests<TServer>(TServer server) : AccountFlowT
         var other2 = await SignInAsync(username, GoodPassword);
 
         var result = await ChangePasswordAsync(current.SessionId!, GoodPassword, OtherGoodPassword);
-        Assert.True(result.Succeeded, result.Message);
+        Assert.True(result.Succeeded, result.Said());
         Assert.True((await ValidateAsync(current.SessionId!)).IsSignedIn);
         Assert.Equal(SessionCheck.Revoked, (await ValidateAsync(other1.SessionId!)).Result);
         Assert.Equal(SessionCheck.Revoked, (await ValidateAsync(other2.SessionId!)).Result);
@@ -54,8 +55,8 @@ public abstract class AccountChangeTests<TServer>(TServer server) : AccountFlowT
             var check = await sp.GetRequiredService<SessionService>().ValidateAsync(signedIn.SessionId);
             return await sp.GetRequiredService<Reauthentication>().WithPasswordAsync(check.Session!, OtherGoodPassword, NewActor());
         });
-        Assert.Equal(AccountStatus.WrongCredentials, wrong.Result.Status);
-        Assert.Null(wrong.NewSessionId);
+        Assert.Equal(RefusalKind.WrongCredentials, wrong.Refusal?.Kind);
+        Assert.False(wrong.Succeeded);
         Assert.True((await ValidateAsync(signedIn.SessionId!)).IsSignedIn);
 
         var right = await Server.WithScopeAsync(async sp =>
@@ -63,13 +64,13 @@ public abstract class AccountChangeTests<TServer>(TServer server) : AccountFlowT
             var check = await sp.GetRequiredService<SessionService>().ValidateAsync(signedIn.SessionId);
             return await sp.GetRequiredService<Reauthentication>().WithPasswordAsync(check.Session!, GoodPassword, NewActor());
         });
-        Assert.True(right.Result.Succeeded);
-        Assert.NotEqual(signedIn.SessionId, right.NewSessionId);
+        Assert.True(right.TryGetValue(out var confirmed, out _));
+        Assert.NotEqual(signedIn.SessionId, confirmed.NewSessionId);
         Assert.Equal(SessionCheck.Invalid, (await ValidateAsync(signedIn.SessionId!)).Result);
         var fresh = await Server.WithScopeAsync(async sp =>
         {
             var service = sp.GetRequiredService<SessionService>();
-            var check = await service.ValidateAsync(right.NewSessionId);
+            var check = await service.ValidateAsync(confirmed.NewSessionId);
             return check.IsSignedIn && service.IsFresh(check.Session!);
         });
         Assert.True(fresh);
@@ -82,8 +83,8 @@ public abstract class AccountChangeTests<TServer>(TServer server) : AccountFlowT
         var (username, _) = await RegisterVerifiedAsync();
         var session = await SignInAsync(username, GoodPassword);
         var result = await ChangePasswordAsync(session.SessionId!, OtherGoodPassword, "granite walrus meadow 93");
-        Assert.Equal(AccountStatus.WrongCredentials, result.Status);
-        Assert.Equal("currentPassword", result.Field);
+        Assert.Equal(RefusalKind.WrongCredentials, result.Refusal?.Kind);
+        Assert.Equal("currentPassword", result.Refusal?.Field);
         Assert.Equal(SignInOutcome.SignedIn, (await SignInAsync(username, GoodPassword)).Outcome);
         Assert.Contains(AuditEventType.LoginFailure, await EventsAsync((await LoadUserAsync(username)).Id));
     }
@@ -94,9 +95,9 @@ public abstract class AccountChangeTests<TServer>(TServer server) : AccountFlowT
         var (username, _) = await RegisterVerifiedAsync();
         var session = await SignInAsync(username, GoodPassword);
         var result = await ChangePasswordAsync(session.SessionId!, GoodPassword, "qwertyuiop123");
-        Assert.Equal(AccountStatus.Invalid, result.Status);
-        Assert.Equal("newPassword", result.Field);
-        Assert.Contains("attackers try", result.Message);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
+        Assert.Equal("newPassword", result.Refusal?.Field);
+        Assert.Contains("attackers try", result.Said());
     }
 
     [Fact]
@@ -105,18 +106,18 @@ public abstract class AccountChangeTests<TServer>(TServer server) : AccountFlowT
         var (username, oldEmail) = await RegisterVerifiedAsync();
         var newEmail = $"{Unique("new")}@example.org";
         var requested = await RequestEmailChangeAsync(username, newEmail);
-        Assert.Equal(EmailChange.RequestedMessage, requested.Message);
+        Assert.Equal(EmailChange.RequestedMessage, requested.Said());
         Assert.Equal(oldEmail, (await LoadUserAsync(username)).Email); // nothing changes before the link is opened
 
         var token = PickupMail.TokenFrom(await PickupMail.WaitForAsync(Server, newEmail, "Confirm your new e-mail address"), AccountLinks.ConfirmEmailChangePath);
-        var confirmed = await Flow<AccountResult, EmailChange>(c => c.ConfirmAsync(token, NewActor()));
-        Assert.True(confirmed.Succeeded, confirmed.Message);
+        var confirmed = await Flow<Outcome<string>, EmailChange>(c => c.ConfirmAsync(token, NewActor()));
+        Assert.True(confirmed.Succeeded, confirmed.Said());
         var user = await LoadUserAsync(username);
         Assert.Equal(newEmail, user.Email);
         Assert.True(user.EmailVerified);
         var notice = await PickupMail.WaitForAsync(Server, oldEmail, "Your e-mail address was changed");
         Assert.Contains(newEmail, notice.TextBody);
-        Assert.Equal(AccountStatus.LinkRejected, (await Flow<AccountResult, EmailChange>(c => c.ConfirmAsync(token, NewActor()))).Status);
+        Assert.Equal(RefusalKind.LinkRejected, (await Flow<Outcome<string>, EmailChange>(c => c.ConfirmAsync(token, NewActor()))).Refusal?.Kind);
         var events = await EventsAsync(user.Id);
         Assert.Contains(AuditEventType.EmailChangeRequested, events);
         Assert.Contains(AuditEventType.EmailChanged, events);
@@ -128,7 +129,7 @@ public abstract class AccountChangeTests<TServer>(TServer server) : AccountFlowT
         var (username, _) = await RegisterVerifiedAsync();
         var (_, otherEmail) = await RegisterVerifiedAsync();
         var result = await RequestEmailChangeAsync(username, otherEmail.ToUpperInvariant());
-        Assert.Equal(AccountResult.Ok(EmailChange.RequestedMessage), result);
+        Assert.Equal(Outcome.Ok(EmailChange.RequestedMessage), result);
         var notice = await PickupMail.WaitForAsync(Server, otherEmail, "was not added to another account");
         Assert.DoesNotContain("token=", notice.TextBody);
         Assert.DoesNotContain(username, notice.TextBody);
@@ -140,13 +141,13 @@ public abstract class AccountChangeTests<TServer>(TServer server) : AccountFlowT
     {
         var username = Unique("moving");
         var first = $"{username}@example.com";
-        Assert.True((await Flow<AccountResult, Registration>(r => r.RegisterAsync(username, first, GoodPassword, NewActor()))).Succeeded);
+        Assert.True((await Flow<Outcome<string>, Registration>(r => r.RegisterAsync(username, first, GoodPassword, NewActor()))).Succeeded);
         var stale = PickupMail.TokenFrom(await PickupMail.WaitForAsync(Server, first, "Verify your e-mail"), AccountLinks.VerifyEmailPath);
         var second = $"{Unique("moved")}@example.com";
         await RequestEmailChangeAsync(username, second);
         var token = PickupMail.TokenFrom(await PickupMail.WaitForAsync(Server, second, "Confirm your new"), AccountLinks.ConfirmEmailChangePath);
-        Assert.True((await Flow<AccountResult, EmailChange>(c => c.ConfirmAsync(token, NewActor()))).Succeeded);
-        Assert.Equal(AccountStatus.LinkRejected, (await Flow<AccountResult, EmailVerification>(v => v.VerifyAsync(stale, NewActor()))).Status);
+        Assert.True((await Flow<Outcome<string>, EmailChange>(c => c.ConfirmAsync(token, NewActor()))).Succeeded);
+        Assert.Equal(RefusalKind.LinkRejected, (await Flow<Outcome<string>, EmailVerification>(v => v.VerifyAsync(stale, NewActor()))).Refusal?.Kind);
     }
 }
 

@@ -4,6 +4,7 @@ using Bulwark.Core.Accounts.Passwords;
 using Bulwark.Core.Accounts.Sessions;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
+using Bulwark.Core.Outcomes;
 using Bulwark.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,11 +38,11 @@ public abstract class AccountFlowTestBase<TServer>(TServer server) where TServer
     {
         var username = Unique("user");
         var email = $"{username}@example.com";
-        var result = await Flow<AccountResult, Registration>(r => r.RegisterAsync(username, email, password ?? GoodPassword, NewActor()));
-        Assert.True(result.Succeeded, result.Message);
+        var result = await Flow<Outcome<string>, Registration>(r => r.RegisterAsync(username, email, password ?? GoodPassword, NewActor()));
+        Assert.True(result.Succeeded, result.Said());
         var mail = await PickupMail.WaitForAsync(Server, email, "Verify your e-mail address");
-        var verified = await Flow<AccountResult, EmailVerification>(v => v.VerifyAsync(PickupMail.TokenFrom(mail, AccountLinks.VerifyEmailPath), NewActor()));
-        Assert.True(verified.Succeeded, verified.Message);
+        var verified = await Flow<Outcome<string>, EmailVerification>(v => v.VerifyAsync(PickupMail.TokenFrom(mail, AccountLinks.VerifyEmailPath), NewActor()));
+        Assert.True(verified.Succeeded, verified.Said());
         return (username, email);
     }
 

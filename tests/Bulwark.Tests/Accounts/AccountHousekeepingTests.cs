@@ -29,6 +29,27 @@ public abstract class AccountHousekeepingTests(DatabaseKind database)
     }
 
     [Fact]
+    public async Task A_second_instance_does_not_repeat_a_run_that_another_one_claimed()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var server = new ClockedServer(database, clock);
+        await ((IAsyncLifetime)server).InitializeAsync();
+        try
+        {
+            var housekeeping = server.Services.GetRequiredService<AccountHousekeeping>();
+            await WaitForSweepAsync(housekeeping, 0); // the pass at start claimed both runs
+            // Another process on the same database: its own service, its own memory, the same lease rows.
+            var other = new AccountHousekeeping(server.Services.GetRequiredService<IServiceScopeFactory>(), clock,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<AccountHousekeeping>.Instance);
+            Assert.Equal(new HousekeepingSweep(null, null, null), await other.SweepAsync());
+        }
+        finally
+        {
+            await ((IAsyncLifetime)server).DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Old_attempts_sessions_and_links_are_deleted_on_the_services_schedule_and_recent_ones_kept()
     {
         var clock = new FakeTimeProvider(Start);

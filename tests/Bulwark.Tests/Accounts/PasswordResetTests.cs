@@ -2,6 +2,7 @@ using Bulwark.Core.Accounts;
 using Bulwark.Core.Accounts.Flows;
 using Bulwark.Core.Accounts.Sessions;
 using Bulwark.Core.Audit;
+using Bulwark.Core.Outcomes;
 using Bulwark.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,11 +11,11 @@ namespace Bulwark.Tests.Accounts;
 
 public abstract class PasswordResetTests<TServer>(TServer server) : AccountFlowTestBase<TServer>(server) where TServer : BulwarkServer
 {
-    private Task<AccountResult> RequestAsync(string login, Actor? actor = null) =>
-        Flow<AccountResult, PasswordResetRequest>(r => r.RequestAsync(login, actor ?? NewActor()));
+    private Task<Outcome<string>> RequestAsync(string login, Actor? actor = null) =>
+        Flow<Outcome<string>, PasswordResetRequest>(r => r.RequestAsync(login, actor ?? NewActor()));
 
-    private Task<AccountResult> ResetAsync(string token, string password) =>
-        Flow<AccountResult, PasswordReset>(r => r.ResetAsync(token, password, NewActor()));
+    private Task<Outcome<string>> ResetAsync(string token, string password) =>
+        Flow<Outcome<string>, PasswordReset>(r => r.ResetAsync(token, password, NewActor()));
 
     [Fact]
     public async Task The_answer_is_the_same_whether_or_not_the_account_exists()
@@ -26,7 +27,7 @@ public abstract class PasswordResetTests<TServer>(TServer server) : AccountFlowT
         var forReal = await RequestAsync(email);
         Assert.Equal(forReal, forGhost);
         Assert.Equal(forReal, forGhostName);
-        Assert.Equal(PasswordResetRequest.AnswerMessage, forReal.Message);
+        Assert.Equal(PasswordResetRequest.AnswerMessage, forReal.Said());
 
         // The outbox delivers in order: once the real mail is there, a mail for the ghost would be too.
         var mail = await PickupMail.WaitForAsync(Server, email, "Reset your password");
@@ -47,11 +48,11 @@ public abstract class PasswordResetTests<TServer>(TServer server) : AccountFlowT
         var stored = await Db(db => db.AccountTokens.AsNoTracking().SingleAsync(t => t.UserId == userId && t.Purpose == Core.Accounts.Tokens.AccountTokenPurpose.ResetPassword));
         Assert.Equal(TimeSpan.FromHours(1), stored.ExpiresAt - stored.CreatedAt);
 
-        Assert.True((await Flow<AccountResult, PasswordReset>(r => r.CheckLinkAsync(token))).Succeeded);
+        Assert.True((await Flow<Outcome<string>, PasswordReset>(r => r.CheckLinkAsync(token))).Succeeded);
         var weak = await ResetAsync(token, "password1234");
-        Assert.Equal("password", weak.Field);
+        Assert.Equal("password", weak.Refusal?.Field);
         var result = await ResetAsync(token, OtherGoodPassword); // the refused attempt did not use the link up
-        Assert.True(result.Succeeded, result.Message);
+        Assert.True(result.Succeeded, result.Said());
 
         Assert.Equal(SessionCheck.Revoked, (await ValidateAsync(session.SessionId!)).Result);
         Assert.Equal(SignInOutcome.Failed, (await SignInAsync(username, GoodPassword)).Outcome);
@@ -60,7 +61,7 @@ public abstract class PasswordResetTests<TServer>(TServer server) : AccountFlowT
         Assert.Contains("reset", notice.TextBody);
 
         var again = await ResetAsync(token, "granite walrus meadow 93");
-        Assert.Equal(AccountStatus.LinkRejected, again.Status);
+        Assert.Equal(RefusalKind.LinkRejected, again.Refusal?.Kind);
         var events = await EventsAsync(userId);
         Assert.Contains(AuditEventType.PasswordReset, events);
         Assert.Contains(AuditEventType.SessionRevoked, events);
@@ -75,8 +76,8 @@ public abstract class PasswordResetTests<TServer>(TServer server) : AccountFlowT
         var userId = (await LoadUserAsync(username)).Id;
         await Db(db => db.AccountTokens.Where(t => t.UserId == userId).ExecuteUpdateAsync(u => u.SetProperty(t => t.ExpiresAt, DateTimeOffset.UtcNow.AddSeconds(-1))));
         var result = await ResetAsync(token, OtherGoodPassword);
-        Assert.Equal(AccountStatus.LinkRejected, result.Status);
-        Assert.Contains("expired", result.Message);
+        Assert.Equal(RefusalKind.LinkRejected, result.Refusal?.Kind);
+        Assert.Contains("expired", result.Said());
         Assert.Equal(SignInOutcome.SignedIn, (await SignInAsync(username, GoodPassword)).Outcome);
     }
 
@@ -92,10 +93,10 @@ public abstract class PasswordResetTests<TServer>(TServer server) : AccountFlowT
             var check = await sp.GetRequiredService<SessionService>().ValidateAsync(session.SessionId);
             return await sp.GetRequiredService<PasswordChange>().ChangeAsync(check.Session!, GoodPassword, OtherGoodPassword, NewActor());
         });
-        Assert.True(changed.Succeeded, changed.Message);
+        Assert.True(changed.Succeeded, changed.Said());
         var result = await ResetAsync(token, "granite walrus meadow 93");
-        Assert.Equal(AccountStatus.LinkRejected, result.Status);
-        Assert.Contains("no longer valid", result.Message);
+        Assert.Equal(RefusalKind.LinkRejected, result.Refusal?.Kind);
+        Assert.Contains("no longer valid", result.Said());
     }
 
     [Fact]
@@ -104,8 +105,8 @@ public abstract class PasswordResetTests<TServer>(TServer server) : AccountFlowT
         var target = $"{Unique("flood")}@example.com";
         for (var i = 0; i < 5; i++) Assert.True((await RequestAsync(target)).Succeeded);
         var blocked = await RequestAsync(target);
-        Assert.Equal(AccountStatus.Throttled, blocked.Status);
-        Assert.True(blocked.RetryAfterSeconds > 23 * 3600);
+        Assert.Equal(RefusalKind.Throttled, blocked.Refusal?.Kind);
+        Assert.True(blocked.Refusal?.RetryAfterSeconds > 23 * 3600);
     }
 }
 

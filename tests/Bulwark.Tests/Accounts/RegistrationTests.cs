@@ -1,6 +1,7 @@
 using Bulwark.Core.Accounts;
 using Bulwark.Core.Accounts.Flows;
 using Bulwark.Core.Audit;
+using Bulwark.Core.Outcomes;
 using Bulwark.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,8 +9,8 @@ namespace Bulwark.Tests.Accounts;
 
 public abstract class RegistrationTests<TServer>(TServer server) : AccountFlowTestBase<TServer>(server) where TServer : BulwarkServer
 {
-    private Task<AccountResult> RegisterAsync(string username, string email, string password) =>
-        Flow<AccountResult, Registration>(r => r.RegisterAsync(username, email, password, NewActor()));
+    private Task<Outcome<string>> RegisterAsync(string username, string email, string password) =>
+        Flow<Outcome<string>, Registration>(r => r.RegisterAsync(username, email, password, NewActor()));
 
     [Fact]
     public async Task Sign_up_creates_an_unverified_account_and_mails_a_link_that_verifies_it_once()
@@ -18,7 +19,7 @@ public abstract class RegistrationTests<TServer>(TServer server) : AccountFlowTe
         var email = $"{username}@example.com";
         var result = await RegisterAsync(username, email, GoodPassword);
         Assert.True(result.Succeeded);
-        Assert.Equal(Registration.AcceptedMessage, result.Message);
+        Assert.Equal(Registration.AcceptedMessage, result.Said());
         var user = await LoadUserAsync(username);
         Assert.False(user.EmailVerified);
         Assert.StartsWith("$argon2id$", user.PasswordHash);
@@ -31,11 +32,11 @@ public abstract class RegistrationTests<TServer>(TServer server) : AccountFlowTe
         var stored = await Db(db => db.AccountTokens.AsNoTracking().SingleAsync(t => t.UserId == user.Id));
         Assert.Equal(TimeSpan.FromHours(24), stored.ExpiresAt - stored.CreatedAt);
 
-        Assert.True((await Flow<AccountResult, EmailVerification>(v => v.VerifyAsync(token, NewActor()))).Succeeded);
+        Assert.True((await Flow<Outcome<string>, EmailVerification>(v => v.VerifyAsync(token, NewActor()))).Succeeded);
         Assert.True((await LoadUserAsync(username)).EmailVerified);
-        var again = await Flow<AccountResult, EmailVerification>(v => v.VerifyAsync(token, NewActor()));
-        Assert.Equal(AccountStatus.LinkRejected, again.Status);
-        Assert.Contains("already been used", again.Message);
+        var again = await Flow<Outcome<string>, EmailVerification>(v => v.VerifyAsync(token, NewActor()));
+        Assert.Equal(RefusalKind.LinkRejected, again.Refusal?.Kind);
+        Assert.Contains("already been used", again.Said());
 
         var events = await EventsAsync(user.Id);
         Assert.Equal([AuditEventType.UserRegistered, AuditEventType.EmailVerificationSent, AuditEventType.EmailVerified, AuditEventType.AccountLinkRejected], events);
@@ -50,9 +51,9 @@ public abstract class RegistrationTests<TServer>(TServer server) : AccountFlowTe
         var token = PickupMail.TokenFrom(await PickupMail.WaitForAsync(Server, email, "Verify"), AccountLinks.VerifyEmailPath);
         var user = await LoadUserAsync(username);
         await Db(db => db.AccountTokens.Where(t => t.UserId == user.Id).ExecuteUpdateAsync(u => u.SetProperty(t => t.ExpiresAt, DateTimeOffset.UtcNow.AddSeconds(-1))));
-        var result = await Flow<AccountResult, EmailVerification>(v => v.VerifyAsync(token, NewActor()));
-        Assert.Equal(AccountStatus.LinkRejected, result.Status);
-        Assert.Contains("expired", result.Message);
+        var result = await Flow<Outcome<string>, EmailVerification>(v => v.VerifyAsync(token, NewActor()));
+        Assert.Equal(RefusalKind.LinkRejected, result.Refusal?.Kind);
+        Assert.Contains("expired", result.Said());
         Assert.False((await LoadUserAsync(username)).EmailVerified);
     }
 
@@ -61,9 +62,9 @@ public abstract class RegistrationTests<TServer>(TServer server) : AccountFlowTe
     {
         var (username, _) = await RegisterVerifiedAsync();
         var result = await RegisterAsync(username.ToUpperInvariant(), $"{Unique("x")}@example.com", GoodPassword);
-        Assert.Equal(AccountStatus.Invalid, result.Status);
-        Assert.Equal("username", result.Field);
-        Assert.Contains("already taken", result.Message);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
+        Assert.Equal("username", result.Refusal?.Field);
+        Assert.Contains("already taken", result.Said());
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public abstract class RegistrationTests<TServer>(TServer server) : AccountFlowTe
         var fresh = await RegisterAsync(Unique("fresh"), $"{Unique("fresh")}@example.com", GoodPassword);
 
         Assert.Equal(fresh, result);
-        Assert.Equal(Registration.AcceptedMessage, result.Message);
+        Assert.Equal(Registration.AcceptedMessage, result.Said());
         Assert.Equal(0, await Db(db => db.Users.CountAsync(u => u.NormalizedUsername == intruder.ToLowerInvariant())));
         var notice = await PickupMail.WaitForAsync(Server, email, "Someone tried to register");
         Assert.Contains(owner, notice.TextBody);
@@ -92,9 +93,9 @@ public abstract class RegistrationTests<TServer>(TServer server) : AccountFlowTe
     {
         var username = Unique("weak");
         var result = await RegisterAsync(username, $"{username}@example.com", password);
-        Assert.Equal(AccountStatus.Invalid, result.Status);
-        Assert.Equal("password", result.Field);
-        Assert.Contains(reason, result.Message);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
+        Assert.Equal("password", result.Refusal?.Field);
+        Assert.Contains(reason, result.Said());
         Assert.Equal(0, await Db(db => db.Users.CountAsync(u => u.NormalizedUsername == username.ToLowerInvariant())));
     }
 
@@ -103,8 +104,8 @@ public abstract class RegistrationTests<TServer>(TServer server) : AccountFlowTe
     {
         var username = Unique("ctx");
         var result = await RegisterAsync(username, $"{Unique("m")}@example.com", username + "!2x");
-        Assert.Equal("password", result.Field);
-        Assert.Contains(username.ToLowerInvariant(), result.Message);
+        Assert.Equal("password", result.Refusal?.Field);
+        Assert.Contains(username.ToLowerInvariant(), result.Said());
     }
 
     [Theory]
@@ -113,8 +114,8 @@ public abstract class RegistrationTests<TServer>(TServer server) : AccountFlowTe
     public async Task Invalid_fields_are_named(string username, string email, string field)
     {
         var result = await RegisterAsync(username, email, GoodPassword);
-        Assert.Equal(AccountStatus.Invalid, result.Status);
-        Assert.Equal(field, result.Field);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
+        Assert.Equal(field, result.Refusal?.Field);
     }
 }
 

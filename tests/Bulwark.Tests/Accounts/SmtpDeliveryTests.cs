@@ -62,7 +62,7 @@ public sealed class SmtpDeliveryTests(SmtpMailServer server) : IClassFixture<Smt
         var email = $"{username}@example.com";
         var result = await server.WithScopeAsync(sp =>
             sp.GetRequiredService<Registration>().RegisterAsync(username, email, "tundra velvet gossip 41", new Core.Audit.Actor("198.51.100.9", "smtp-test")));
-        Assert.True(result.Succeeded, result.Message);
+        Assert.True(result.Succeeded, result.Said());
 
         var mail = await server.Smtp.WaitForAsync(email, "Verify your e-mail address");
         Assert.Equal("index@bulwark.test", mail.From.Mailboxes.Single().Address);
@@ -71,7 +71,7 @@ public sealed class SmtpDeliveryTests(SmtpMailServer server) : IClassFixture<Smt
         Assert.StartsWith("http://localhost/account/verify-email?token=", text[text.IndexOf("http://", StringComparison.Ordinal)..]);
 
         var verified = await server.WithScopeAsync(sp => sp.GetRequiredService<EmailVerification>().VerifyAsync(token, new Core.Audit.Actor("198.51.100.9", "smtp-test")));
-        Assert.True(verified.Succeeded, verified.Message);
+        Assert.True(verified.Succeeded, verified.Said());
         Assert.True((await server.WithScopeAsync(sp => sp.GetRequiredService<UserService>().FindByUsernameAsync(username)))!.EmailVerified);
         Assert.Empty(PickupMail.All(server)); // SMTP mode writes no pickup files
     }

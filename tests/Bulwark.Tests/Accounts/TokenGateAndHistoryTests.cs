@@ -1,6 +1,8 @@
 using Bulwark.Core.Accounts;
+using Bulwark.Core.Accounts.ApiTokens;
 using Bulwark.Core.Accounts.Flows;
 using Bulwark.Core.Audit;
+using Bulwark.Core.Outcomes;
 using Bulwark.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,7 +10,7 @@ namespace Bulwark.Tests.Accounts;
 
 public abstract class TokenGateAndHistoryTests<TServer>(TServer server) : AccountFlowTestBase<TServer>(server) where TServer : BulwarkServer
 {
-    private Task<ApiTokenCreationResult> CreateTokenAsync(string username, Actor actor) =>
+    private Task<Outcome<CreatedToken>> CreateTokenAsync(string username, Actor actor) =>
         Server.WithScopeAsync(async sp =>
         {
             var user = await sp.GetRequiredService<UserService>().FindByUsernameAsync(username);
@@ -20,7 +22,7 @@ public abstract class TokenGateAndHistoryTests<TServer>(TServer server) : Accoun
     {
         var username = Unique("unverified");
         var email = $"{username}@example.com";
-        Assert.True((await Flow<AccountResult, Registration>(r => r.RegisterAsync(username, email, GoodPassword, NewActor()))).Succeeded);
+        Assert.True((await Flow<Outcome<string>, Registration>(r => r.RegisterAsync(username, email, GoodPassword, NewActor()))).Succeeded);
         var user = await LoadUserAsync(username);
         var permission = AccountStanding.CanCreateTokens(user);
         Assert.False(permission.Allowed);
@@ -29,8 +31,8 @@ public abstract class TokenGateAndHistoryTests<TServer>(TServer server) : Accoun
         Assert.False(AccountStanding.CanUpload(user).Allowed);
 
         var refused = await CreateTokenAsync(username, NewActor());
-        Assert.Equal(AccountStatus.Refused, refused.Result.Status);
-        Assert.Null(refused.Created);
+        Assert.Equal(RefusalKind.Forbidden, refused.Refusal?.Kind);
+        Assert.False(refused.Succeeded);
         Assert.DoesNotContain(AuditEventType.TokenCreated, await EventsAsync(user.Id));
     }
 
@@ -40,13 +42,13 @@ public abstract class TokenGateAndHistoryTests<TServer>(TServer server) : Accoun
         var (username, email) = await RegisterVerifiedAsync();
         var actor = NewActor();
         var created = await CreateTokenAsync(username, actor);
-        Assert.True(created.Result.Succeeded, created.Result.Message);
-        Assert.StartsWith("bulwark_", created.Created!.Token);
+        Assert.True(created.TryGetValue(out var token, out var refusal), refusal?.Message);
+        Assert.StartsWith("bulwark_", token.Token);
         var mail = await PickupMail.WaitForAsync(Server, email, "API token \"ci\" created");
         Assert.Contains("demo-project", mail.TextBody);
         Assert.Contains(actor.IpAddress!, mail.TextBody);
-        Assert.DoesNotContain(created.Created.Token, mail.TextBody);
-        Assert.DoesNotContain(created.Created.Token, mail.HtmlBody);
+        Assert.DoesNotContain(token.Token, mail.TextBody);
+        Assert.DoesNotContain(token.Token, mail.HtmlBody);
     }
 
     [Fact]

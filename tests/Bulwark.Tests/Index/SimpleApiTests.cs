@@ -246,7 +246,7 @@ public abstract class SimpleApiTests<TServer>(TServer server) where TServer : Bu
 
         var outcome = await server.WithScopeAsync(sp => sp.GetRequiredService<ReleaseManagement>()
             .SetYankedAsync("yank-live", "1.0", true, "bad wheel", new Actor("test", "test")));
-        Assert.Equal(YankOutcome.Done, outcome);
+        Assert.Equal(YankChange.Done, outcome.Value);
 
         var htmlAfter = await _client.GetWithAcceptAsync("/simple/yank-live/", "text/html");
         var jsonAfter = await _client.GetWithAcceptAsync("/simple/yank-live/", HttpTestExtensions.PipAccept);

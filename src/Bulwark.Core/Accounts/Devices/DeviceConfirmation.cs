@@ -5,6 +5,8 @@ using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Email;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Core.Accounts.Devices;
 
 /// <summary>
@@ -47,9 +49,9 @@ public sealed class DeviceConfirmation(
     }
 
     /// <summary>Sends a fresh confirmation link for this session (the first mail was lost or expired).</summary>
-    public async Task<AccountResult> SendLinkAsync(UserSession session, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> SendLinkAsync(UserSession session, Actor actor, CancellationToken ct = default)
     {
-        if (!session.AwaitsDeviceConfirmation) return AccountResult.Ok("This browser is already confirmed.");
+        if (!session.AwaitsDeviceConfirmation) return Outcome.Ok("This browser is already confirmed.");
         var user = session.User;
         var confirm = await tokens.IssueAsync(user, AccountTokenPurpose.ConfirmDevice, null, ct, sessionId: session.Id);
         audit.Record(AuditEventType.DeviceConfirmationSent, actor with { UserId = user.Id }, user.Id,
@@ -57,14 +59,14 @@ public sealed class DeviceConfirmation(
         await db.SaveChangesAsync(ct);
         await mail.SendAsync(SecurityEmails.DeviceConfirmationLink(user.Email, user.Username, time.GetUtcNow(), actor.IpAddress, actor.UserAgent,
             links.ConfirmDevice(confirm.Secret), confirm.ValidFor), ct);
-        return AccountResult.Ok($"We sent a confirmation link to {user.Email}. Open it in this browser.");
+        return Outcome.Ok($"We sent a confirmation link to {user.Email}. Open it in this browser.");
     }
 
     /// <summary>
     /// Confirms the session's device with an e-mailed link. The link must be opened in the session it was
     /// issued for; anywhere else it is refused without being used up, so the rightful browser can still use it.
     /// </summary>
-    public async Task<AccountResult> ConfirmWithLinkAsync(string? secret, UserSession? session, string? deviceCookie, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> ConfirmWithLinkAsync(string? secret, UserSession? session, string? deviceCookie, Actor actor, CancellationToken ct = default)
     {
         var peek = await tokens.PeekAsync(secret, AccountTokenPurpose.ConfirmDevice, ct);
         if (!peek.Succeeded) return await LinkRejectedAsync(peek, actor, ct);
@@ -74,12 +76,12 @@ public sealed class DeviceConfirmation(
             audit.Record(AuditEventType.AccountLinkRejected, actor with { UserId = session?.UserId }, token.UserId,
                 details: new LinkRejectedDetails(token.Purpose.ToString(), "other session", session?.Id));
             await db.SaveChangesAsync(ct);
-            return new AccountResult(AccountStatus.Refused, WrongSessionMessage);
+            return Refusal.Forbidden(WrongSessionMessage);
         }
         var redemption = await tokens.RedeemAsync(secret, AccountTokenPurpose.ConfirmDevice, ct);
         if (!redemption.Succeeded) return await LinkRejectedAsync(redemption, actor, ct);
         await ConfirmAsync(session, deviceCookie, "e-mailed link", actor, ct);
-        return AccountResult.Ok("This browser is confirmed. You can now use every part of your account from it.");
+        return Outcome.Ok("This browser is confirmed. You can now use every part of your account from it.");
     }
 
     /// <summary>Marks the session's device confirmed and remembers the browser (after a WebAuthn sign-in or step-up, or the link).</summary>
@@ -100,7 +102,7 @@ public sealed class DeviceConfirmation(
     /// holding the mail can do this, which is the point: it only ever locks the account down. Recovery is by
     /// the index administrators.
     /// </summary>
-    public async Task<AccountResult> ReportNotMeAsync(string? secret, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> ReportNotMeAsync(string? secret, Actor actor, CancellationToken ct = default)
     {
         var redemption = await tokens.RedeemAsync(secret, AccountTokenPurpose.ReportSignIn, ct);
         if (!redemption.Succeeded) return await LinkRejectedAsync(redemption, actor, ct);
@@ -114,10 +116,10 @@ public sealed class DeviceConfirmation(
         await devices.ForgetAllAsync(user.Id, ct);
         await tokens.InvalidateOutstandingAsync(user.Id, AccountTokenPurpose.ConfirmDevice, ct);
         await mail.SendAsync(SecurityEmails.AccountFrozen(user.Email, user.Username, now, actor.IpAddress), ct);
-        return AccountResult.Ok("Your account is frozen and every session was signed out. Contact the index administrators to recover it.");
+        return Outcome.Ok("Your account is frozen and every session was signed out. Contact the index administrators to recover it.");
     }
 
-    private async Task<AccountResult> LinkRejectedAsync(AccountTokenRedemption redemption, Actor actor, CancellationToken ct)
+    private async Task<Outcome<string>> LinkRejectedAsync(AccountTokenRedemption redemption, Actor actor, CancellationToken ct)
     {
         if (redemption.Token is { } t)
         {
@@ -125,7 +127,7 @@ public sealed class DeviceConfirmation(
                 details: new LinkRejectedDetails(t.Purpose.ToString(), redemption.Result.ToString()));
             await db.SaveChangesAsync(ct);
         }
-        return new AccountResult(AccountStatus.LinkRejected, redemption.Message);
+        return Refusal.LinkRejected(redemption.Message);
     }
 }
 

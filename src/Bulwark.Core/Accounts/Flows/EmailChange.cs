@@ -3,6 +3,8 @@ using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Email;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Core.Accounts.Flows;
 
 /// <summary>
@@ -23,13 +25,13 @@ public sealed class EmailChange(
         "We sent a confirmation link to the new address. Your address changes when you open it; until then the current one stays.";
 
     /// <summary>Callers require a fresh session ("sudo") first; see <see cref="Sessions.SessionService.IsFresh"/>.</summary>
-    public async Task<AccountResult> RequestAsync(User user, string newEmail, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> RequestAsync(User user, string newEmail, Actor actor, CancellationToken ct = default)
     {
         newEmail = newEmail.Trim();
-        if (!UserService.IsValidEmail(newEmail)) return AccountResult.InvalidField("email", "Enter a valid e-mail address.");
+        if (!UserService.IsValidEmail(newEmail)) return Refusal.Invalid(field: "email", message: "Enter a valid e-mail address.");
         if (string.Equals(newEmail, user.Email, StringComparison.OrdinalIgnoreCase))
         {
-            return AccountResult.InvalidField("email", "This is already your e-mail address.");
+            return Refusal.Invalid(field: "email", message: "This is already your e-mail address.");
         }
         var taken = (await users.FindByEmailAsync(newEmail, ct)).Count > 0;
         audit.Record(AuditEventType.EmailChangeRequested, actor with { UserId = user.Id }, user.Id,
@@ -40,25 +42,25 @@ public sealed class EmailChange(
             // address's owner learns of the attempt instead.
             await db.SaveChangesAsync(ct);
             await mail.SendAsync(AccountEmails.EmailChangeAttempt(newEmail), ct);
-            return AccountResult.Ok(RequestedMessage);
+            return Outcome.Ok(RequestedMessage);
         }
         var issued = await tokens.IssueAsync(user, AccountTokenPurpose.ChangeEmail, newEmail, ct);
         await db.SaveChangesAsync(ct);
         await mail.SendAsync(AccountEmails.VerifyNewEmail(newEmail, user.Username, links.ConfirmEmailChange(issued.Secret), issued.ValidFor), ct);
-        return AccountResult.Ok(RequestedMessage);
+        return Outcome.Ok(RequestedMessage);
     }
 
-    public async Task<AccountResult> ConfirmAsync(string? token, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> ConfirmAsync(string? token, Actor actor, CancellationToken ct = default)
     {
         var redemption = await tokens.RedeemAsync(token, AccountTokenPurpose.ChangeEmail, ct);
         if (!redemption.Succeeded) return await LinkRejection.RecordAsync(db, audit, redemption, actor, ct);
         var user = redemption.Token!.User;
         var newEmail = redemption.Token.Email!;
-        if (user.IsFrozen) return new AccountResult(AccountStatus.Refused, "This account is frozen. Contact the index administrators.");
+        if (user.IsFrozen) return Refusal.Forbidden("This account is frozen. Contact the index administrators.");
         if ((await users.FindByEmailAsync(newEmail, ct)).Any(u => u.Id != user.Id))
         {
             // Someone registered the address between request and confirmation.
-            return new AccountResult(AccountStatus.LinkRejected, "This address is no longer available. Choose another one.");
+            return Refusal.LinkRejected("This address is no longer available. Choose another one.");
         }
         var oldEmail = user.Email;
         var now = time.GetUtcNow();
@@ -71,6 +73,6 @@ public sealed class EmailChange(
         await tokens.InvalidateOutstandingAsync(user.Id, AccountTokenPurpose.VerifyEmail, ct);
         await tokens.InvalidateOutstandingAsync(user.Id, AccountTokenPurpose.ResetPassword, ct);
         await mail.SendAsync(AccountEmails.EmailChanged(oldEmail, user.Username, newEmail, now, actor.IpAddress), ct);
-        return AccountResult.Ok($"Your e-mail address is now {newEmail}.");
+        return Outcome.Ok($"Your e-mail address is now {newEmail}.");
     }
 }

@@ -2,6 +2,8 @@ using Bulwark.Core.Accounts.Tokens;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Core.Accounts.Flows;
 
 internal static class LinkRejection
@@ -11,7 +13,7 @@ internal static class LinkRejection
     /// reused reset link can mean the mailbox is read by someone else. Unknown links have no owner to
     /// tell and are not recorded.
     /// </summary>
-    public static async Task<AccountResult> RecordAsync(BulwarkDbContext db, AuditLog audit, AccountTokenRedemption redemption, Actor actor, CancellationToken ct)
+    public static async Task<Outcome<string>> RecordAsync(BulwarkDbContext db, AuditLog audit, AccountTokenRedemption redemption, Actor actor, CancellationToken ct)
     {
         if (redemption.Token is { } t)
         {
@@ -19,6 +21,6 @@ internal static class LinkRejection
                 details: new LinkRejectedDetails(t.Purpose.ToString(), redemption.Result.ToString()));
             await db.SaveChangesAsync(ct);
         }
-        return new AccountResult(AccountStatus.LinkRejected, redemption.Message);
+        return Refusal.LinkRejected(redemption.Message);
     }
 }

@@ -7,6 +7,8 @@ using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Email;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Core.Accounts.Flows;
 
 /// <summary>Changes the password of the signed-in user, who must give the current one.</summary>
@@ -22,33 +24,33 @@ public sealed class PasswordChange(
     IEmailSender mail,
     TimeProvider time)
 {
-    public async Task<AccountResult> ChangeAsync(UserSession current, string currentPassword, string newPassword, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> ChangeAsync(UserSession current, string currentPassword, string newPassword, Actor actor, CancellationToken ct = default)
     {
         var user = current.User;
         if (user.PasswordHash is null || user.IsFrozen)
         {
-            return new AccountResult(AccountStatus.Refused, "This account's password cannot be changed here.");
+            return Refusal.Forbidden("This account's password cannot be changed here.");
         }
         // A stolen session must not turn this form into a password-guessing oracle: wrong answers count as
         // failed sign-ins of the account, and against the session's own budget (the per-account numbers).
         // Not against the account-wide counters: a flood against the account would lock its owner out here.
         var decision = await throttle.CheckSessionPasswordAsync(current.Id, ct);
-        if (!decision.Allowed) return AccountResult.Throttled(decision.RetryAfterSeconds);
+        if (!decision.Allowed) return Refusal.Throttled(TimeSpan.FromSeconds(decision.RetryAfterSeconds));
         if (!await gate.VerifyTrustedAsync(hasher, user.PasswordHash, currentPassword, ct))
         {
             await throttle.RecordSessionPasswordFailureAsync(user.Username, current.Id, actor.IpAddress, ct);
             audit.Record(AuditEventType.LoginFailure, actor with { UserId = user.Id }, user.Id,
                 details: new LoginFailureDetails(null, "wrong current password at password change"));
             await db.SaveChangesAsync(ct);
-            return new AccountResult(AccountStatus.WrongCredentials, "The current password is incorrect.", "currentPassword");
+            return Refusal.WrongCredentials("The current password is incorrect.", "currentPassword");
         }
         if (policy.Check(newPassword, new PasswordContext(user.Username, user.Email)) is { IsAcceptable: false } verdict)
         {
-            return AccountResult.InvalidField("newPassword", verdict.Message!);
+            return Refusal.Invalid(field: "newPassword", message: verdict.Message!);
         }
         if (newPassword == currentPassword)
         {
-            return AccountResult.InvalidField("newPassword", "The new password must be different from the current one.");
+            return Refusal.Invalid(field: "newPassword", message: "The new password must be different from the current one.");
         }
 
         var now = time.GetUtcNow();
@@ -60,6 +62,6 @@ public sealed class PasswordChange(
         await tokens.InvalidateOutstandingAsync(user.Id, AccountTokenPurpose.ResetPassword, ct);
         await sessions.RevokeAllExceptAsync(user.Id, current.Id, SessionEndReason.PasswordChanged, actor with { UserId = user.Id }, ct);
         await mail.SendAsync(AccountEmails.PasswordChanged(user.Email, user.Username, now, actor.IpAddress, byReset: false), ct);
-        return AccountResult.Ok("Your password was changed. Every other session was signed out.");
+        return Outcome.Ok("Your password was changed. Every other session was signed out.");
     }
 }

@@ -5,6 +5,8 @@ using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Email;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Core.Accounts.Flows;
 
 /// <summary>Sets a new password through an e-mailed reset link.</summary>
@@ -19,13 +21,13 @@ public sealed class PasswordReset(
     TimeProvider time)
 {
     /// <summary>Whether the link can still be used: the page shows the form only then.</summary>
-    public async Task<AccountResult> CheckLinkAsync(string? token, CancellationToken ct = default)
+    public async Task<Outcome<string>> CheckLinkAsync(string? token, CancellationToken ct = default)
     {
         var peek = await tokens.PeekAsync(token, AccountTokenPurpose.ResetPassword, ct);
-        return peek.Succeeded ? AccountResult.Ok("Choose a new password.") : new AccountResult(AccountStatus.LinkRejected, peek.Message);
+        return peek.Succeeded ? Outcome.Ok("Choose a new password.") : Refusal.LinkRejected(peek.Message);
     }
 
-    public async Task<AccountResult> ResetAsync(string? token, string newPassword, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> ResetAsync(string? token, string newPassword, Actor actor, CancellationToken ct = default)
     {
         // Policy first, against the link's account, without using the link up: a refused password
         // leaves the link valid for the next try.
@@ -34,14 +36,14 @@ public sealed class PasswordReset(
         var user = peek.Token!.User;
         if (policy.Check(newPassword, new PasswordContext(user.Username, user.Email)) is { IsAcceptable: false } verdict)
         {
-            return AccountResult.InvalidField("password", verdict.Message!);
+            return Refusal.Invalid(field: "password", message: verdict.Message!);
         }
 
         var redemption = await tokens.RedeemAsync(token, AccountTokenPurpose.ResetPassword, ct);
         if (!redemption.Succeeded) return await LinkRejection.RecordAsync(db, audit, redemption, actor, ct);
         if (user.IsFrozen || user.IsAutomation)
         {
-            return new AccountResult(AccountStatus.Refused, "This account's password cannot be reset here. Contact the index administrators.");
+            return Refusal.Forbidden("This account's password cannot be reset here. Contact the index administrators.");
         }
 
         var now = time.GetUtcNow();
@@ -55,6 +57,6 @@ public sealed class PasswordReset(
         // Whoever knew the old password may hold a session: a reset ends all of them.
         await sessions.RevokeAllAsync(user.Id, SessionEndReason.PasswordReset, actor with { UserId = user.Id }, ct);
         await mail.SendAsync(AccountEmails.PasswordChanged(user.Email, user.Username, now, actor.IpAddress, byReset: true), ct);
-        return AccountResult.Ok("Your password was changed. Sign in with the new password.");
+        return Outcome.Ok("Your password was changed. Sign in with the new password.");
     }
 }

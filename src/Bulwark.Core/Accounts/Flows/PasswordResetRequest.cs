@@ -4,6 +4,8 @@ using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Email;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Core.Accounts.Flows;
 
 /// <summary>
@@ -23,10 +25,10 @@ public sealed class PasswordResetRequest(
     public const string AnswerMessage =
         "If an account matches what you entered, we sent a password-reset link to its e-mail address. The link is valid for a limited time and works once.";
 
-    public async Task<AccountResult> RequestAsync(string usernameOrEmail, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> RequestAsync(string usernameOrEmail, Actor actor, CancellationToken ct = default)
     {
         var key = usernameOrEmail.Trim();
-        if (key.Length == 0) return AccountResult.InvalidField("login", "Enter your username or e-mail address.");
+        if (key.Length == 0) return Refusal.Invalid(field: "login", message: "Enter your username or e-mail address.");
         // Counted per entered value and per network whether or not the account exists, so the limit itself
         // reveals nothing; it stops the form from being used to flood someone's mailbox.
         var decision = await throttle.CheckPasswordResetAsync(key, actor.IpAddress, ct);
@@ -35,7 +37,7 @@ public sealed class PasswordResetRequest(
             audit.Record(AuditEventType.PasswordResetThrottled, actor with { UserId = null },
                 details: new PasswordResetThrottledDetails(key, decision.Limit));
             await db.SaveChangesAsync(ct);
-            return AccountResult.Throttled(decision.RetryAfterSeconds);
+            return Refusal.Throttled(TimeSpan.FromSeconds(decision.RetryAfterSeconds));
         }
         await throttle.RecordPasswordResetAsync(key, actor.IpAddress, ct);
 
@@ -53,6 +55,6 @@ public sealed class PasswordResetRequest(
         }
         await db.SaveChangesAsync(ct);
         foreach (var message in outgoing) await mail.SendAsync(message, ct);
-        return AccountResult.Ok(AnswerMessage);
+        return Outcome.Ok(AnswerMessage);
     }
 }

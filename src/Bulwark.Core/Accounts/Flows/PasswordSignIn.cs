@@ -6,6 +6,8 @@ using Bulwark.Core.Accounts.Throttling;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Core.Accounts.Flows;
 
 public enum SignInOutcome
@@ -116,7 +118,7 @@ public sealed class PasswordSignIn(
             await RecordTripAsync(AuditEventType.LoginThrottled, "network", ClientNetwork.Of(actor.IpAddress), user, actor,
                 new LoginThrottledDetails(username, limits.Network.Limit, RetryAfter: limits.Network.RetryAfterSeconds), ct);
             return new SignInResult(SignInOutcome.Throttled,
-                $"Too many failed sign-in attempts from your network. Try again in {AccountResult.DescribeWait(limits.Network.RetryAfterSeconds)}, " +
+                $"Too many failed sign-in attempts from your network. Try again in {Refusal.DescribeWait(TimeSpan.FromSeconds(limits.Network.RetryAfterSeconds))}, " +
                 "or sign in with a passkey or from a browser you have signed in with before.",
                 RetryAfterSeconds: limits.Network.RetryAfterSeconds);
         }

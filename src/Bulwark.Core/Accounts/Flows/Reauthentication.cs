@@ -9,9 +9,15 @@ using Bulwark.Core.Accounts.WebAuthn;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Core.Accounts.Flows;
 
-public sealed record ReauthenticationResult(AccountResult Result, string? NewSessionId);
+/// <summary>A confirmed step-up: the session continues under <see cref="NewSessionId"/>.</summary>
+public sealed record Reauthenticated(string NewSessionId)
+{
+    public const string Message = "Confirmed.";
+}
 
 /// <summary>
 /// Step-up ("sudo"): a signed-in user proves again who they are before a sensitive action. The method
@@ -42,22 +48,22 @@ public sealed class Reauthentication(
 
     public Task<TwoFactorStatus> StatusAsync(UserSession session, CancellationToken ct = default) => twoFactor.GetAsync(session.UserId, ct);
 
-    public async Task<ReauthenticationResult> WithPasswordAsync(UserSession session, string password, Actor actor, CancellationToken ct = default, string? totpCode = null)
+    public async Task<Outcome<Reauthenticated>> WithPasswordAsync(UserSession session, string password, Actor actor, CancellationToken ct = default, string? totpCode = null)
     {
         var user = session.User;
-        if (Unusable(session)) return new(new AccountResult(AccountStatus.Refused, "Sign in again."), null);
+        if (Unusable(session)) return Refusal.Forbidden("Sign in again.");
         var status = await twoFactor.GetAsync(user.Id, ct);
-        if (status.HasPhishingResistantFactor) return new(new AccountResult(AccountStatus.Refused, UseKeyMessage), null);
+        if (status.HasPhishingResistantFactor) return Refusal.Forbidden(UseKeyMessage);
 
         // The session's own budget, with the per-account numbers: a session left open on a shared computer must
         // not become a way to guess the password, and a flood against the account must not stop its owner's
         // session from confirming (the account-wide counters would do that).
         var decision = await throttle.CheckSessionPasswordAsync(session.Id, ct);
-        if (!decision.Allowed) return new(AccountResult.Throttled(decision.RetryAfterSeconds), null);
+        if (!decision.Allowed) return Refusal.Throttled(TimeSpan.FromSeconds(decision.RetryAfterSeconds));
         if (status.HasTotp)
         {
             var second = await throttle.CheckSecondFactorAsync(user.Id, actor.IpAddress, ct);
-            if (!second.Allowed) return new(AccountResult.Throttled(second.RetryAfterSeconds), null);
+            if (!second.Allowed) return Refusal.Throttled(TimeSpan.FromSeconds(second.RetryAfterSeconds));
         }
         if (!await gate.VerifyTrustedAsync(hasher, user.PasswordHash!, password, ct))
         {
@@ -68,7 +74,7 @@ public sealed class Reauthentication(
                 details: new StepUpFailedDetails("password", session.Id));
             await db.SaveChangesAsync(ct);
             await notifications.SendAsync(FactorNoticeKind.StepUpFailed, user, actor, ct: ct);
-            return new(new AccountResult(AccountStatus.WrongCredentials, "The password is incorrect.", "password"), null);
+            return Refusal.WrongCredentials("The password is incorrect.", "password");
         }
 
         var method = AuthMethod.Password;
@@ -76,7 +82,7 @@ public sealed class Reauthentication(
         {
             if (string.IsNullOrWhiteSpace(totpCode))
             {
-                return new(AccountResult.InvalidField("totp", "Enter the 6-digit code your authenticator app shows."), null);
+                return Refusal.Invalid(field: "totp", message: "Enter the 6-digit code your authenticator app shows.");
             }
             var check = await totp.VerifyAsync(user, totpCode, FactorPurpose.StepUp, actor with { UserId = user.Id }, ct);
             if (!check.Succeeded)
@@ -84,36 +90,36 @@ public sealed class Reauthentication(
                 await throttle.RecordSecondFactorFailureAsync(user.Id, actor.IpAddress, ct);
                 // A replay was already reported to the owner by the verifier; other failures are reported here.
                 if (check.Check != TotpCheck.Replayed) await notifications.SendAsync(FactorNoticeKind.StepUpFailed, user, actor, SecondFactorMethod.Totp, ct: ct);
-                return new(new AccountResult(AccountStatus.WrongCredentials, check.Message, "totp"), null);
+                return Refusal.WrongCredentials(check.Message, "totp");
             }
             method = AuthMethod.PasswordAndTotp;
         }
         var newId = await sessions.ReauthenticateAsync(session, method, actor with { UserId = user.Id }, ct);
-        return new(AccountResult.Ok("Confirmed."), newId);
+        return new Reauthenticated(newId);
     }
 
     public async Task<WebAuthnCeremonyStart?> BeginWebAuthnAsync(UserSession session, CancellationToken ct = default) =>
         Unusable(session) ? null : await webAuthn.BeginAsync(session.User, FactorPurpose.StepUp, ct);
 
     /// <summary>A WebAuthn step-up also confirms the session's device: the assertion is bound to this origin.</summary>
-    public async Task<ReauthenticationResult> WithWebAuthnAsync(UserSession session, Guid challengeId, string responseJson, string? deviceCookie, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<Reauthenticated>> WithWebAuthnAsync(UserSession session, Guid challengeId, string responseJson, string? deviceCookie, Actor actor, CancellationToken ct = default)
     {
         var user = session.User;
-        if (Unusable(session)) return new(new AccountResult(AccountStatus.Refused, "Sign in again."), null);
+        if (Unusable(session)) return Refusal.Forbidden("Sign in again.");
         var decision = await throttle.CheckSecondFactorAsync(user.Id, actor.IpAddress, ct);
-        if (!decision.Allowed) return new(AccountResult.Throttled(decision.RetryAfterSeconds), null);
+        if (!decision.Allowed) return Refusal.Throttled(TimeSpan.FromSeconds(decision.RetryAfterSeconds));
         var result = await webAuthn.CompleteAsync(user, challengeId, responseJson, FactorPurpose.StepUp, actor with { UserId = user.Id }, ct);
         if (!result.Succeeded)
         {
             await throttle.RecordSecondFactorFailureAsync(user.Id, actor.IpAddress, ct);
             // A flagged clone was already reported by the verifier.
             if (result.Outcome != WebAuthnOutcome.PossibleClone) await notifications.SendAsync(FactorNoticeKind.StepUpFailed, user, actor, ct: ct);
-            return new(new AccountResult(AccountStatus.WrongCredentials, result.Message), null);
+            return Refusal.WrongCredentials(result.Message);
         }
         var method = WebAuthnAssertion.MethodOf(result.Credential!) == SecondFactorMethod.Passkey ? AuthMethod.Passkey : AuthMethod.PasswordAndWebAuthn;
         var newId = await sessions.ReauthenticateAsync(session, method, actor with { UserId = user.Id }, ct);
         await devices.ConfirmAsync(session, deviceCookie, "security key step-up", actor with { UserId = user.Id }, ct);
-        return new(AccountResult.Ok("Confirmed."), newId);
+        return new Reauthenticated(newId);
     }
 
     private static bool Unusable(UserSession session) =>

@@ -4,6 +4,8 @@ using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Email;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Core.Accounts.Flows;
 
 /// <summary>
@@ -25,26 +27,26 @@ public sealed class Registration(
     public const string AcceptedMessage =
         "Thank you. We sent a message to the address you gave: open the link in it to verify your address, then sign in.";
 
-    public async Task<AccountResult> RegisterAsync(string username, string email, string password, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<string>> RegisterAsync(string username, string email, string password, Actor actor, CancellationToken ct = default)
     {
         username = username.Trim();
         email = email.Trim();
         if (!UserService.IsValidUsername(username))
         {
-            return AccountResult.InvalidField("username",
+            return Refusal.Invalid(field: "username", message:
                 "Usernames can only contain letters, numbers, periods, hyphens and underscores, must start and end with a letter or number, and be at most 50 characters.");
         }
         if (!UserService.IsValidEmail(email))
         {
-            return AccountResult.InvalidField("email", "Enter a valid e-mail address.");
+            return Refusal.Invalid(field: "email", message: "Enter a valid e-mail address.");
         }
         if (policy.Check(password, new PasswordContext(username, email)) is { IsAcceptable: false } verdict)
         {
-            return AccountResult.InvalidField("password", verdict.Message!);
+            return Refusal.Invalid(field: "password", message: verdict.Message!);
         }
         if (await users.FindByUsernameAsync(username, ct) is not null)
         {
-            return AccountResult.InvalidField("username", $"The username '{username}' is already taken.");
+            return Refusal.Invalid(field: "username", message: $"The username '{username}' is already taken.");
         }
 
         var owners = await users.FindByEmailAsync(email, ct);
@@ -62,19 +64,19 @@ public sealed class Registration(
             {
                 await mail.SendAsync(AccountEmails.RegistrationAttempt(owner.Email, owner.Username, links.SignIn(), links.ForgotPassword()), ct);
             }
-            return AccountResult.Ok(AcceptedMessage);
+            return Outcome.Ok(AcceptedMessage);
         }
 
         var created = await users.CreateAsync(username, email, password, isAdmin: false, emailVerified: false, actor, ct, AuditEventType.UserRegistered);
         if (!created.TryGetValue(out var user, out var refused))
         {
             // Only a concurrent sign-up for the same name gets here; the other checks ran above.
-            return AccountResult.InvalidField(refused.Field ?? "email", refused.Message);
+            return Refusal.Invalid(refused.Message, refused.Field ?? "email");
         }
         var issued = await tokens.IssueAsync(user, AccountTokenPurpose.VerifyEmail, user.Email, ct);
         audit.Record(AuditEventType.EmailVerificationSent, actor with { UserId = user.Id }, user.Id);
         await db.SaveChangesAsync(ct);
         await mail.SendAsync(AccountEmails.VerifyEmail(user.Email, user.Username, links.VerifyEmail(issued.Secret), issued.ValidFor), ct);
-        return AccountResult.Ok(AcceptedMessage);
+        return Outcome.Ok(AcceptedMessage);
     }
 }

@@ -8,13 +8,15 @@ using Bulwark.Core.Accounts.WebAuthn;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Core.Accounts.Flows;
 
-/// <summary>The answer of a second sign-in step. On success the cookie gets <see cref="NewSessionId"/>.</summary>
-public sealed record SecondStepResult(AccountResult Result, string? NewSessionId = null, bool NewDevice = false, int? RecoveryCodesRemaining = null)
-{
-    public bool Succeeded => NewSessionId is not null;
-}
+/// <summary>
+/// A completed second sign-in step: the cookie gets <see cref="NewSessionId"/>. <see cref="Message"/> is what
+/// to tell the user (for a recovery code, how many are left, given in <see cref="RecoveryCodesRemaining"/>).
+/// </summary>
+public sealed record SecondStep(string Message, string NewSessionId, bool NewDevice, int? RecoveryCodesRemaining = null);
 
 /// <summary>
 /// The second step of a password sign-in: a security key or passkey, a TOTP code, or a recovery code. It
@@ -38,7 +40,7 @@ public sealed class SecondFactorSignIn(
     public Task<WebAuthnCeremonyStart?> BeginWebAuthnAsync(UserSession pending, CancellationToken ct = default) =>
         webAuthn.BeginAsync(pending.User, FactorPurpose.SignIn, ct);
 
-    public async Task<SecondStepResult> WithTotpAsync(UserSession pending, string code, string? deviceCookie, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<SecondStep>> WithTotpAsync(UserSession pending, string code, string? deviceCookie, Actor actor, CancellationToken ct = default)
     {
         if (await RefuseAsync(pending, "totp", actor, ct) is { } refused) return refused;
         var result = await totp.VerifyAsync(pending.User, code, FactorPurpose.SignIn, actor, ct);
@@ -46,16 +48,16 @@ public sealed class SecondFactorSignIn(
         return await CompleteAsync(pending, AuthMethod.PasswordAndTotp, deviceCookie, actor, null, ct);
     }
 
-    public async Task<SecondStepResult> WithRecoveryCodeAsync(UserSession pending, string code, string? deviceCookie, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<SecondStep>> WithRecoveryCodeAsync(UserSession pending, string code, string? deviceCookie, Actor actor, CancellationToken ct = default)
     {
         if (await RefuseAsync(pending, "recovery-code", actor, ct) is { } refused) return refused;
         var result = await recoveryCodes.RedeemAsync(pending.User, code, actor, ct);
         if (!result.Succeeded) return await FailedAsync(pending, result.Message, actor, ct);
         var done = await CompleteAsync(pending, AuthMethod.PasswordAndRecoveryCode, deviceCookie, actor, result.Remaining, ct);
-        return done with { Result = AccountResult.Ok(result.Message) };
+        return done.TryGetValue(out var step, out var refusal) ? step with { Message = result.Message } : refusal;
     }
 
-    public async Task<SecondStepResult> WithWebAuthnAsync(UserSession pending, Guid challengeId, string responseJson, string? deviceCookie, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<SecondStep>> WithWebAuthnAsync(UserSession pending, Guid challengeId, string responseJson, string? deviceCookie, Actor actor, CancellationToken ct = default)
     {
         if (await RefuseAsync(pending, "webauthn", actor, ct) is { } refused) return refused;
         var result = await webAuthn.CompleteAsync(pending.User, challengeId, responseJson, FactorPurpose.SignIn, actor, ct);
@@ -63,30 +65,29 @@ public sealed class SecondFactorSignIn(
         return await CompleteAsync(pending, AuthMethod.PasswordAndWebAuthn, deviceCookie, actor, null, ct);
     }
 
-    private async Task<SecondStepResult?> RefuseAsync(UserSession pending, string method, Actor actor, CancellationToken ct)
+    private async Task<Refusal?> RefuseAsync(UserSession pending, string method, Actor actor, CancellationToken ct)
     {
         if (!pending.SecondFactorPending || pending.IsRevoked || pending.User.IsFrozen)
         {
-            return new(new AccountResult(AccountStatus.Refused, NotPendingMessage));
+            return Refusal.Forbidden(NotPendingMessage);
         }
         var decision = await throttle.CheckSecondFactorAsync(pending.UserId, actor.IpAddress, ct);
         if (decision.Allowed) return null;
         audit.Record(AuditEventType.SecondFactorThrottled, actor with { UserId = pending.UserId }, pending.UserId,
             details: new SecondFactorThrottledDetails(method, decision.Limit, decision.RetryAfterSeconds));
         await db.SaveChangesAsync(ct);
-        return new(new AccountResult(AccountStatus.Throttled,
-            $"Too many wrong second-factor attempts. Try again in {AccountResult.DescribeWait(decision.RetryAfterSeconds)}.",
-            RetryAfterSeconds: decision.RetryAfterSeconds));
+        var wait = TimeSpan.FromSeconds(decision.RetryAfterSeconds);
+        return Refusal.Throttled($"Too many wrong second-factor attempts. Try again in {Refusal.DescribeWait(wait)}.", wait);
     }
 
-    private async Task<SecondStepResult> FailedAsync(UserSession pending, string message, Actor actor, CancellationToken ct)
+    private async Task<Outcome<SecondStep>> FailedAsync(UserSession pending, string message, Actor actor, CancellationToken ct)
     {
         // The verifying service already audited the failure with its reason; here it is only counted.
         await throttle.RecordSecondFactorFailureAsync(pending.UserId, actor.IpAddress, ct);
-        return new(new AccountResult(AccountStatus.WrongCredentials, message));
+        return Refusal.WrongCredentials(message);
     }
 
-    private async Task<SecondStepResult> CompleteAsync(UserSession pending, AuthMethod method, string? deviceCookie, Actor actor, int? remaining, CancellationToken ct)
+    private async Task<Outcome<SecondStep>> CompleteAsync(UserSession pending, AuthMethod method, string? deviceCookie, Actor actor, int? remaining, CancellationToken ct)
     {
         var user = pending.User;
         // A WebAuthn assertion is bound to this origin, so it confirms the browser by itself. A TOTP or
@@ -100,10 +101,10 @@ public sealed class SecondFactorSignIn(
         if (known)
         {
             await devices.RememberAsync(user.Id, deviceCookie, actor.IpAddress, actor.UserAgent, ct);
-            return new(AccountResult.Ok("Signed in."), newId, false, remaining);
+            return new SecondStep("Signed in.", newId, NewDevice: false, remaining);
         }
         await confirmation.NewDeviceSignInAsync(pending, actor, ct);
-        return new(AccountResult.Ok("Signed in."), newId, true, remaining);
+        return new SecondStep("Signed in.", newId, NewDevice: true, remaining);
     }
 }
 
@@ -131,7 +132,7 @@ public sealed class PasskeySignIn(
                 details: new SecondFactorThrottledDetails("passkey", decision.Limit, decision.RetryAfterSeconds));
             await db.SaveChangesAsync(ct);
             return new SignInResult(SignInOutcome.Throttled,
-                $"Too many failed sign-in attempts. Try again in {AccountResult.DescribeWait(decision.RetryAfterSeconds)}.", RetryAfterSeconds: decision.RetryAfterSeconds);
+                $"Too many failed sign-in attempts. Try again in {Refusal.DescribeWait(TimeSpan.FromSeconds(decision.RetryAfterSeconds))}.", RetryAfterSeconds: decision.RetryAfterSeconds);
         }
         var result = await webAuthn.CompletePasskeyAsync(challengeId, responseJson, actor, ct);
         if (!result.Succeeded)

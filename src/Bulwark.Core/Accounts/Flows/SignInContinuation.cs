@@ -6,6 +6,8 @@ using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Email;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Core.Accounts.Flows;
 
 /// <summary>

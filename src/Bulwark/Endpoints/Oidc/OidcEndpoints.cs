@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.TrustedPublishing;
 using Bulwark.Hosting;
 using Microsoft.Extensions.Options;
@@ -42,11 +43,11 @@ public static class OidcEndpoints
         {
             return Refused(MintFailure.Payload("the request body must be a JSON object with a string field \"token\" holding the identity token: {\"token\": \"<JWT>\"}"));
         }
-        var (minted, failure) = await minting.MintAsync(raw, AudienceOf(options.Value, publicUrl), RequestActor.From(http), ct);
-        if (failure is not null) return Refused(failure);
+        var outcome = await minting.MintAsync(raw, AudienceOf(options.Value, publicUrl), RequestActor.From(http), ct);
+        if (!outcome.TryGetValue(out var minted, out var failure)) return Refused(failure);
         // The token is a secret: nothing on the way may keep a copy.
         http.Response.Headers.CacheControl = "no-store";
-        return Results.Json(new { success = true, token = minted!.Token, expires = minted.Expires });
+        return Results.Json(new { success = true, token = minted.Token, expires = minted.Expires });
     }
 
     private static string? ReadToken(byte[] body)
@@ -65,7 +66,8 @@ public static class OidcEndpoints
         }
     }
 
-    private static IResult Refused(MintFailure failure) => Results.Json(
-        new { message = "Token request failed", errors = new[] { new { code = failure.Code, description = failure.Description } } },
+    /// <summary>Warehouse's error body: every refusal of the exchange carries its code (see <see cref="MintFailure"/>).</summary>
+    private static IResult Refused(Refusal failure) => Results.Json(
+        new { message = "Token request failed", errors = new[] { new { code = failure.Code ?? MintFailure.InvalidPayload, description = failure.Message } } },
         statusCode: StatusCodes.Status422UnprocessableEntity);
 }

@@ -4,29 +4,22 @@ using Bulwark.Core.Accounts.Flows;
 using Bulwark.Core.Accounts.TwoFactor;
 using Microsoft.AspNetCore.Mvc;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Pages.Account;
 
 /// <summary>
 /// Explains why a session from an unrecognised browser cannot do sensitive actions yet, and confirms it:
 /// with a security key or passkey (a WebAuthn step-up), or with the e-mailed link opened in this browser.
 /// </summary>
-public sealed class ConfirmDeviceModel(DeviceConfirmation confirmation, Reauthentication reauthentication, TwoFactorStatusQuery status) : BulwarkPageModel
+public sealed class ConfirmDeviceModel(DeviceConfirmation confirmation, Reauthentication reauthentication, TwoFactorStatusQuery status) : WebAuthnPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Token { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public string? ReturnUrl { get; set; }
-
     /// <summary>Set when the browser arrives straight from a new-device sign-in.</summary>
     [BindProperty(SupportsGet = true, Name = "new")]
     public bool JustSignedIn { get; set; }
-
-    [BindProperty]
-    public Guid ChallengeId { get; set; }
-
-    [BindProperty]
-    public string Credential { get; set; } = "";
 
     public TwoFactorStatus Factors { get; private set; } = TwoFactorStatus.None;
     public bool Confirmed { get; private set; }
@@ -44,13 +37,13 @@ public sealed class ConfirmDeviceModel(DeviceConfirmation confirmation, Reauthen
             NoReferrer();
             var result = await confirmation.ConfirmWithLinkAsync(Token, session, DeviceCookie.Ensure(HttpContext), RequestActor, ct);
             Token = null;
-            if (result.Succeeded)
+            if (result.TryGetValue(out var confirmed, out var refused))
             {
-                Flash(result.Message);
+                Flash(confirmed);
                 return LocalRedirect(SafeReturnUrl(ReturnUrl, "/account/"));
             }
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            AddError(result);
+            ShowRefusal(refused);
         }
         await LoadAsync(ct);
         return Page();
@@ -59,7 +52,7 @@ public sealed class ConfirmDeviceModel(DeviceConfirmation confirmation, Reauthen
     public async Task<IActionResult> OnPostSendAsync(CancellationToken ct)
     {
         var result = await confirmation.SendLinkAsync(HttpContext.CurrentSession()!, RequestActor, ct);
-        Flash(result.Message, error: !result.Succeeded);
+        Flash(result);
         return RedirectToPage(new { returnUrl = ReturnUrl });
     }
 
@@ -74,15 +67,14 @@ public sealed class ConfirmDeviceModel(DeviceConfirmation confirmation, Reauthen
     {
         var result = await reauthentication.WithWebAuthnAsync(HttpContext.CurrentSession()!, ChallengeId, Credential, DeviceCookie.Ensure(HttpContext), RequestActor, ct);
         Credential = "";
-        if (result.NewSessionId is { } id)
+        if (result.TryGetValue(out var done, out var refusal))
         {
-            WebSignIn.Renew(HttpContext, id);
+            WebSignIn.Renew(HttpContext, done.NewSessionId);
             Flash("This browser is confirmed.");
             return LocalRedirect(SafeReturnUrl(ReturnUrl, "/account/"));
         }
-        if (result.Result.Status == AccountStatus.Throttled) MarkThrottled(result.Result.RetryAfterSeconds);
         ModelState.Clear();
-        AddError(result.Result);
+        ShowRefusal(refusal);
         await LoadAsync(ct);
         return Page();
     }

@@ -1,6 +1,8 @@
 using Bulwark.Core.Accounts.Flows;
 using Microsoft.AspNetCore.Mvc;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Pages.Account;
 
 public sealed class ForgotPasswordModel(PasswordResetRequest request) : BulwarkPageModel
@@ -18,13 +20,12 @@ public sealed class ForgotPasswordModel(PasswordResetRequest request) : BulwarkP
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var result = await request.RequestAsync(Login, RequestActor, ct);
-        if (result.Succeeded)
+        if (result.TryGetValue(out var answer, out var refusal))
         {
-            Answer = result.Message;
+            Answer = answer;
             return Page();
         }
-        if (result.Status == AccountStatus.Throttled) MarkThrottled(result.RetryAfterSeconds);
-        AddError(result);
+        ShowRefusal(refusal);
         return Page();
     }
 }

@@ -19,7 +19,7 @@ public sealed class IndexModel(Collaborators collaborators, EmailVerification ve
     public async Task<IActionResult> OnPostResendVerificationAsync(CancellationToken ct)
     {
         var result = await verification.SendAsync(CurrentUser, RequestActor, ct);
-        Flash(result.Message, error: !result.Succeeded);
+        Flash(result);
         return RedirectToPage();
     }
 }

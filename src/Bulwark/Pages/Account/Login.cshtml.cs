@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Bulwark.Pages.Account;
 
-public sealed class LoginModel(PasswordSignIn signIn, PasskeySignIn passkeys, WebSignIn web) : BulwarkPageModel
+public sealed class LoginModel(PasswordSignIn signIn, PasskeySignIn passkeys, WebSignIn web) : WebAuthnPageModel
 {
     /// <summary>Where a session waiting for its second factor continues.</summary>
     public const string SecondFactorPath = "/account/two-factor";
@@ -22,15 +22,6 @@ public sealed class LoginModel(PasswordSignIn signIn, PasskeySignIn passkeys, We
 
     [BindProperty]
     public string? ProofNonce { get; set; }
-
-    [BindProperty]
-    public Guid ChallengeId { get; set; }
-
-    [BindProperty]
-    public string Credential { get; set; } = "";
-
-    [BindProperty(SupportsGet = true)]
-    public string? ReturnUrl { get; set; }
 
     /// <summary>Which form the errors on the page belong to.</summary>
     public string? FailedForm { get; private set; }

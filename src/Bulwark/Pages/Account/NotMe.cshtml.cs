@@ -2,6 +2,8 @@ using Bulwark.Auth;
 using Bulwark.Core.Accounts.Devices;
 using Microsoft.AspNetCore.Mvc;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Pages.Account;
 
 /// <summary>
@@ -26,15 +28,15 @@ public sealed class NotMeModel(DeviceConfirmation confirmation) : BulwarkPageMod
         NoReferrer();
         var result = await confirmation.ReportNotMeAsync(Token, RequestActor, ct);
         Token = null;
-        if (!result.Succeeded)
+        if (!result.TryGetValue(out var done, out var refusal))
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            AddError(result);
+            ShowRefusal(refusal);
             return Page();
         }
         // Whatever session this browser held is over too.
         SessionCookie.Delete(HttpContext);
-        Done = result.Message;
+        Done = done;
         return Page();
     }
 }

@@ -3,6 +3,8 @@ using Bulwark.Core.Accounts.Flows;
 using Bulwark.Core.Accounts.TwoFactor;
 using Microsoft.AspNetCore.Mvc;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Pages.Account;
 
 /// <summary>
@@ -11,22 +13,13 @@ namespace Bulwark.Pages.Account;
 /// and a TOTP code can be relayed by a fake site, a WebAuthn assertion cannot. Without one: the password,
 /// plus a TOTP code when an authenticator app is enrolled.
 /// </summary>
-public sealed class ReauthenticateModel(Reauthentication reauthentication) : BulwarkPageModel
+public sealed class ReauthenticateModel(Reauthentication reauthentication) : WebAuthnPageModel
 {
     [BindProperty]
     public string Password { get; set; } = "";
 
     [BindProperty]
     public string Code { get; set; } = "";
-
-    [BindProperty]
-    public Guid ChallengeId { get; set; }
-
-    [BindProperty]
-    public string Credential { get; set; } = "";
-
-    [BindProperty(SupportsGet = true)]
-    public string? ReturnUrl { get; set; }
 
     public TwoFactorStatus Factors { get; private set; } = TwoFactorStatus.None;
 
@@ -55,17 +48,16 @@ public sealed class ReauthenticateModel(Reauthentication reauthentication) : Bul
         return await AnswerAsync(result, ct);
     }
 
-    private async Task<IActionResult> AnswerAsync(ReauthenticationResult result, CancellationToken ct)
+    private async Task<IActionResult> AnswerAsync(Outcome<Reauthenticated> result, CancellationToken ct)
     {
-        if (result.NewSessionId is { } id)
+        if (result.TryGetValue(out var done, out var refusal))
         {
-            WebSignIn.Renew(HttpContext, id);
+            WebSignIn.Renew(HttpContext, done.NewSessionId);
             return LocalRedirect(SafeReturnUrl(ReturnUrl, "/account/"));
         }
-        if (result.Result.Status == AccountStatus.Throttled) MarkThrottled(result.Result.RetryAfterSeconds);
         // The password form and the key form post different fields; show only the flow's answer.
         ModelState.Clear();
-        AddError(result.Result);
+        ShowRefusal(refusal);
         Factors = await reauthentication.StatusAsync(HttpContext.CurrentSession()!, ct);
         return Page();
     }

@@ -1,6 +1,8 @@
 using Bulwark.Core.Accounts.Flows;
 using Microsoft.AspNetCore.Mvc;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Pages.Account;
 
 public sealed class RegisterModel(Registration registration) : BulwarkPageModel
@@ -23,12 +25,12 @@ public sealed class RegisterModel(Registration registration) : BulwarkPageModel
     {
         var result = await registration.RegisterAsync(Username, Email, Password, RequestActor, ct);
         Password = "";
-        if (result.Succeeded)
+        if (result.TryGetValue(out var accepted, out var refusal))
         {
-            Accepted = result.Message;
+            Accepted = accepted;
             return Page();
         }
-        AddError(result);
+        ShowRefusal(refusal);
         return Page();
     }
 }

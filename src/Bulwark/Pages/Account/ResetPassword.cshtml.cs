@@ -1,6 +1,8 @@
 using Bulwark.Core.Accounts.Flows;
 using Microsoft.AspNetCore.Mvc;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Pages.Account;
 
 /// <summary>The landing page of the e-mailed reset link: a new-password form while the link is usable.</summary>
@@ -18,9 +20,9 @@ public sealed class ResetPasswordModel(PasswordReset reset) : BulwarkPageModel
     {
         NoReferrer();
         var check = await reset.CheckLinkAsync(Token, ct);
-        if (!check.Succeeded)
+        if (check.Refusal is { } refusal)
         {
-            LinkProblem = check.Message;
+            LinkProblem = refusal.Message;
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
     }
@@ -30,18 +32,18 @@ public sealed class ResetPasswordModel(PasswordReset reset) : BulwarkPageModel
         NoReferrer();
         var result = await reset.ResetAsync(Token, Password, RequestActor, ct);
         Password = "";
-        if (result.Succeeded)
+        if (result.TryGetValue(out var done, out var refusal))
         {
-            Flash(result.Message);
+            Flash(done);
             return LocalRedirect("/account/login");
         }
-        if (result.Status == AccountStatus.LinkRejected)
+        if (refusal.Kind == RefusalKind.LinkRejected)
         {
-            LinkProblem = result.Message;
+            LinkProblem = refusal.Message;
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        AddError(result);
+        ShowRefusal(refusal);
         return Page();
     }
 }

@@ -2,6 +2,8 @@ using Bulwark.Auth;
 using Bulwark.Core.Accounts.Flows;
 using Microsoft.AspNetCore.Mvc;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Pages.Account;
 
 /// <summary>Change e-mail address (needs a recent sign-in) and password (needs the current password).</summary>
@@ -29,13 +31,13 @@ public sealed class SettingsModel(EmailChange emailChange, PasswordChange passwo
     public async Task<IActionResult> OnPostEmailAsync(CancellationToken ct)
     {
         var result = await emailChange.RequestAsync(CurrentUser, NewEmail, RequestActor, ct);
-        if (result.Succeeded)
+        if (result.TryGetValue(out var done, out var refusal))
         {
-            Flash(result.Message);
+            Flash(done);
             return RedirectToPage();
         }
         FailedForm = "email";
-        AddError(result);
+        ShowRefusal(refusal);
         return Page();
     }
 
@@ -46,14 +48,13 @@ public sealed class SettingsModel(EmailChange emailChange, PasswordChange passwo
     {
         var result = await passwordChange.ChangeAsync(HttpContext.CurrentSession()!, CurrentPassword, NewPassword, RequestActor, ct);
         CurrentPassword = NewPassword = "";
-        if (result.Succeeded)
+        if (result.TryGetValue(out var done, out var refusal))
         {
-            Flash(result.Message);
+            Flash(done);
             return RedirectToPage();
         }
-        if (result.Status == AccountStatus.Throttled) MarkThrottled(result.RetryAfterSeconds);
         FailedForm = "password";
-        AddError(result);
+        ShowRefusal(refusal);
         return Page();
     }
 }

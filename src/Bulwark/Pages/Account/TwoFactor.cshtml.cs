@@ -3,6 +3,8 @@ using Bulwark.Core.Accounts.Flows;
 using Bulwark.Core.Accounts.TwoFactor;
 using Microsoft.AspNetCore.Mvc;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Pages.Account;
 
 /// <summary>
@@ -10,22 +12,13 @@ namespace Bulwark.Pages.Account;
 /// Only a session waiting for its second factor gets here; it grants nothing else (the authentication handler
 /// does not sign it in), so every other page treats the browser as signed out.
 /// </summary>
-public sealed class TwoFactorModel(SecondFactorSignIn secondStep, TwoFactorStatusQuery status) : BulwarkPageModel
+public sealed class TwoFactorModel(SecondFactorSignIn secondStep, TwoFactorStatusQuery status) : WebAuthnPageModel
 {
     [BindProperty]
     public string Code { get; set; } = "";
 
     [BindProperty]
     public string RecoveryCode { get; set; } = "";
-
-    [BindProperty]
-    public Guid ChallengeId { get; set; }
-
-    [BindProperty]
-    public string Credential { get; set; } = "";
-
-    [BindProperty(SupportsGet = true)]
-    public string? ReturnUrl { get; set; }
 
     public TwoFactorStatus Factors { get; private set; } = TwoFactorStatus.None;
 
@@ -60,33 +53,40 @@ public sealed class TwoFactorModel(SecondFactorSignIn secondStep, TwoFactorStatu
     public Task<IActionResult> OnPostRecoveryAsync(CancellationToken ct) =>
         RunAsync("recovery", pending => secondStep.WithRecoveryCodeAsync(pending, RecoveryCode, DeviceCookie.Ensure(HttpContext), RequestActor, ct), ct);
 
-    private async Task<IActionResult> RunAsync(string form, Func<Core.Accounts.Sessions.UserSession, Task<SecondStepResult>> step, CancellationToken ct)
+    private async Task<IActionResult> RunAsync(string form, Func<Core.Accounts.Sessions.UserSession, Task<Outcome<SecondStep>>> step, CancellationToken ct)
     {
         if (HttpContext.PendingSecondFactorSession() is not { } pending) return NotPending();
         var result = await step(pending);
-        Core.Observability.BulwarkMetrics.SecondFactor(form == "recovery" ? "recovery_code" : form, result.Succeeded ? "success" : result.Result.Status.ToString());
+        Core.Observability.BulwarkMetrics.SecondFactor(form == "recovery" ? "recovery_code" : form, MetricOutcome(result));
         Code = RecoveryCode = Credential = "";
-        if (result.NewSessionId is { } id)
+        if (result.TryGetValue(out var done, out var refusal))
         {
-            WebSignIn.Renew(HttpContext, id);
+            WebSignIn.Renew(HttpContext, done.NewSessionId);
             var target = SafeReturnUrl(ReturnUrl);
-            if (result.RecoveryCodesRemaining is not null) Flash(result.Result.Message);
-            if (result.NewDevice)
+            if (done.RecoveryCodesRemaining is not null) Flash(done.Message);
+            if (done.NewDevice)
             {
                 // Explained once on arrival; the gate on sensitive actions explains it again where it bites.
                 return LocalRedirect(RecentAuthenticationFilter.ConfirmDevicePath + "?returnUrl=" + Uri.EscapeDataString(target) + "&new=true");
             }
             return LocalRedirect(target);
         }
-        if (result.Result.Status == AccountStatus.Throttled) MarkThrottled(result.Result.RetryAfterSeconds);
-        if (result.Result.Status == AccountStatus.Refused) return NotPending();
+        if (refusal.Kind == RefusalKind.Forbidden) return NotPending();
         FailedForm = form;
         // Each form posts only its own field; the others' implicit "required" errors are not this answer's.
         ModelState.Clear();
-        ModelState.AddModelError("", result.Result.Message);
+        ShowRefusal(refusal);
         Factors = await status.GetAsync(pending.UserId, ct);
         return Page();
     }
+
+    /// <summary>The metric's outcome label, as it was before refusals had kinds ("Refused" for a step that is not pending).</summary>
+    private static string MetricOutcome(Outcome<SecondStep> result) => result.Refusal switch
+    {
+        null => "success",
+        { Kind: RefusalKind.Forbidden } => "Refused",
+        { } refusal => refusal.Kind.ToString(),
+    };
 
     private IActionResult NotPending()
     {

@@ -6,7 +6,6 @@ using Bulwark.Core.Accounts.TwoFactor;
 using Bulwark.Core.Accounts.WebAuthn;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -32,15 +31,11 @@ public sealed class FactorTestContext : IDisposable
     public const string RpId = TestAuthenticator.DefaultRpId;
     public const string Origin = TestAuthenticator.DefaultOrigin;
 
-    private readonly SqliteConnection _connection = new("Data Source=:memory:");
+    private readonly AccountTestContext _store;
 
     public FactorTestContext(DateTimeOffset? start = null, Action<WebAuthnOptions>? webAuthn = null)
     {
-        Time = new FakeTimeProvider(start ?? new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-        _connection.Open();
-        Db = new BulwarkDbContext(new DbContextOptionsBuilder<BulwarkDbContext>().UseSqlite(_connection).Options);
-        Db.Database.EnsureCreated();
-        Audit = new AuditLog(Db, Time);
+        _store = new AccountTestContext(start);
         Notifications = new FactorNotifications(Notifier, Time, NullLogger<FactorNotifications>.Instance);
         Protector = new FactorSecretProtector(RandomNumberGenerator.GetBytes(FactorSecretProtector.KeySize));
 
@@ -49,14 +44,14 @@ public sealed class FactorTestContext : IDisposable
         RelyingParty = new WebAuthnRelyingParty(WebAuthnSettings.Resolve(options, new Uri(Origin)));
     }
 
-    public FakeTimeProvider Time { get; }
-    public BulwarkDbContext Db { get; }
-    public AuditLog Audit { get; }
+    public FakeTimeProvider Time => _store.Time;
+    public BulwarkDbContext Db => _store.Db;
+    public AuditLog Audit => _store.Audit;
     public RecordingNotifier Notifier { get; } = new();
     public FactorNotifications Notifications { get; }
     public FactorSecretProtector Protector { get; }
     public WebAuthnRelyingParty RelyingParty { get; }
-    public Actor Actor { get; } = new("203.0.113.7", "unit-test");
+    public Actor Actor => _store.Actor;
 
     public TotpEnrollment TotpEnrollment => new(Db, new TotpSecrets(Protector), Audit, Notifications, Time, new TwoFactorOptions { TotpIssuer = "Bulwark Test" });
     public TotpVerification TotpVerification => new(Db, new TotpSecrets(Protector), Audit, Notifications, Time);
@@ -68,29 +63,10 @@ public sealed class FactorTestContext : IDisposable
     public TwoFactorStatusQuery Status => new(Db);
     public FactorRemoval Removal => new(Db, Status, Audit, Notifications);
 
-    public User AddUser(string username = "alice")
-    {
-        var user = new User
-        {
-            Username = username,
-            NormalizedUsername = username.ToLowerInvariant(),
-            Email = $"{username}@example.com",
-            EmailVerified = true,
-            PasswordHash = "$argon2id$v=19$m=8,t=1,p=1$AAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA",
-            CreatedAt = Time.GetUtcNow(),
-            WebAuthnUserHandle = RandomNumberGenerator.GetBytes(64),
-        };
-        Db.Users.Add(user);
-        Db.SaveChanges();
-        return user;
-    }
+    public User AddUser(string username = "alice") => _store.AddUser(username);
 
     /// <summary>The types of the audit events recorded so far, oldest first.</summary>
     public List<AuditEventType> AuditTypes() => Db.AuditEvents.AsNoTracking().OrderBy(e => e.Id).Select(e => e.Type).ToList();
 
-    public void Dispose()
-    {
-        Db.Dispose();
-        _connection.Dispose();
-    }
+    public void Dispose() => _store.Dispose();
 }

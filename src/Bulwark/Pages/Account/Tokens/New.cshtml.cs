@@ -4,6 +4,8 @@ using Bulwark.Core.Accounts.Flows;
 using Bulwark.Core.Packaging;
 using Microsoft.AspNetCore.Mvc;
 
+using Bulwark.Core.Outcomes;
+
 namespace Bulwark.Pages.Account.Tokens;
 
 /// <summary>
@@ -83,13 +85,13 @@ public sealed class NewModel(ApiTokenCreation creation, TokenList list, TimeProv
         }
         DateTimeOffset? expires = ExpiresInDays == 0 ? null : time.GetUtcNow().AddDays(ExpiresInDays);
         var result = await creation.CreateAsync(CurrentUser, Name, scopes, expires, RequestActor, ct, HttpContext.CurrentSession()?.IsPhishingResistant == true);
-        if (!result.Result.Succeeded)
+        if (!result.TryGetValue(out var created, out var refusal))
         {
-            AddError(result.Result);
+            ShowRefusal(refusal);
             return Page();
         }
         NoStore();
-        Created = result.Created;
+        Created = created;
         return Page();
     }
 

@@ -1,5 +1,6 @@
 using Bulwark.Auth;
 using Bulwark.Core.Browsing;
+using Bulwark.Core.Outcomes;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Projects;
 using Microsoft.AspNetCore.Mvc;
@@ -56,15 +57,12 @@ public sealed class ReleaseModel(ProjectAccess access, ProjectPages pages, Relea
         return Outcome(result, result.Succeeded ? $"/manage/project/{Project.NormalizedName}/" : null);
     }
 
-    private IActionResult YankAnswer(YankOutcome outcome, string version, string done)
+    private IActionResult YankAnswer(Outcome<YankChange> outcome, string version, string done)
     {
-        var message = outcome switch
-        {
-            YankOutcome.Done => done,
-            YankOutcome.AlreadyInState => "Nothing changed: the release was already in that state.",
-            _ => $"{Project.Name} has no release {version}.",
-        };
-        Flash(message, error: outcome is YankOutcome.ProjectNotFound or YankOutcome.ReleaseNotFound);
+        var message = outcome.Match(
+            change => change == YankChange.Done ? done : "Nothing changed: the release was already in that state.",
+            refusal => refusal.Kind == RefusalKind.NotFound ? $"{Project.Name} has no release {version}." : refusal.Message);
+        Flash(message, error: !outcome.Succeeded);
         return RedirectToPage();
     }
 }
