@@ -22,8 +22,9 @@ END $$;
 SQL
 # Test servers run in parallel, each with its own pool and, for several-instance support, one LISTEN
 # connection; the default of 100 connections is too few for the whole suite at once.
-if [ "$($SUDO runuser -u postgres -- psql -tAq -h 127.0.0.1 -c "SHOW max_connections")" -lt 300 ]; then
-  $SUDO runuser -u postgres -- psql -q -h 127.0.0.1 -c "ALTER SYSTEM SET max_connections = 300" >/dev/null
+# (The postgres role signs in over the local socket; over TCP it would need a password.)
+if [ "$($SUDO runuser -u postgres -- psql -tAq -c "SHOW max_connections")" -lt 300 ]; then
+  $SUDO runuser -u postgres -- psql -q -c "ALTER SYSTEM SET max_connections = 300" >/dev/null
   $SUDO pg_ctlcluster "$version" main restart
   for _ in $(seq 1 30); do
     $SUDO runuser -u postgres -- pg_isready -q -h 127.0.0.1 && break
