@@ -124,6 +124,14 @@ public sealed class UploadService(
         }
         if (await db.FilenameRegistrations.AsNoTracking().AnyAsync(r => r.Filename == plan.Filename, ct))
         {
+            // A concurrent upload of the same filename may have committed its file and registration between the
+            // two queries: then the name is taken by a live file, not by a deleted one, and the answer says so.
+            var live = await db.Files.AsNoTracking().Where(f => f.Filename == plan.Filename)
+                .Select(f => new { f.Filename, f.Sha256Digest, f.Blake2b256Digest }).FirstOrDefaultAsync(ct);
+            if (live is not null)
+            {
+                return live.Sha256Digest == file.Digests.Sha256 ? UploadSuccess.AlreadyStored : UploadRefusals.FileExists(live.Filename, live.Blake2b256Digest);
+            }
             return Refusal.Invalid("This filename was previously used by a file that has since been deleted. Use a different version.");
         }
         if (plan.PackageType == PackageType.Sdist && plan.ProjectId is { } pid)
