@@ -23,6 +23,9 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
     Upstreams.UpstreamHandover? upstreams = null, Moderation.Typosquats.TyposquatHold? holds = null,
     Moderation.Scanning.UploadScanning? scanning = null)
 {
+    /// <summary>How often the rows are written when concurrent uploads keep winning races (each retry follows a new winner).</summary>
+    private const int MaxRowAttempts = 3;
+
     public async Task<Outcome<UploadSuccess>> CommitAsync(UploadPlan plan, ReceivedFile file, InspectedDistribution inspected, CancellationToken ct)
     {
         // Rendered here, once, before the transaction: a description over the budget is stored as text, so no
@@ -49,15 +52,26 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
             }
 
             (long ProjectId, string Version)? newRelease;
-            try
+            // The project this upload writes into: the plan's, or, after losing the race to create it, the winner's.
+            var projectId = plan.ProjectId;
+            for (var attempt = 1; ; attempt++)
             {
-                newRelease = await WriteRowsAsync(plan, file, inspected, readme, blobPath, metadataDigests, ct);
-            }
-            catch (DbUpdateException)
-            {
-                // A concurrent upload of the same file or project won the race; answer as if we had come second.
-                if (await IsDuplicateAsync(plan, file, ct) is { } duplicate) return duplicate;
-                throw;
+                try
+                {
+                    newRelease = await WriteRowsAsync(plan, projectId, file, inspected, readme, blobPath, metadataDigests, ct);
+                    break;
+                }
+                catch (DbUpdateException)
+                {
+                    // A concurrent upload won a race. The same file: answered as if this one had come second. The same
+                    // new project or new release (parallel CI jobs uploading wheels of one version): the winner's rows
+                    // are used and this file is added to them. Anything else is not a race and is rethrown.
+                    if (await IsDuplicateAsync(plan, file, ct) is { } duplicate) return duplicate;
+                    if (attempt >= MaxRowAttempts || await RaceWinnerAsync(plan, projectId, ct) is not { } winner) throw;
+                    if (!winner.TryGetValue(out var winnerProjectId, out var lost)) return lost;
+                    projectId = winnerProjectId;
+                    readme = null; // the release is the winner's now, with its description
+                }
             }
             created.Clear();
             if (File.Exists(file.TempPath) && !await blobs.ExistsAsync(blobPath, CancellationToken.None))
@@ -105,7 +119,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
     }
 
     /// <returns>The project and version when this upload created the release (the maintainers are then told).</returns>
-    private async Task<(long ProjectId, string Version)?> WriteRowsAsync(UploadPlan plan, ReceivedFile file, InspectedDistribution inspected, RenderedDescription? readme, string blobPath, FileDigests? metadataDigests, CancellationToken ct)
+    private async Task<(long ProjectId, string Version)?> WriteRowsAsync(UploadPlan plan, long? projectId, ReceivedFile file, InspectedDistribution inspected, RenderedDescription? readme, string blobPath, FileDigests? metadataDigests, CancellationToken ct)
     {
         var metadata = inspected.Metadata;
         var who = plan.Identity;
@@ -113,7 +127,7 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
         var now = time.GetUtcNow();
         await using var tx = await index.BeginAsync(ct);
 
-        var project = plan.ProjectId is { } id ? await db.Projects.FirstAsync(p => p.Id == id, ct) : null;
+        var project = projectId is { } id ? await db.Projects.FirstAsync(p => p.Id == id, ct) : null;
         if (project is null)
         {
             project = new Project
@@ -228,10 +242,27 @@ public sealed class UploadCommitter(BulwarkDbContext db, IBlobStore blobs, Index
                 ? UploadSuccess.AlreadyStored
                 : UploadRefusals.FileExists(existing.Filename, existing.Blake2b256Digest);
         }
-        if (plan.ProjectId is null && await db.Projects.AnyAsync(p => p.NormalizedName == plan.NormalizedName, ct))
-        {
-            return Refusal.Conflict($"The project '{plan.Name}' was created by another upload at the same moment. Retry the upload.");
-        }
         return null;
+    }
+
+    /// <summary>
+    /// After a failed write that was not a duplicate file: the project to retry in when a concurrent upload created
+    /// this upload's new project or new release first; a refusal when the new project went to another account;
+    /// null when the failure was not such a race.
+    /// </summary>
+    private async Task<Outcome<long>?> RaceWinnerAsync(UploadPlan plan, long? projectId, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        if (projectId is { } id)
+        {
+            var canonical = plan.Version.CanonicalForm;
+            return await db.Releases.AsNoTracking().AnyAsync(r => r.ProjectId == id && r.CanonicalVersion == canonical, ct) ? id : null;
+        }
+        var created = await db.Projects.AsNoTracking().Where(p => p.NormalizedName == plan.NormalizedName).Select(p => (long?)p.Id).FirstOrDefaultAsync(ct);
+        if (created is not { } winner) return null;
+        // Only an account the winner made a member (the same uploader, from parallel jobs) may add to the project;
+        // for anyone else the name went to another account at the same moment, and this upload must not land in it.
+        var member = await db.ProjectRoles.AsNoTracking().AnyAsync(r => r.ProjectId == winner && r.UserId == plan.Identity.User.Id, ct);
+        return member ? winner : Refusal.Conflict($"The project '{plan.Name}' was created by another upload at the same moment. Retry the upload.");
     }
 }

@@ -39,9 +39,9 @@ public abstract class UploadRaceTests<TServer>(TServer server) : UploadTestBase<
         Assert.Empty(Server.TempFiles());
     }
 
-    // Fails today: the uploads that lose the race to create the project get 409 "created by another upload at the
-    // same moment. Retry the upload." (and on PostgreSQL some a 500) instead of landing in the project just created.
-    [Fact(Skip = "Known failure: concurrent first uploads to a new project are refused with 409 (500 on PostgreSQL); the committer should retry against the project the winner created.")]
+    // The uploads that lose the race to create the project land in the project the winner created (they used to
+    // get 409 "created by another upload at the same moment", and on PostgreSQL some a 500).
+    [Fact]
     public async Task Many_distinct_files_to_a_new_project_create_it_once()
     {
         var name = UniqueName("race-new");
