@@ -102,7 +102,7 @@ public sealed class CliTests(EndToEndFixture e2e)
     }
 
     [Theory]
-    [InlineData("report list", "'report' is not a Bulwark verb.")]
+    [InlineData("repport list", "'repport' is not a Bulwark verb")]
     [InlineData("usr add someone", "'usr' is not a Bulwark verb (did you mean 'user'?).")]
     [InlineData("token-create alice", "'token-create' is not a Bulwark verb")]
     [InlineData("serve report", "'report' is not a server option")]
