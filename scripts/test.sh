@@ -49,9 +49,14 @@ echo "== building"
 dotnet build Bulwark.slnx -c Release -nologo -v q --no-restore
 
 status=0
+results="$(mktemp -d)"
 for project in tests/Bulwark.Core.Tests tests/Bulwark.Tests tests/Bulwark.EndToEnd.Tests; do
   echo "== $project"
   dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" \
+    --logger "trx;LogFileName=$results/$(basename "$project").trx" \
     --blame-hang-timeout 10m || status=1
 done
+# The failures again, last, without the server logs around them (CI shows the end of the output).
+echo "== summary"
+python3 scripts/test-summary.py "$results"/*.trx || status=1
 exit $status

@@ -15,7 +15,7 @@ namespace Bulwark.Core.Index;
 /// entry written in a transaction nobody publishes would leave pages stale until the next poll, and one
 /// written outside any transaction could become visible apart from the change it describes.
 /// </remarks>
-public sealed class IndexWriter(BulwarkDbContext db, TimeProvider time, IndexChangePublisher publisher)
+public sealed class IndexWriter(BulwarkDbContext db, TimeProvider time, IndexChangePublisher publisher, IndexWriteGate gate)
 {
     private IndexTransaction? _open;
 
@@ -23,9 +23,23 @@ public sealed class IndexWriter(BulwarkDbContext db, TimeProvider time, IndexCha
     public async Task<IndexTransaction> BeginAsync(CancellationToken ct = default)
     {
         if (_open is not null) throw new InvalidOperationException("An index transaction is already open on this unit of work; append to it instead of beginning another.");
-        var transaction = await db.Database.BeginTransactionAsync(ct);
-        _open = new IndexTransaction(db, transaction, publisher, () => _open = null);
-        return _open;
+        // The slot is taken before the connection and the transaction, and given back when the transaction ends.
+        var slot = await gate.EnterAsync(ct);
+        try
+        {
+            var transaction = await db.Database.BeginTransactionAsync(ct);
+            _open = new IndexTransaction(db, transaction, publisher, () =>
+            {
+                _open = null;
+                slot.Dispose();
+            });
+            return _open;
+        }
+        catch
+        {
+            slot.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

@@ -36,6 +36,7 @@ public static class DataServices
                 "Cannot map {Path}; changes made by other processes on this machine will show after the next journal poll instead of at once.", path));
         });
         services.AddSingleton<IndexChangePublisher>();
+        services.AddSingleton(_ => new IndexWriteGate());
         services.AddScoped<IndexWriter>();
         // The options are built once (they depend on settings and singletons only), not for every request: building
         // them per scope was a fifth of the CPU of a cheap request (a flooded sign-in page, measured by bench/run signin-flood).

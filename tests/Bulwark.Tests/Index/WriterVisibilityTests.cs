@@ -155,6 +155,36 @@ public abstract class WriterVisibilityTests<TServer>(TServer server) where TServ
         Assert.Equal(before, await server.WithDbAsync(db => db.Journal.CountAsync()));
     }
 
+    [Fact]
+    public async Task Every_index_transaction_gives_its_write_slot_back_committed_or_not()
+    {
+        await server.SeedAsync(new ReleaseSeed("slot-back", "1.0"));
+        var gate = server.Services.GetRequiredService<IndexWriteGate>();
+        var free = gate.Available;
+
+        await server.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<BulwarkDbContext>();
+            var index = sp.GetRequiredService<IndexWriter>();
+            var project = await db.Projects.SingleAsync(p => p.NormalizedName == "slot-back");
+            await using (var committed = await index.BeginAsync())
+            {
+                Assert.Equal(free - 1, gate.Available);
+                await index.AppendAsync(project, "touch");
+                await committed.CommitAsync();
+            }
+            Assert.Equal(free, gate.Available);
+            // Abandoned: rolled back by its disposal, and the slot comes back all the same.
+            await using (var abandoned = await index.BeginAsync())
+            {
+                await index.AppendAsync(project, "touch again");
+            }
+            return 0;
+        });
+
+        Assert.Equal(free, gate.Available);
+    }
+
     private async Task<string> Page(string normalized) =>
         await (await _client.GetWithAcceptAsync($"/simple/{normalized}/", "text/html")).Content.ReadAsStringAsync();
 

@@ -29,12 +29,17 @@ public static class TestDatabases
                 $"PostgreSQL is not reachable with {EnvironmentVariable}='{AdminConnectionString}'. Run the tests through scripts/test.sh, which starts it.", e);
         }
         await using (var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn)) await cmd.ExecuteNonQueryAsync();
-        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = false }.ConnectionString;
+        // Pooled, as a deployment is: unpooled, a burst of parallel requests (the upload race tests) opened one new
+        // server process per query and timed out connecting on a busy machine. The cap keeps the suite's parallel
+        // fixtures under the server's max_connections (scripts/postgres-start.sh).
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true, MaxPoolSize = 30, ConnectionIdleLifetime = 10 }.ConnectionString;
     }
 
     public static async Task DropPostgresDatabaseAsync(string connectionString)
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        // The pool's idle connections would otherwise linger until pruned; FORCE below ends any that remain.
+        await using (var pooled = new NpgsqlConnection(connectionString)) NpgsqlConnection.ClearPool(pooled);
         await using var conn = new NpgsqlConnection(AdminConnectionString);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", conn);
