@@ -23,6 +23,21 @@ public static class ModerationEmails
                 : $"The quarantine of {project} {string.Join(", ", versions)} was lifted: those releases are served again.")
             .ToMessage(to, $"Quarantine of {project} lifted", "quarantine-lifted");
 
+    /// <summary>
+    /// To every collaborator of a project touched by a compromise response: which account was taken over, what was
+    /// done to which releases, and that the account's tokens are gone, so each can check their own uploads too.
+    /// </summary>
+    public static EmailMessage CompromiseResponded(string to, string username, string project, string account, IReadOnlyList<string> versions,
+        string done, string reason, string contact) =>
+        new EmailBody()
+            .Paragraph($"Hello {username},")
+            .Paragraph($"The index administrators believe the account '{account}', a collaborator on {project}, was in someone else's hands. "
+                + $"Every API token of that account was revoked and every session of it ended.")
+            .Facts(("Project", project), ("Releases", versions.Count == 0 ? "none" : string.Join(", ", versions)), ("Action", versions.Count == 0 ? "none" : done),
+                ("Reason", reason))
+            .Paragraph($"Check the project's other recent releases and your own API tokens. To discuss what was done, contact {contact}.")
+            .ToMessage(to, $"Security response on {project}: releases {done}", "compromise-response");
+
     /// <summary>To each reporter of a project when an administrator decides on the reports.</summary>
     public static EmailMessage Verdict(string to, string username, string project, string verdict) =>
         new EmailBody()

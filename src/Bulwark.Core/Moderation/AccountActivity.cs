@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Bulwark.Core.Accounts;
 using Bulwark.Core.Audit;
@@ -50,6 +51,10 @@ public sealed class AccountActivity(BulwarkDbContext db)
         // Id order is the order the chain was written in; the time breaks no ties differently for one account.
         return rows.OrderBy(r => r.OccurredAt).ThenBy(r => r.Id).Select(r => ToEvent(r, projects)).ToList();
     }
+
+    /// <summary>Reads the start of a window: ISO 8601, a time without an offset taken as UTC.</summary>
+    public static bool TryParseSince(string? text, out DateTimeOffset since) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out since);
 
     private static ActivityEvent ToEvent(AuditEvent e, Dictionary<long, string> projects)
     {

@@ -25,6 +25,13 @@ public sealed class ModerationOptions
     /// <summary>How many of those must be trusted observers.</summary>
     public int TrustedReporters { get; set; } = 1;
 
+    /// <summary>
+    /// The most reports one account may file in an hour (the report page and the observation API together). Reports
+    /// e-mail administrators and can quarantine projects; a cap keeps one account, or a script holding its token,
+    /// from flooding the queue or piling up reports against a project.
+    /// </summary>
+    public int ReportsPerHour { get; set; } = 10;
+
     public string ContactText => string.IsNullOrWhiteSpace(Contact) ? "the index administrators" : Contact.Trim();
 
     /// <summary>Every value out of range, each naming its configuration key; empty when valid.</summary>
@@ -41,6 +48,7 @@ public sealed class ModerationOptions
         {
             problems.Add($"{Section}:TrustedReporters must be at least 1 and at most {Section}:DistinctReporters.");
         }
+        if (ReportsPerHour is < 1 or > 10_000) problems.Add($"{Section}:ReportsPerHour must be between 1 and 10000.");
         if (Contact is { Length: > 200 }) problems.Add($"{Section}:Contact must be at most 200 characters.");
         return problems;
     }

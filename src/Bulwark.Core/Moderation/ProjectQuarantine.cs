@@ -23,8 +23,9 @@ public sealed class ProjectQuarantine(
 
     /// <summary>Quarantines <paramref name="versions"/> of the project, or the whole project when none are named.</summary>
     /// <param name="rule">The automatic rule that decided it; null for an administrator's decision.</param>
+    /// <param name="notifyMaintainers">False when the caller sends the maintainers a message of its own that covers the quarantine.</param>
     public async Task<Outcome<ModerationTarget>> QuarantineAsync(string name, IReadOnlyCollection<string> versions, string? reason, Actor actor,
-        string? rule = null, CancellationToken ct = default)
+        string? rule = null, bool notifyMaintainers = true, CancellationToken ct = default)
     {
         if (CheckReason(reason) is { } bad) return bad;
         if (!(await targets.FindAsync(name, versions, ct)).TryGetValue(out var target, out var refusal)) return refusal;
@@ -54,7 +55,7 @@ public sealed class ProjectQuarantine(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
 
-        foreach (var (username, email) in await targets.MaintainersAsync(project.Id, ct))
+        foreach (var (username, email) in notifyMaintainers ? await targets.MaintainersAsync(project.Id, ct) : [])
         {
             await mail.SendAsync(ModerationEmails.Quarantined(email, username, project.Name, target.Versions, why, rule is not null, options.Value.ContactText), ct);
         }

@@ -21,8 +21,7 @@ internal static class AccountActivityCommand
         activity.Options.Add(json);
         activity.SetAction(async (parse, ct) =>
         {
-            if (!DateTimeOffset.TryParse(parse.GetValue(since), CultureInfo.InvariantCulture,
-                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var from))
+            if (!AccountActivity.TryParseSince(parse.GetValue(since), out var from))
             {
                 await stderr.WriteLineAsync($"error: --since '{parse.GetValue(since)}' is not an ISO 8601 time (for example 2022-05-24T00:00:00Z).");
                 return 2;

@@ -2,11 +2,12 @@ using System.CommandLine;
 using Bulwark.Core.Accounts;
 using Bulwark.Core.Accounts.Flows;
 using Bulwark.Core.Audit;
+using Bulwark.Core.Moderation;
 using Bulwark.Core.Outcomes;
 
 namespace Bulwark.Cli;
 
-/// <summary><c>user freeze</c> and <c>user unfreeze</c>: the responders' verbs on an account under attack.</summary>
+/// <summary><c>user freeze</c>, <c>user unfreeze</c> and <c>user respond</c>: the responders' verbs on an account under attack.</summary>
 internal static class AccountResponseCommands
 {
     public static Command Freeze(TextWriter stdout, TextWriter stderr)
@@ -29,6 +30,44 @@ internal static class AccountResponseCommands
         unfreeze.SetAction(async (parse, ct) => await OnUserAsync(parse.GetValue(name)!, stdout, stderr,
             (sp, user) => sp.GetRequiredService<AccountFreeze>().UnfreezeAsync(user, Actor.Cli("user unfreeze"), ct), ct));
         return unfreeze;
+    }
+
+    public static Command Respond(TextWriter stdout, TextWriter stderr)
+    {
+        var respond = new Command("respond", "The one step of a compromise response: revoke every API token and end every session of the account, quarantine, yank or remove the chosen releases it touched since --since, and e-mail every collaborator of the projects touched.");
+        var name = new Argument<string>("NAME") { Description = "The username." };
+        var since = new Option<string>("--since") { Description = "The start of the compromise window, ISO 8601 (as given to 'user activity').", Required = true };
+        var releases = new Option<string>("--releases") { Description = "Comma-separated PROJECT==VERSION of releases the activity review lists; none: only tokens and sessions." };
+        var action = new Option<CompromiseAction>("--action") { Description = "quarantine, yank or remove.", DefaultValueFactory = _ => CompromiseAction.Quarantine };
+        var reason = new Option<string>("--reason") { Description = "Why (recorded in the audit log and e-mailed to the collaborators).", Required = true };
+        respond.Arguments.Add(name);
+        respond.Options.Add(since);
+        respond.Options.Add(releases);
+        respond.Options.Add(action);
+        respond.Options.Add(reason);
+        respond.SetAction(async (parse, ct) =>
+        {
+            if (!AccountActivity.TryParseSince(parse.GetValue(since), out var from))
+            {
+                await stderr.WriteLineAsync($"error: --since '{parse.GetValue(since)}' is not an ISO 8601 time (for example 2022-05-24T00:00:00Z).");
+                return 2;
+            }
+            var chosen = new List<ReleaseRef>();
+            foreach (var text in (parse.GetValue(releases) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (ReleaseRef.Parse(text) is not { } release)
+                {
+                    await stderr.WriteLineAsync($"error: --releases '{text}' is not PROJECT==VERSION.");
+                    return 2;
+                }
+                chosen.Add(release);
+            }
+            var request = new CompromiseRequest(from, chosen, parse.GetValue(action), parse.GetValue(reason));
+            return await OnUserAsync(parse.GetValue(name)!, stdout, stderr, async (sp, user) =>
+                (await sp.GetRequiredService<CompromiseResponse>().RespondAsync(user, request, Actor.Cli("user respond"), ct))
+                    .Then<string>(done => done.Describe(user.Username, request.Action)), ct);
+        });
+        return respond;
     }
 
     /// <summary>Finds the account (exit 1 naming it when there is none), runs <paramref name="act"/> and prints its message.</summary>

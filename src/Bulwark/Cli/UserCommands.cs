@@ -47,6 +47,7 @@ internal static class UserCommands
         user.Subcommands.Add(AccountResponseCommands.Freeze(stdout, stderr));
         user.Subcommands.Add(AccountResponseCommands.Unfreeze(stdout, stderr));
         user.Subcommands.Add(AccountActivityCommand.Build(stdout, stderr));
+        user.Subcommands.Add(AccountResponseCommands.Respond(stdout, stderr));
         user.Subcommands.Add(ModerationCommands.Role(stdout, stderr));
         return user;
     }

@@ -20,6 +20,7 @@ public static class ModerationServices
         services.AddScoped<ReviewQueue>();
         services.AddScoped<ReportVerdicts>();
         services.AddScoped<MalwareRemoval>();
+        services.AddScoped<CompromiseResponse>();
         services.AddScoped<AccountActivity>();
         services.AddScoped<ProhibitedNames>();
         services.AddScoped<ObserverRole>();

@@ -37,22 +37,7 @@ public sealed partial class SecondFactorJourneyTests
     public async Task An_administrator_with_a_passkey_quarantines_a_reported_release_and_prohibits_a_name()
     {
         var name = await ReportedProjectAsync();
-        var admin = "adm" + Guid.NewGuid().ToString("N")[..6];
-        await using (var scope = Server.Services.CreateAsyncScope())
-        {
-            var created = await scope.ServiceProvider.GetRequiredService<UserService>()
-                .CreateAsync(admin, $"{admin}@example.com", WebJourney.Password, true, true, new Actor("e2e", "e2e"));
-            Assert.True(created.Succeeded, created.Refusal?.Message);
-        }
-        var page = await chromium.NewPageAsync(Server.BaseUri);
-        await AddVirtualAuthenticatorAsync(page);
-        await WebJourney.SignInAsync(page, admin);
-        await AddKeyAsync(page, passkey: true, "admin passkey");
-        await SaveRecoveryCodesAsync(page);
-        await SignOutAsync(page);
-        await page.GotoAsync("/account/login");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
-        await Expect(page.Locator(".account-nav")).ToContainTextAsync(admin);
+        var page = await PasskeyAdminPageAsync();
 
         await page.GotoAsync("/admin/reports");
         var entry = page.Locator($"section.queue-entry[data-project='{name}']");

@@ -35,6 +35,7 @@ public class OptionsValidationTests
     [InlineData("LeakReportOptions", "Bulwark:Secrets:KeysUrl=http://keys.example", "Bulwark:Secrets")]
     [InlineData("S3StorageOptions", "Bulwark:Storage:Kind=S3", "Bulwark:Storage:S3:Bucket")]
     [InlineData("MetricsOptions", "Bulwark:Metrics:Enabled=maybe", "Bulwark:Metrics:Enabled")]
+    [InlineData("ModerationOptions", "Bulwark:Moderation:ReportsPerHour=0", "Bulwark:Moderation:ReportsPerHour")]
     public async Task A_bad_value_stops_the_server_at_start_naming_its_key(string optionsClass, string setting, string key)
     {
         var (name, value) = (setting[..setting.IndexOf('=')], setting[(setting.IndexOf('=') + 1)..]);

@@ -52,7 +52,7 @@ public sealed class AutoQuarantine(BulwarkDbContext db, ProjectQuarantine quaran
 
         var versions = report.Version is null ? Array.Empty<string>() : [report.Version];
         var outcome = await quarantine.QuarantineAsync(project.Name, versions, $"Automatic: {rule} (report {report.Id}).",
-            new Actor("auto-quarantine", "bulwark auto-quarantine"), rule, ct);
+            new Actor("auto-quarantine", "bulwark auto-quarantine"), rule, ct: ct);
         return outcome.Succeeded ? rule : null;
     }
 }

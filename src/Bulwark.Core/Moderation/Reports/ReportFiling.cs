@@ -3,6 +3,7 @@ using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Outcomes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Bulwark.Core.Moderation.Reports;
 
@@ -14,7 +15,8 @@ public sealed record ReportRequest(string Project, string? Version, ReportKind K
 /// then lets <see cref="AutoQuarantine"/> decide whether the reports now on the project quarantine it.
 /// Refusals name the field at fault: <c>summary</c>, <c>evidence_url</c>, <c>version</c>.
 /// </summary>
-public sealed class ReportFiling(BulwarkDbContext db, ModerationTargets targets, AuditLog audit, AutoQuarantine autoQuarantine, TimeProvider time)
+public sealed class ReportFiling(BulwarkDbContext db, ModerationTargets targets, AuditLog audit, AutoQuarantine autoQuarantine,
+    IOptions<ModerationOptions> options, TimeProvider time)
 {
     public const int MaxSummaryLength = 2000;
     public const int MaxUrlLength = 2000;
@@ -23,6 +25,7 @@ public sealed class ReportFiling(BulwarkDbContext db, ModerationTargets targets,
     public async Task<Outcome<ProjectReport>> FileAsync(ReportRequest request, User reporter, bool asObserver, Actor actor, CancellationToken ct = default)
     {
         if (Validate(request, requireUrlForMalware: asObserver) is { } invalid) return invalid;
+        if (await ThrottleAsync(reporter, ct) is { } throttled) return throttled;
         var versions = string.IsNullOrWhiteSpace(request.Version) ? [] : new[] { request.Version };
         if (!(await targets.FindAsync(request.Project, versions, ct)).TryGetValue(out var target, out var refusal)) return refusal;
 
@@ -47,6 +50,25 @@ public sealed class ReportFiling(BulwarkDbContext db, ModerationTargets targets,
         if (report.Kind == ReportKind.Malware) await autoQuarantine.ConsiderAsync(report, ct);
         return report;
     }
+
+    /// <summary>
+    /// Refuses a report beyond <see cref="ModerationOptions.ReportsPerHour"/> in the last hour, saying when the oldest
+    /// of them leaves the window. The count is read from the reports themselves, so it holds across restarts and
+    /// servers; two reports sent at the same instant may both pass, which a cap against flooding can allow.
+    /// </summary>
+    private async Task<Refusal?> ThrottleAsync(User reporter, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var limit = options.Value.ReportsPerHour;
+        var recent = await db.ProjectReports.AsNoTracking()
+            .Where(r => r.ReporterUserId == reporter.Id && r.CreatedAt > now - Window)
+            .OrderByDescending(r => r.CreatedAt).Select(r => r.CreatedAt).Take(limit).ToListAsync(ct);
+        if (recent.Count < limit) return null;
+        var wait = recent[^1] + Window - now;
+        return Refusal.Throttled($"You have filed {limit} reports in the last hour, the most allowed. Try again in {Refusal.DescribeWait(wait)}.", wait);
+    }
+
+    private static readonly TimeSpan Window = TimeSpan.FromHours(1);
 
     /// <summary>The checks of the fields alone, before anything is looked up.</summary>
     public static Refusal? Validate(ReportRequest request, bool requireUrlForMalware)

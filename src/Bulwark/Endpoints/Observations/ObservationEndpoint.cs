@@ -64,6 +64,11 @@ public static class ObservationEndpoint
         var outcome = await reports.FileAsync(new ReportRequest(name, fields.Version, kind, fields.Summary, fields.InspectorUrl), user, asObserver: true, actor, ct);
         if (!outcome.TryGetValue(out var report, out var refusal))
         {
+            if (refusal.Kind == RefusalKind.Throttled)
+            {
+                http.Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Error(StatusCodes.Status429TooManyRequests, refusal.Message);
+            }
             var status = refusal.Kind == RefusalKind.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest;
             return Error(status, refusal.Message, refusal.Field == "evidence_url" ? "inspector_url" : refusal.Field);
         }

@@ -45,7 +45,7 @@ public sealed class ReportModel(ProjectPages pages, ReportFiling reports) : Bulw
         if (!outcome.TryGetValue(out _, out var refusal))
         {
             var field = refusal.Field switch { "summary" => nameof(Summary), "evidence_url" => nameof(EvidenceUrl), "version" => nameof(Version), "kind" => nameof(Kind), _ => "" };
-            ModelState.AddModelError(field, refusal.Message);
+            PageOutcomes.Show(ModelState, Response, refusal with { Field = field });
             return Page();
         }
         Flash("Thank you: your report was sent to the index administrators. You will be e-mailed their verdict.");
