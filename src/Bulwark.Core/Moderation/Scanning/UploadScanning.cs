@@ -21,6 +21,9 @@ public sealed class UploadScanning(IndexWriter index, AuditLog audit, IOptions<S
     /// <summary>The detector name of the scan's findings in the review queue.</summary>
     public const string FindingDetector = "scan";
 
+    /// <summary>Whether uploads are scanned at all (<see cref="ScanOptions.Enabled"/>).</summary>
+    public bool Enabled => options.Value.Enabled;
+
     /// <summary>Scans the uploaded file at <paramref name="path"/>; nothing in it is executed or extracted.</summary>
     public ScanReport Scan(string path, string filename)
     {
