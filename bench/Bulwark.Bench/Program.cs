@@ -12,6 +12,7 @@ namespace Bulwark.Bench;
 /// <summary>
 /// <c>generate</c>: a corpus straight into the database and blob store. <c>upload</c>: a corpus through the
 /// upload API. <c>big-wheel</c>: one large valid wheel for the upload benchmark. Driven by <c>bench/run</c>.
+/// <c>name-check</c>: the typosquat check's cost at project creation (<see cref="NameCheckBench"/>).
 /// </summary>
 public static class Program
 {
@@ -24,6 +25,9 @@ public static class Program
             case "generate": return await GenerateAsync(o);
             case "upload": return await UploadAsync(o);
             case "big-wheel": return BigWheel(o);
+            case "name-check":
+                return await NameCheckBench.RunAsync(o.Require("top"), o.Require("data-dir"), o.Get("db", "sqlite") == "postgres",
+                    o.Get("connection", "") is { Length: > 0 } cs ? cs : null, o.Int("projects", 700_000), o.Int("protected", 15_000), o.Int("candidates", 20_000));
             default: return Usage();
         }
     }
@@ -36,6 +40,7 @@ public static class Program
                        [--projects N] [--mean-files F | --total-files N] [--big-files N] [--blob-projects N] [--filler-bytes N] [--owner USER]
               upload   --url http://host:port/legacy/ --token TOKEN --top FILE [--projects N] [--offset N] [--versions N] [--parallel N]
               big-wheel --out DIR [--mib N] [--name NAME] [--version V]
+              name-check --top FILE --data-dir DIR [--db sqlite|postgres --connection CS] [--projects N] [--protected N] [--candidates N]
             """);
         return 2;
     }

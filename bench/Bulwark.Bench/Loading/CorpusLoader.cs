@@ -28,6 +28,8 @@ public sealed record GenerateOptions
 /// </summary>
 public sealed class CorpusLoader(GenerateOptions options, IRowSink sink)
 {
+    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
+
     private const int ChunkSize = 256;
 
     public async Task<Manifest> RunAsync(CancellationToken ct)
@@ -80,7 +82,7 @@ public sealed class CorpusLoader(GenerateOptions options, IRowSink sink)
         Log($"{projectId} projects, {releaseId} releases, {fileId} files streamed; completing");
         await sink.CompleteAsync(new Progress<string>(Log), ct);
         manifest.LoadSeconds = clock.Elapsed.TotalSeconds;
-        await File.WriteAllTextAsync(options.ManifestPath, JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }), ct);
+        await File.WriteAllTextAsync(options.ManifestPath, JsonSerializer.Serialize(manifest, IndentedJson), ct);
         Log($"done in {clock.Elapsed.TotalSeconds:F0}s; manifest {options.ManifestPath}");
         return manifest;
 

@@ -168,6 +168,10 @@ public enum AuditEventType
     AccountUnfrozen = 5212,
     /// <summary>The one-step response from the activity review: tokens and sessions ended, chosen releases acted on.</summary>
     CompromiseResponse = 5213,
+    /// <summary>An admin added a name to the typosquat check's protected set, or took it out; details say which.</summary>
+    ProtectedNameChanged = 5214,
+    /// <summary>An admin allowed a name next to a protected one it resembles, or withdrew that; details name the pair.</summary>
+    AllowedNamePairChanged = 5215,
 
     /// <summary>An admin put a name on the always-critical list.</summary>
     CriticalListAdded = 6100,

@@ -50,6 +50,8 @@ public class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options) : DbCo
     public DbSet<ScaleOut.JobLease> JobLeases => Set<ScaleOut.JobLease>();
     public DbSet<Moderation.Reports.ProjectReport> ProjectReports => Set<Moderation.Reports.ProjectReport>();
     public DbSet<Moderation.Reports.ModerationFinding> ModerationFindings => Set<Moderation.Reports.ModerationFinding>();
+    public DbSet<Moderation.Typosquats.ProtectedNameAddition> ProtectedNameAdditions => Set<Moderation.Typosquats.ProtectedNameAddition>();
+    public DbSet<Moderation.Typosquats.AllowedNamePair> AllowedNamePairs => Set<Moderation.Typosquats.AllowedNamePair>();
     public DbSet<Upstreams.UpstreamPage> UpstreamPages => Set<Upstreams.UpstreamPage>();
     public DbSet<Upstreams.BlockedUpstreamVersion> BlockedUpstreamVersions => Set<Upstreams.BlockedUpstreamVersion>();
 

@@ -1,9 +1,10 @@
 using Bulwark.Core.Moderation.Reports;
+using Bulwark.Core.Moderation.Typosquats;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Core.Data;
 
-/// <summary>Tables of incident response: reports and detector findings.</summary>
+/// <summary>Tables of incident response: reports and detector findings; the admins' protected names and allowed pairs.</summary>
 internal static class ModerationModel
 {
     public static void Configure(ModelBuilder b)
@@ -34,6 +35,21 @@ internal static class ModerationModel
             e.Property(f => f.Filename).HasMaxLength(255);
             e.Property(f => f.Detector).HasMaxLength(100);
             e.Property(f => f.Summary).HasMaxLength(2000);
+        });
+
+        b.Entity<ProtectedNameAddition>(e =>
+        {
+            e.ToTable("protected_name_additions");
+            e.HasKey(p => p.NormalizedName);
+            e.Property(p => p.NormalizedName).HasMaxLength(200);
+        });
+
+        b.Entity<AllowedNamePair>(e =>
+        {
+            e.ToTable("allowed_name_pairs");
+            e.HasKey(p => new { p.Candidate, p.Protected });
+            e.Property(p => p.Candidate).HasMaxLength(200);
+            e.Property(p => p.Protected).HasMaxLength(200);
         });
     }
 }

@@ -144,7 +144,7 @@ public sealed class UploadService(
 
         if (!distributions.Inspect(file.TempPath, plan).TryGetValue(out var inspected, out var invalid)) return invalid;
         // Scanned before the commit, so a malicious file is never visible, not even for a moment.
-        if (scanning is not null)
+        if (scanning is { Enabled: true })
         {
             var scan = scanning.Scan(file.TempPath, plan.Filename);
             if (scanning.Refuses(scan)) return Refusal.Invalid(

@@ -690,6 +690,44 @@ namespace Bulwark.Data.PostgreSql.Migrations
                     b.ToTable("project_reports", (string)null);
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Moderation.Typosquats.AllowedNamePair", b =>
+                {
+                    b.Property<string>("Candidate")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Protected")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("AddedByUserId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Candidate", "Protected");
+
+                    b.ToTable("allowed_name_pairs", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Moderation.Typosquats.ProtectedNameAddition", b =>
+                {
+                    b.Property<string>("NormalizedName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("AddedByUserId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("NormalizedName");
+
+                    b.ToTable("protected_name_additions", (string)null);
+                });
+
             modelBuilder.Entity("Bulwark.Core.Packaging.FilenameRegistration", b =>
                 {
                     b.Property<string>("Filename")

@@ -660,6 +660,44 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.ToTable("project_reports", (string)null);
                 });
 
+            modelBuilder.Entity("Bulwark.Core.Moderation.Typosquats.AllowedNamePair", b =>
+                {
+                    b.Property<string>("Candidate")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Protected")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AddedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Candidate", "Protected");
+
+                    b.ToTable("allowed_name_pairs", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Core.Moderation.Typosquats.ProtectedNameAddition", b =>
+                {
+                    b.Property<string>("NormalizedName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AddedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("NormalizedName");
+
+                    b.ToTable("protected_name_additions", (string)null);
+                });
+
             modelBuilder.Entity("Bulwark.Core.Packaging.FilenameRegistration", b =>
                 {
                     b.Property<string>("Filename")

@@ -1,17 +1,22 @@
 using System.CommandLine;
 using System.Text.Json;
+using Bulwark.Core.Data;
 using Bulwark.Core.Moderation.Typosquats;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Cli;
 
-/// <summary><c>names check</c>: the typosquat check over names read from standard input.</summary>
+/// <summary>
+/// <c>names check</c>: the typosquat check over names read from standard input; with the admins' lists and the sweep
+/// (<see cref="NameListCommands"/>) under the same verb.
+/// </summary>
 internal static class NameCommands
 {
     public static Command Build(TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
         var names = new Command("names", "Project-name checks against the protected names (typosquats).");
         names.Subcommands.Add(Check(stdout, stderr, stdin));
+        foreach (var verb in NameListCommands.Build(stdout, stderr)) names.Subcommands.Add(verb);
         return names;
     }
 
@@ -23,9 +28,10 @@ internal static class NameCommands
         var file = new Option<FileInfo?>("--protected")
         {
             Description = "Protected names: one per line, or the JSON shape of the top-PyPI-packages data set. " +
-                "Default: the file configured as Bulwark:Names:ProtectedListFile.",
+                "Default: the server's own protected set (critical projects, admin additions, top downloads, " +
+                "Bulwark:Names:ProtectedListFile) and its allowed pairs, read from the database.",
         };
-        var top = new Option<int?>("--top") { Description = "Protect only the first N names of the file." };
+        var top = new Option<int?>("--top") { Description = "Protect only the first N names of the --protected file." };
         var others = new Option<bool>("--against-others")
         {
             Description = "Judge each protected name against the names ranked above it, as if it had been registered after them " +
@@ -37,19 +43,12 @@ internal static class NameCommands
         command.SetAction((parse, ct) => CommandLine.WithServicesAsync(async sp =>
         {
             var options = sp.GetRequiredService<IOptions<TyposquatOptions>>().Value;
-            var path = parse.GetValue(file)?.FullName ?? options.ProtectedListFile;
-            if (string.IsNullOrWhiteSpace(path))
-            {
-                await stderr.WriteLineAsync(
-                    "error: no protected names: pass --protected FILE or configure Bulwark:Names:ProtectedListFile. " +
-                    "(The server's own protected set, from its database, is not available to this command yet.)");
-                return 2;
-            }
-
             TyposquatCheck check;
             try
             {
-                check = new TyposquatCheck(new ProtectedNames(ProtectedNameList.Read(path, parse.GetValue(top) ?? options.ProtectedListLimit)), options);
+                check = parse.GetValue(file) is { } given
+                    ? new TyposquatCheck(new ProtectedNames(ProtectedNameList.Read(given.FullName, parse.GetValue(top) ?? options.ProtectedListLimit)), options)
+                    : await sp.GetRequiredService<ServerProtectedNames>().BuildAsync(sp.GetRequiredService<BulwarkDbContext>(), ct);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
             {
@@ -72,7 +71,7 @@ internal static class NameCommands
 
             await stdout.FlushAsync(ct);
             return 0;
-        }, database: false));
+        }, database: parse.GetValue(file) is null));
         return command;
     }
 

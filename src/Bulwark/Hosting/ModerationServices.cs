@@ -1,5 +1,6 @@
 using Bulwark.Core.Moderation;
 using Bulwark.Core.Moderation.Reports;
+using Bulwark.Core.Moderation.Typosquats;
 using Bulwark.Core.Projects;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +24,9 @@ public static class ModerationServices
         services.AddScoped<CompromiseResponse>();
         services.AddScoped<AccountActivity>();
         services.AddScoped<ProhibitedNames>();
+        services.AddScoped<DetectorReports>();
+        services.AddScoped<NameLists>();
+        services.AddScoped<NameSweep>();
         services.AddScoped<ObserverRole>();
         services.AddScoped<ProjectStatusChange>();
         return services;

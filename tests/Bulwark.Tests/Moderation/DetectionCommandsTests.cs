@@ -3,7 +3,7 @@ using Bulwark.Cli;
 
 namespace Bulwark.Tests.Moderation;
 
-/// <summary><c>names check</c> and <c>scan</c> as an operator runs them: JSON lines in, JSON lines out, no database.</summary>
+/// <summary><c>names check --protected FILE</c> and <c>scan</c> as an operator runs them: JSON lines in, JSON lines out, no database.</summary>
 public sealed class DetectionCommandsTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("bulwark-detection-").FullName;
@@ -32,24 +32,6 @@ public sealed class DetectionCommandsTests : IDisposable
         Assert.Equal("ok", lines[1].GetProperty("verdict").GetString());
         Assert.Equal(JsonValueKind.Null, lines[2].GetProperty("similar_to").ValueKind);
         Assert.Equal("hold", lines[3].GetProperty("verdict").GetString());
-    }
-
-    [Fact]
-    public async Task Names_check_uses_the_configured_list()
-    {
-        var list = Path.Combine(_directory, "names.txt");
-        await File.WriteAllTextAsync(list, "colorama\n");
-        var (status, output, _) = await Run(["names", "check"], "colourama\n", new() { ["Bulwark:Names:ProtectedListFile"] = list });
-        Assert.Equal(0, status);
-        Assert.Contains("\"similar_to\":\"colorama\"", output);
-    }
-
-    [Fact]
-    public async Task Names_check_without_a_list_says_so()
-    {
-        var (status, _, error) = await Run(["names", "check"], "x\n", new() { ["Bulwark:Names:ProtectedListFile"] = "" });
-        Assert.Equal(2, status);
-        Assert.Contains("Bulwark:Names:ProtectedListFile", error);
     }
 
     [Fact]

@@ -40,15 +40,21 @@ public sealed class ScanOptions
     [Range(1, 100)]
     public int SuspiciousScore { get; set; } = 40;
 
-    /// <summary>Score from which a distribution is malicious.</summary>
     /// <summary>
     /// <c>Bulwark:Scanning:Malicious</c>: what an upload the scan finds malicious gets: <c>Hold</c> (stored with its
     /// release quarantined pending review, the default) or <c>Refuse</c> (a 400, nothing stored).
     /// </summary>
     public MaliciousUploadAction Malicious { get; set; } = MaliciousUploadAction.Hold;
 
+    /// <summary>Score from which a distribution is malicious.</summary>
     [Range(1, 100)]
     public int MaliciousScore { get; set; } = 80;
+
+    /// <summary>
+    /// <c>Bulwark:Scanning:Enabled</c>: whether uploads are scanned (default true). Off only for an index whose
+    /// uploads another scanner already vets, and to measure what the scan costs; the <c>scan</c> verb works either way.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
 }
 
 /// <summary>What happens to an upload the scan finds malicious (<see cref="ScanOptions.Malicious"/>).</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Index;
@@ -14,10 +13,16 @@ namespace Bulwark.Core.Moderation.Scanning;
 /// a report with its findings in the review queue, and quarantines the release of a malicious file in the upload's
 /// own transaction, so the file is never installable.
 /// </summary>
-public sealed class UploadScanning(BulwarkDbContext db, IndexWriter index, AuditLog audit, IOptions<ScanOptions> options, TimeProvider time)
+public sealed class UploadScanning(IndexWriter index, AuditLog audit, IOptions<ScanOptions> options, DetectorReports reports)
 {
     /// <summary>Who files the report and quarantines the release (no user: the detector).</summary>
     public static readonly Actor Detector = new("upload-scan", "bulwark upload scan");
+
+    /// <summary>The detector name of the scan's findings in the review queue.</summary>
+    public const string FindingDetector = "scan";
+
+    /// <summary>Whether uploads are scanned at all (<see cref="ScanOptions.Enabled"/>).</summary>
+    public bool Enabled => options.Value.Enabled;
 
     /// <summary>Scans the uploaded file at <paramref name="path"/>; nothing in it is executed or extracted.</summary>
     public ScanReport Scan(string path, string filename)
@@ -34,34 +39,15 @@ public sealed class UploadScanning(BulwarkDbContext db, IndexWriter index, Audit
     public async Task RecordAsync(Project project, Release release, string filename, ScanReport scan, CancellationToken ct = default)
     {
         if (scan.Verdict == ScanVerdict.Clean) return;
-        var now = time.GetUtcNow();
         var malicious = scan.Verdict == ScanVerdict.Malicious;
         var top = scan.Findings.Count > 0 ? scan.Findings[0] : null;
         var summary = $"The upload scan found {filename} {scan.VerdictText} (score {scan.Score}"
             + (top is null ? ")." : $"; {top.Rule} in {top.Path} line {top.Line}).")
             + (malicious ? " The release is quarantined pending review." : " The release stays up.");
-        db.ProjectReports.Add(new ProjectReport
-        {
-            ProjectId = project.Id,
-            ProjectName = project.Name,
-            Version = release.Version,
-            Kind = ReportKind.Malware,
-            Summary = summary,
-            CreatedAt = now,
-        });
-        db.ModerationFindings.Add(new ModerationFinding
-        {
-            ProjectId = project.Id,
-            ProjectName = project.Name,
-            Version = release.Version,
-            Filename = filename,
-            Detector = "scan",
-            Summary = summary,
-            Score = scan.Score,
-            // The findings as the admins see them in the queue: rule, file, line and evidence each.
-            Details = JsonSerializer.Serialize(scan.Findings.Select(f => new { f.Rule, f.Path, f.Line, f.Evidence }).ToList()),
-            CreatedAt = now,
-        });
+        // The findings as the admins see them in the queue: rule, file, line and evidence each.
+        reports.File(project, new DetectorReport(ReportKind.Malware, FindingDetector, summary,
+            scan.Findings.Select(f => new ScanFindingDetails(f.Rule, f.Path, f.Line, f.Evidence)).ToList(),
+            release.Version, filename, scan.Score));
         if (!malicious || release.Lifecycle == ReleaseLifecycle.Quarantined) return;
 
         // Hold, not delete: a scan can be wrong, and an administrator's verdict either lifts the quarantine or removes it.

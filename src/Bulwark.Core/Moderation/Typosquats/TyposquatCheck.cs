@@ -13,8 +13,12 @@ public sealed class TyposquatCheck
     private readonly TyposquatOptions _options;
     private readonly HashSet<(string Candidate, string Protected)> _allowed = [];
 
-    /// <summary>Creates the check over <paramref name="names"/> with the rule actions and thresholds of <paramref name="options"/>.</summary>
-    public TyposquatCheck(ProtectedNames names, TyposquatOptions? options = null)
+    /// <summary>
+    /// Creates the check over <paramref name="names"/> with the rule actions and thresholds of <paramref name="options"/>;
+    /// <paramref name="allowedPairs"/> (candidate, protected) are exceptions on top of the configured
+    /// <see cref="TyposquatOptions.AllowedPairs"/> (the admins' list in the database).
+    /// </summary>
+    public TyposquatCheck(ProtectedNames names, TyposquatOptions? options = null, IEnumerable<(string Candidate, string Protected)>? allowedPairs = null)
     {
         _names = names ?? throw new ArgumentNullException(nameof(names));
         _options = options ?? new TyposquatOptions();
@@ -27,6 +31,11 @@ public sealed class TyposquatCheck
             }
 
             _allowed.Add((NameForms.Normalize(parts[0]), NameForms.Normalize(parts[1])));
+        }
+
+        foreach (var (candidate, similar) in allowedPairs ?? [])
+        {
+            _allowed.Add((NameForms.Normalize(candidate), NameForms.Normalize(similar)));
         }
     }
 

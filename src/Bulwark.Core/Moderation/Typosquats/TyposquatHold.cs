@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
 using Bulwark.Core.Index;
@@ -13,10 +12,13 @@ namespace Bulwark.Core.Moderation.Typosquats;
 /// (so nothing of it is installable) and a typosquat report with the finding waits in the review queue. Called by
 /// every creation path inside its own transaction, after the new project has its id; the caller saves.
 /// </summary>
-public sealed class TyposquatHold(BulwarkDbContext db, ProjectNamePolicy names, IndexWriter index, AuditLog audit, TimeProvider time)
+public sealed class TyposquatHold(ProjectNamePolicy names, IndexWriter index, AuditLog audit, DetectorReports reports)
 {
     /// <summary>Who files the report and quarantines the project (no user: the detector).</summary>
     public static readonly Actor Detector = new("typosquat-check", "bulwark typosquat check");
+
+    /// <summary>The detector name of the typosquat findings in the review queue (also <c>names sweep</c>'s).</summary>
+    public const string FindingDetector = "typosquat";
 
     /// <summary>Holds <paramref name="project"/> when its name's verdict is hold; returns the verdict.</summary>
     public async Task<NameVerdict> ApplyAsync(Project project, CancellationToken ct = default)
@@ -26,35 +28,16 @@ public sealed class TyposquatHold(BulwarkDbContext db, ProjectNamePolicy names, 
 
         // Quarantine rather than refuse: the rule that matched is one the operator judged too loose to block on, so a
         // person decides, and until then the name is taken but nothing under it can be installed.
-        var now = time.GetUtcNow();
         var summary = verdict.SimilarTo is null
             ? $"New project '{project.Name}' was held by the typosquat check (rule: {verdict.Rule})."
             : $"New project '{project.Name}' resembles the protected project '{verdict.SimilarTo}' (rule: {verdict.Rule}); held for review.";
         project.LifecycleBeforeQuarantine = project.Lifecycle;
         project.Lifecycle = ProjectLifecycle.Quarantined;
         await index.AppendAsync(project, "quarantine project", ct: ct);
-        db.ProjectReports.Add(new ProjectReport
-        {
-            ProjectId = project.Id,
-            ProjectName = project.Name,
-            Kind = ReportKind.Typosquat,
-            Summary = summary,
-            CreatedAt = now,
-        });
-        db.ModerationFindings.Add(new ModerationFinding
-        {
-            ProjectId = project.Id,
-            ProjectName = project.Name,
-            Detector = "typosquat",
-            Summary = summary,
-            Details = JsonSerializer.Serialize(new TyposquatFindingDetails(verdict.VerdictText, verdict.SimilarTo, verdict.Rule)),
-            CreatedAt = now,
-        });
+        reports.File(project, new DetectorReport(ReportKind.Typosquat, FindingDetector, summary,
+            new TyposquatFindingDetails(verdict.VerdictText, verdict.SimilarTo, verdict.Rule)));
         audit.Record(AuditEventType.ProjectQuarantined, Detector, null, project.Id,
             new QuarantineDetails(project.Name, null, summary, $"typosquat: {verdict.Rule}"));
         return verdict;
     }
 }
-
-/// <summary>The typosquat finding as stored with the report (<see cref="ModerationFinding.Details"/>).</summary>
-public sealed record TyposquatFindingDetails(string Verdict, string? SimilarTo, string? Rule);
