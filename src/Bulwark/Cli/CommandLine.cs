@@ -65,6 +65,7 @@ public static class CommandLine
         root.Subcommands.Add(FsckCommand.Build(stdout, stderr));
         root.Subcommands.Add(BackupCommands.Backup(stdout, stderr));
         root.Subcommands.Add(BackupCommands.Restore(stdout, stderr));
+        root.Subcommands.Add(ImportCommand.Build(stdout, stderr));
         return root;
     }
 
