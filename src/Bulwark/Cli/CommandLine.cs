@@ -63,6 +63,9 @@ public static class CommandLine
         root.Subcommands.Add(AuditCommands.Build(stdout, stderr));
         root.Subcommands.Add(OsvCommands.Build(stdout, stderr));
         root.Subcommands.Add(FsckCommand.Build(stdout, stderr));
+        root.Subcommands.Add(BackupCommands.Backup(stdout, stderr));
+        root.Subcommands.Add(BackupCommands.Restore(stdout, stderr));
+        root.Subcommands.Add(ImportCommand.Build(stdout, stderr));
         return root;
     }
 

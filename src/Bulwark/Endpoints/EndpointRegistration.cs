@@ -14,21 +14,31 @@ public static class EndpointRegistration
 {
     public static IServiceCollection AddIndexServices(this IServiceCollection services)
     {
-        services.AddScoped<ProjectNamePolicy>();
         services.AddScoped<ReleaseNotifier>();
-        services.AddScoped<UploadCommitter>();
-        services.AddScoped<UploadService>();
+        services.AddUploadPipeline();
         // After the database initializer (registered earlier): the sweep looks up file rows.
         services.AddScoped<UploadLeftovers>();
         services.AddHostedService<UploadLeftoverSweeper>();
+        services.AddReadPath();
+        services.AddUpstreamProxy();
+        return services;
+    }
+
+    /// <summary>
+    /// The upload checks and commit, shared by the upload API and the <c>import</c> verb, so that a file brought in
+    /// by an operator passes exactly the checks an upload passes.
+    /// </summary>
+    public static IServiceCollection AddUploadPipeline(this IServiceCollection services)
+    {
+        services.AddScoped<ProjectNamePolicy>();
+        services.AddScoped<UploadCommitter>();
+        services.AddScoped<UploadService>();
         services.AddSingleton(sp =>
         {
             var uploads = sp.GetRequiredService<IOptions<BulwarkOptions>>().Value.Uploads;
             var classifiers = Bulwark.Core.Packaging.Metadata.TroveClassifiers.Default.WithAdditional(uploads.ExtraClassifiers);
             return new DistributionChecks(new Bulwark.Core.Packaging.Metadata.MetadataValidationOptions { Classifiers = classifiers }, uploads.AcceptLegacySdistNames);
         });
-        services.AddReadPath();
-        services.AddUpstreamProxy();
         return services;
     }
 

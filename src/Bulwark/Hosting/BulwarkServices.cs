@@ -37,6 +37,8 @@ public static class BulwarkServices
         {
             services.AddBulwarkCore();
             services.AddBulwarkCliEmail();
+            // For 'import': no release mails (nobody published anything new) and no upstream handover.
+            services.AddUploadPipeline();
             return services;
         }
 

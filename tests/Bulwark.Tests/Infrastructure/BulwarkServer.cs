@@ -42,7 +42,7 @@ public abstract class BulwarkServer : WebApplicationFactory<Program>, IAsyncLife
     public async Task InitializeAsync()
     {
         await PrepareAsync();
-        if (Database == DatabaseKind.Postgres) _postgres = await TestDatabases.CreatePostgresDatabaseAsync();
+        if (Database == DatabaseKind.Postgres) _postgres = await CreatePostgresDatabaseAsync();
         OnStarting();
         _ = Services; // start the host now, so migrations run before the first test
     }
@@ -50,6 +50,12 @@ public abstract class BulwarkServer : WebApplicationFactory<Program>, IAsyncLife
     protected virtual void OnStarting()
     {
     }
+
+    /// <summary>The PostgreSQL database this server runs on (dropped when it stops): a new one unless a subclass brings its own.</summary>
+    protected virtual Task<string> CreatePostgresDatabaseAsync() => TestDatabases.CreatePostgresDatabaseAsync();
+
+    /// <summary>The connection string of this server's PostgreSQL database; null on SQLite.</summary>
+    public string? PostgresConnectionString => _postgres;
 
     /// <summary>After the host stopped: a subclass releases what it started in <see cref="OnStarting"/>.</summary>
     protected virtual ValueTask OnStoppedAsync() => ValueTask.CompletedTask;

@@ -1,0 +1,194 @@
+using System.Net;
+using System.Security.Cryptography;
+using Bulwark.Cli;
+using Bulwark.Core.Accounts;
+using Bulwark.Core.Accounts.Totp;
+using Bulwark.Core.Audit;
+using Bulwark.Hosting;
+using Bulwark.Tests.Infrastructure;
+using Bulwark.Tests.Uploads;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace Bulwark.Tests.Operations;
+
+/// <summary>
+/// <c>backup</c> taken while the server serves reads and an upload, <c>restore</c> into a fresh data directory and
+/// database, and a server started on the result: the simple pages (HTML and JSON), every file's bytes, every account
+/// (password hashes, tokens, second factors, the TOTP seed still decrypting) and the audit chain are as they were.
+/// Also the refusals (non-empty targets) and a blob deleted before the backup, which is named, not skipped.
+/// </summary>
+public abstract class BackupRestoreTests<TServer>(TServer server, ITestOutputHelper output) : UploadTestBase<TServer>(server) where TServer : BulwarkServer
+{
+    private sealed class RestoredServer(DatabaseKind database, string dataDirectory, string? postgres) : BulwarkServer(database, dataDirectory)
+    {
+        protected override Task<string> CreatePostgresDatabaseAsync() => Task.FromResult(postgres!);
+    }
+
+    private static Dictionary<string, string?> Settings(DatabaseKind database, string dataDirectory, string? postgres)
+    {
+        var settings = new Dictionary<string, string?> { ["Bulwark:DataDirectory"] = dataDirectory, ["Bulwark:Database"] = database.ToString() };
+        if (postgres is not null) settings["ConnectionStrings:Bulwark"] = postgres;
+        return settings;
+    }
+
+    private async Task<(int Exit, string Out, string Err)> CliAsync(Dictionary<string, string?> settings, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await CommandLine.RunAsync(args, stdout, stderr, settings: settings);
+        output.WriteLine($"$ {string.Join(' ', args)} -> {exit}\n{stdout}{stderr}");
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    private static string TempDirectory() => Path.Combine(Path.GetTempPath(), "bulwark-tests", "backup-" + Guid.NewGuid().ToString("N"));
+
+    private static async Task<string> PageAsync(HttpClient client, string path, string? accept = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (accept is not null) request.Headers.Accept.ParseAdd(accept);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private sealed record Account(long Id, string Username, string Email, string? PasswordHash, bool IsAdmin);
+
+    private static Task<List<Account>> AccountsAsync(BulwarkServer s) => s.WithDbAsync(db => db.Users.AsNoTracking().OrderBy(u => u.Id)
+        .Select(u => new Account(u.Id, u.Username, u.Email, u.PasswordHash, u.IsAdmin)).ToListAsync());
+
+    private static Task<List<string>> FactorsAsync(BulwarkServer s) => s.WithDbAsync(async db =>
+    {
+        var tokens = await db.ApiTokens.AsNoTracking().OrderBy(t => t.Id).Select(t => new { t.Id, t.UserId, t.SecretHash, t.RevokedAt }).ToListAsync();
+        var keys = await db.WebAuthnCredentials.AsNoTracking().OrderBy(c => c.Id).Select(c => new { c.UserId, c.CredentialId, c.PublicKey }).ToListAsync();
+        var codes = await db.RecoveryCodes.AsNoTracking().OrderBy(c => c.Id).Select(c => new { c.Salt, c.Hash }).ToListAsync();
+        return tokens.Select(t => $"token {t.Id} {t.UserId} {Convert.ToHexString(t.SecretHash)} {t.RevokedAt}")
+            .Concat(keys.Select(k => $"key {k.UserId} {Convert.ToHexString(k.CredentialId)} {Convert.ToHexString(k.PublicKey)}"))
+            .Concat(codes.Select(c => $"code {Convert.ToHexString(c.Salt)} {Convert.ToHexString(c.Hash)}")).ToList();
+    });
+
+    [Fact]
+    public async Task Round_trip_taken_while_serving_keeps_index_files_accounts_and_audit_chain()
+    {
+        var source = Settings(Server.Database, Server.DataDirectory, Server.PostgresConnectionString);
+        var token = await Server.CreateTokenAsync(UniqueName("backup-bot"));
+        var a1 = new TestDistributions.Spec(UniqueName("backup-a"), "1.0");
+        var a2 = a1 with { Version = "2.0" };
+        var b1 = new TestDistributions.Spec(UniqueName("backup-b"), "1.0");
+        foreach (var form in new[] { UploadForm.For(a1), UploadForm.For(a1, wheel: false), UploadForm.For(a2), UploadForm.For(b1) })
+            await AssertOkAsync(await UploadAsync(form, token));
+        Assert.Equal(0, (await CliAsync(source, "project", "yank", a1.Name, "1.0", "--reason", "broken")).Exit);
+
+        var seed = RandomNumberGenerator.GetBytes(20);
+        var human = await Server.WithScopeAsync(async sp =>
+        {
+            var user = (await sp.GetRequiredService<UserService>().CreateAsync(UniqueName("backup-human"), $"{Guid.NewGuid():N}@example.com",
+                "a long and unusual passphrase 7", false, true, new Actor("test", "test"))).Value;
+            var db = sp.GetRequiredService<Bulwark.Core.Data.BulwarkDbContext>();
+            db.TotpCredentials.Add(new TotpCredential
+            {
+                UserId = user.Id, EncryptedSecret = sp.GetRequiredService<TotpSecrets>().Protect(seed, user.Id),
+                CreatedAt = DateTimeOffset.UtcNow, ConfirmedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+            await SecondFactorSeeding.EnrolAsync(db, user.Id, SecondFactorSeeding.Factor.SecurityKey);
+            return user;
+        });
+
+        // The backup runs while the server answers pages and takes an upload.
+        var backup = TempDirectory();
+        using var serving = new CancellationTokenSource();
+        var client = Server.CreateClient();
+        var reads = Task.Run(async () =>
+        {
+            var served = 0;
+            while (!serving.IsCancellationRequested)
+            {
+                await PageAsync(client, $"/simple/{a1.Name}/");
+                served++;
+            }
+            return served;
+        });
+        var upload = UploadAsync(UploadForm.For(new TestDistributions.Spec(UniqueName("backup-during"), "1.0")), token);
+        var taken = await CliAsync(source, "backup", backup);
+        await serving.CancelAsync();
+        Assert.True(await reads > 0);
+        await AssertOkAsync(await upload);
+        Assert.Equal(0, taken.Exit);
+        Assert.True(File.Exists(Path.Combine(backup, "manifest.json")));
+        Assert.True(File.Exists(Path.Combine(backup, Server.Database == DatabaseKind.Sqlite ? "bulwark.db" : "database.dump")));
+
+        var again = await CliAsync(source, "backup", backup);
+        Assert.Equal(1, again.Exit);
+        Assert.Contains("is not empty", again.Err);
+        var overLive = await CliAsync(source, "restore", backup);
+        Assert.Equal(1, overLive.Exit);
+        Assert.Contains($"The data directory {Path.GetFullPath(Server.DataDirectory)} is not empty", overLive.Err);
+
+        var data = TempDirectory();
+        var postgres = Server.Database == DatabaseKind.Postgres ? await TestDatabases.CreatePostgresDatabaseAsync() : null;
+        if (postgres is not null)
+        {
+            var intoUsed = await CliAsync(Settings(DatabaseKind.Postgres, TempDirectory(), Server.PostgresConnectionString), "restore", backup);
+            Assert.Equal(1, intoUsed.Exit);
+            Assert.Contains("is not empty (it holds the tables", intoUsed.Err);
+        }
+        var target = Settings(Server.Database, data, postgres);
+        var restore = await CliAsync(target, "restore", backup);
+        Assert.True(restore.Exit == 0, restore.Err);
+
+        await using var restored = new RestoredServer(Server.Database, data, postgres);
+        await ((Xunit.IAsyncLifetime)restored).InitializeAsync();
+        var restoredClient = restored.CreateClient();
+        foreach (var name in new[] { a1.Name, b1.Name })
+        {
+            Assert.Equal(await PageAsync(client, $"/simple/{name}/"), await PageAsync(restoredClient, $"/simple/{name}/"));
+            const string json = "application/vnd.pypi.simple.v1+json";
+            Assert.Equal(await PageAsync(client, $"/simple/{name}/", json), await PageAsync(restoredClient, $"/simple/{name}/", json));
+        }
+        Assert.Contains("data-yanked=\"broken\"", await PageAsync(restoredClient, $"/simple/{a1.Name}/"));
+
+        var files = await restored.WithDbAsync(db => db.Files.AsNoTracking().Select(f => new { f.Filename, f.BlobPath, f.Sha256Digest }).ToListAsync());
+        Assert.Equal(await Server.WithDbAsync(db => db.Files.CountAsync(f => files.Select(r => r.Filename).Contains(f.Filename))), files.Count);
+        foreach (var file in new[] { a1.WheelFilename, a1.SdistFilename, a2.WheelFilename, b1.WheelFilename }) Assert.Contains(files, f => f.Filename == file);
+        foreach (var file in files)
+        {
+            var bytes = await restored.ReadBlobAsync(file.BlobPath);
+            Assert.NotNull(bytes);
+            Assert.Equal(await Server.ReadBlobAsync(file.BlobPath), bytes);
+            Assert.Equal(file.Sha256Digest, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        }
+
+        Assert.Equal(await AccountsAsync(Server), await AccountsAsync(restored));
+        Assert.Equal(await FactorsAsync(Server), await FactorsAsync(restored));
+        var decrypted = await restored.WithScopeAsync(async sp =>
+        {
+            var credential = await sp.GetRequiredService<Bulwark.Core.Data.BulwarkDbContext>().TotpCredentials.SingleAsync(c => c.UserId == human.Id);
+            return sp.GetRequiredService<TotpSecrets>().Unprotect(credential);
+        });
+        Assert.Equal(seed, decrypted);
+        var verify = await CliAsync(target, "audit", "verify");
+        Assert.True(verify.Exit == 0, verify.Err);
+        Assert.Equal(0, (await CliAsync(target, "fsck")).Exit);
+
+        // A blob lost before the backup is named in the report and the manifest, and the restore of it says so.
+        var lost = await Server.WithDbAsync(db => db.Files.AsNoTracking().SingleAsync(f => f.Filename == b1.WheelFilename));
+        Assert.True(await Server.Blobs.DeleteAsync(lost.BlobPath));
+        var incomplete = TempDirectory();
+        var partial = await CliAsync(source, "backup", incomplete);
+        Assert.Equal(1, partial.Exit);
+        Assert.Contains(lost.BlobPath, partial.Err);
+        Assert.Contains(lost.BlobPath, await File.ReadAllTextAsync(Path.Combine(incomplete, "manifest.json")));
+        var postgres2 = Server.Database == DatabaseKind.Postgres ? await TestDatabases.CreatePostgresDatabaseAsync() : null;
+        var partialRestore = await CliAsync(Settings(Server.Database, TempDirectory(), postgres2), "restore", incomplete);
+        Assert.Equal(1, partialRestore.Exit);
+        Assert.Contains($"{lost.BlobPath}: was already gone from the store when the backup was taken", partialRestore.Err);
+        if (postgres2 is not null) await TestDatabases.DropPostgresDatabaseAsync(postgres2);
+        foreach (var dir in new[] { backup, incomplete }) Directory.Delete(dir, recursive: true);
+    }
+}
+
+public sealed class BackupRestoreTestsSqlite(SqliteServer s, ITestOutputHelper o) : BackupRestoreTests<SqliteServer>(s, o), IClassFixture<SqliteServer>;
+
+public sealed class BackupRestoreTestsPostgres(PostgresServer s, ITestOutputHelper o) : BackupRestoreTests<PostgresServer>(s, o), IClassFixture<PostgresServer>;
