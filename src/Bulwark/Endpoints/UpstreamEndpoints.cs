@@ -84,7 +84,7 @@ internal static class UpstreamEndpoints
     }
 
     /// <summary>
-    /// NotFound is 404; an upstream that is unreachable is 503 and one that sent bytes not matching its own
+    /// NotFound is 404; a file the malware scan held is 403; an upstream that is unreachable is 503 and one that sent bytes not matching its own
     /// listing is 502 (a bad gateway in the literal sense); the reason phrase names the problem, as on uploads.
     /// </summary>
     private static IResult Refuse(HttpContext context, Refusal refusal)
@@ -92,6 +92,7 @@ internal static class UpstreamEndpoints
         var status = refusal.Kind switch
         {
             RefusalKind.NotFound => StatusCodes.Status404NotFound,
+            RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
             RefusalKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status502BadGateway,
         };

@@ -34,26 +34,45 @@ public sealed class UploadScanning(BulwarkDbContext db, IndexWriter index, Audit
     public async Task RecordAsync(Project project, Release release, string filename, ScanReport scan, CancellationToken ct = default)
     {
         if (scan.Verdict == ScanVerdict.Clean) return;
-        var now = time.GetUtcNow();
         var malicious = scan.Verdict == ScanVerdict.Malicious;
+        var summary = AddReport(project.Id, project.Name, release.Version, filename, scan, "The upload scan",
+            malicious ? "The release is quarantined pending review." : "The release stays up.");
         var top = scan.Findings.Count > 0 ? scan.Findings[0] : null;
-        var summary = $"The upload scan found {filename} {scan.VerdictText} (score {scan.Score}"
-            + (top is null ? ")." : $"; {top.Rule} in {top.Path} line {top.Line}).")
-            + (malicious ? " The release is quarantined pending review." : " The release stays up.");
+        if (!malicious || release.Lifecycle == ReleaseLifecycle.Quarantined) return;
+
+        // Hold, not delete: a scan can be wrong, and an administrator's verdict either lifts the quarantine or removes it.
+        release.Lifecycle = ReleaseLifecycle.Quarantined;
+        await index.AppendAsync(project, "quarantine release", release.Version, ct: ct);
+        audit.Record(AuditEventType.ReleasesQuarantined, Detector, null, project.Id,
+            new QuarantineDetails(project.Name, [release.Version], summary, $"scan: {top?.Rule}"));
+    }
+
+    /// <summary>
+    /// Adds a malware report and the scan's finding (rule, file, line and evidence of each hit) for one file of
+    /// <paramref name="projectName"/> (a local project, or a proxied name with no <paramref name="projectId"/>) and
+    /// returns the report's summary; the caller saves. Nothing is added for a clean verdict.
+    /// </summary>
+    public string AddReport(long? projectId, string projectName, string version, string filename, ScanReport scan, string scanner, string consequence)
+    {
+        var now = time.GetUtcNow();
+        var top = scan.Findings.Count > 0 ? scan.Findings[0] : null;
+        var summary = $"{scanner} found {filename} {scan.VerdictText} (score {scan.Score}"
+            + (top is null ? ")." : $"; {top.Rule} in {top.Path} line {top.Line}).") + " " + consequence;
+        if (scan.Verdict == ScanVerdict.Clean) return summary;
         db.ProjectReports.Add(new ProjectReport
         {
-            ProjectId = project.Id,
-            ProjectName = project.Name,
-            Version = release.Version,
+            ProjectId = projectId,
+            ProjectName = projectName,
+            Version = version,
             Kind = ReportKind.Malware,
             Summary = summary,
             CreatedAt = now,
         });
         db.ModerationFindings.Add(new ModerationFinding
         {
-            ProjectId = project.Id,
-            ProjectName = project.Name,
-            Version = release.Version,
+            ProjectId = projectId,
+            ProjectName = projectName,
+            Version = version,
             Filename = filename,
             Detector = "scan",
             Summary = summary,
@@ -62,12 +81,6 @@ public sealed class UploadScanning(BulwarkDbContext db, IndexWriter index, Audit
             Details = JsonSerializer.Serialize(scan.Findings.Select(f => new { f.Rule, f.Path, f.Line, f.Evidence }).ToList()),
             CreatedAt = now,
         });
-        if (!malicious || release.Lifecycle == ReleaseLifecycle.Quarantined) return;
-
-        // Hold, not delete: a scan can be wrong, and an administrator's verdict either lifts the quarantine or removes it.
-        release.Lifecycle = ReleaseLifecycle.Quarantined;
-        await index.AppendAsync(project, "quarantine release", release.Version, ct: ct);
-        audit.Record(AuditEventType.ReleasesQuarantined, Detector, null, project.Id,
-            new QuarantineDetails(project.Name, [release.Version], summary, $"scan: {top?.Rule}"));
+        return summary;
     }
 }
