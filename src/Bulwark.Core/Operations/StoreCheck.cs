@@ -4,6 +4,7 @@ using Bulwark.Core.Packaging;
 using Bulwark.Core.Packaging.Archives;
 using Bulwark.Core.Storage;
 using Bulwark.Core.Uploads;
+using Bulwark.Core.Upstreams;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Core.Operations;
@@ -25,6 +26,8 @@ public sealed class StoreCheck(BulwarkDbContext db, IBlobStore blobs, IndexWrite
     /// </summary>
     public static TimeSpan MinimumAge => UploadLeftovers.StaleAfter;
 
+    private Dictionary<string, string>? _proxiedReread;
+
     private sealed record FileRow(long Id, long ProjectId, string Filename, PackageType Type, string BlobPath, long Size,
         string Sha256, string Blake2b256, string? MetadataSha256);
 
@@ -41,10 +44,17 @@ public sealed class StoreCheck(BulwarkDbContext db, IBlobStore blobs, IndexWrite
         var byPath = rows.GroupBy(r => r.BlobPath, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var stored = new Dictionary<string, StoredBlob>(StringComparer.Ordinal);
         await foreach (var blob in blobs.ListAsync(ct)) stored[blob.Path] = blob;
+        // Proxied files have no file rows: a held upstream page listing them is what keeps them (docs/upstreams.md).
+        var proxied = await UpstreamBlobs.InUseAsync(db, ct);
 
         foreach (var blob in stored.Values.OrderBy(b => b.Path, StringComparer.Ordinal))
         {
             if (IsUsed(blob.Path, byPath)) continue;
+            if (blob.Path.StartsWith(UpstreamBlobs.Prefix, StringComparison.Ordinal))
+            {
+                findings.AddRange(await CheckProxiedAsync(blob, proxied, cutoff, repair, ct));
+                continue;
+            }
             // Read the row table again for this one path: an upload may have committed since the listing.
             var main = blob.Path.EndsWith(MetadataSuffix, StringComparison.Ordinal) ? blob.Path[..^MetadataSuffix.Length] : blob.Path;
             if (blob.LastModified > cutoff || await db.Files.AnyAsync(f => f.BlobPath == main || f.BlobPath == blob.Path, ct)) continue;
@@ -65,6 +75,33 @@ public sealed class StoreCheck(BulwarkDbContext db, IBlobStore blobs, IndexWrite
 
         findings.AddRange(await CheckProjectsAsync(repair, ct));
         return findings;
+    }
+
+    /// <summary>
+    /// A proxied blob: one a held page lists must hash to the listed sha256; one no page lists (its name became local,
+    /// or the upstream dropped the project) is an orphan. Repair deletes both: the upstream still has the bytes, and
+    /// the proxy fetches and verifies them again if they are ever asked for.
+    /// </summary>
+    private async Task<List<FsckFinding>> CheckProxiedAsync(StoredBlob blob, Dictionary<string, string> proxied, DateTimeOffset cutoff, bool repair,
+        CancellationToken ct)
+    {
+        FsckFinding finding;
+        if (proxied.TryGetValue(blob.Path, out var expected))
+        {
+            if (await HashAsync(blob.Path, ct) is { } digests && digests.Sha256 == expected) return [];
+            finding = new FsckFinding(FsckFindingKind.DigestMismatch, blob.Path, $"proxied blob does not hash to the sha256 {expected} its upstream page lists");
+        }
+        else
+        {
+            // A young blob may be a fetch in progress; a page stored since the first read may list it again (read once more).
+            if (blob.LastModified > cutoff) return [];
+            _proxiedReread ??= await UpstreamBlobs.InUseAsync(db, ct);
+            if (_proxiedReread.ContainsKey(blob.Path)) return [];
+            finding = new FsckFinding(FsckFindingKind.OrphanBlob, blob.Path, $"{blob.Size:N0} bytes, proxied, no held upstream page lists it");
+        }
+        if (!repair) return [finding];
+        await blobs.DeleteAsync(blob.Path, ct);
+        return [finding with { Repaired = "deleted (the upstream has the bytes; the proxy fetches and verifies them again on request)" }];
     }
 
     private static bool IsUsed(string path, Dictionary<string, FileRow> byPath)

@@ -21,7 +21,9 @@ public sealed class ProxiedQuarantine(BulwarkDbContext db, IndexWriter index, Au
     public const string Source = "quarantine";
 
     /// <summary>Quarantines <paramref name="versions"/> of a proxied name, or every version when none are named.</summary>
-    public async Task<Outcome<string>> QuarantineAsync(string name, IReadOnlyCollection<string> versions, string? reason, Actor actor, CancellationToken ct = default)
+    /// <param name="rule">The detector's rule that triggered an automatic quarantine (null for a person's).</param>
+    public async Task<Outcome<string>> QuarantineAsync(string name, IReadOnlyCollection<string> versions, string? reason, Actor actor, CancellationToken ct = default,
+        string? rule = null)
     {
         if (ProjectQuarantine.CheckReason(reason) is { } bad) return bad;
         if (!(await ProxiedNameAsync(name, ct)).TryGetValue(out var normalized, out var unknown)) return unknown;
@@ -46,7 +48,7 @@ public sealed class ProxiedQuarantine(BulwarkDbContext db, IndexWriter index, Au
         }
         await index.AppendForNameAsync(normalized, "quarantine proxied", actor.UserId, ct);
         audit.Record(versions.Count == 0 ? AuditEventType.ProjectQuarantined : AuditEventType.ReleasesQuarantined, actor, null, null,
-            new QuarantineDetails(normalized, versions.Count == 0 ? null : versions.ToList(), reason!.Trim(), null));
+            new QuarantineDetails(normalized, versions.Count == 0 ? null : versions.ToList(), reason!.Trim(), rule));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return versions.Count == 0 ? $"Quarantined the proxied project {normalized}." : $"Quarantined {normalized} {string.Join(", ", versions)} (proxied).";

@@ -80,6 +80,36 @@ public sealed class UpstreamClient(HttpClient http)
     }
 
     /// <summary>
+    /// The upstream's legacy JSON API document for a project (<paramref name="version"/> null) or a release: the
+    /// body, or an empty array when the upstream has no such project or release (404/410).
+    /// </summary>
+    public async Task<Outcome<byte[]>> FetchProjectJsonAsync(Uri jsonBase, string normalizedName, string? version, TimeSpan timeout, CancellationToken ct)
+    {
+        var relative = Uri.EscapeDataString(normalizedName) + "/" + (version is null ? "" : Uri.EscapeDataString(version) + "/") + "json";
+        var uri = new Uri(jsonBase, relative);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            request.Headers.TryAddWithoutValidation("Accept", "application/json");
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone) return Array.Empty<byte>();
+            if (response.StatusCode != HttpStatusCode.OK) return Refusal.Unavailable($"The upstream answered {(int)response.StatusCode} for {uri}.");
+            var body = await ReadBoundedAsync(response.Content, MaxPageBytes, cts.Token);
+            return body is null ? Refusal.Unavailable($"The upstream's {uri} is larger than {MaxPageBytes} bytes.") : body;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return Refusal.Unavailable($"The upstream did not answer for {uri} within {timeout.TotalSeconds:0.###} s.");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            return Refusal.Unavailable($"The upstream could not be read for {uri}: {ex.Message}");
+        }
+    }
+
+    /// <summary>
     /// Streams <paramref name="url"/> into <paramref name="destination"/>, hashing as it goes; refuses bodies over
     /// <paramref name="maxSize"/>. Whether the hash is the expected one is the caller's decision.
     /// </summary>

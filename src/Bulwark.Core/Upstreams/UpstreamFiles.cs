@@ -21,7 +21,7 @@ public sealed record StoredUpstreamFile(string BlobPath, string Sha256, bool Fet
 /// are hashed while they stream from the upstream to a temp file; only a file whose sha256 equals the one the
 /// upstream's page listed is stored. A mismatch is logged, audited and refused: nothing is stored and nothing
 /// is served, so a tampered mirror or CDN cannot reach an installer through Bulwark. Concurrent first requests
-/// for one file share one download (single flight).
+/// for one file share one download (single flight), and one malware scan (<see cref="ProxiedFileScanning"/>).
 /// </summary>
 public sealed class UpstreamFiles(
     UpstreamProxy proxy, UpstreamClient client, IBlobStore blobs, IOptions<UpstreamProxyOptions> options, IServiceScopeFactory scopes,
@@ -69,7 +69,7 @@ public sealed class UpstreamFiles(
         var upstream = options.Value.Active.Select(a => a.Upstream).First(u => u.Url == page.UpstreamUrl);
         var url = metadata ? file.Url + MetadataSuffix : file.Url;
         var flight = _inFlight.GetOrAdd(path, _ => new Lazy<Task<Outcome<StoredUpstreamFile>>>(
-            () => FetchAsync(name, metadata ? filename : distribution, url, path, expected, upstream)));
+            () => FetchAsync(name, metadata ? null : file.Version, metadata ? filename : distribution, url, path, expected, upstream)));
         try
         {
             return await flight.Value.WaitAsync(ct);
@@ -80,7 +80,9 @@ public sealed class UpstreamFiles(
         }
     }
 
-    private async Task<Outcome<StoredUpstreamFile>> FetchAsync(string name, string filename, string url, string path, string expected, UpstreamOptions upstream)
+    /// <param name="version">The distribution's version; null for a metadata file, which is not scanned (the distribution is).</param>
+    private async Task<Outcome<StoredUpstreamFile>> FetchAsync(string name, string? version, string filename, string url, string path, string expected,
+        UpstreamOptions upstream)
     {
         Directory.CreateDirectory(blobs.TempDirectory);
         var temp = Path.Combine(blobs.TempDirectory, "upstream-" + Guid.NewGuid().ToString("N"));
@@ -101,12 +103,18 @@ public sealed class UpstreamFiles(
                 await AuditRefusalAsync(new UpstreamFileRefusedDetails(name, filename, url, expected, download.Sha256, download.Size));
                 return Refusal.Invalid($"The upstream's '{filename}' does not match the sha256 its index lists; it was refused.");
             }
+            // Scanned before it is stored: a stored file is a scanned one, so the scan runs once per file (this
+            // download is single-flight) and never per request. A malicious file is stored all the same, behind
+            // its release's quarantine, so that an administrator who lifts the quarantine gets it served without a second scan.
+            var scanned = version is null ? Outcome.Ok() : await ScanAsync(name, version, filename, temp);
+            if (!scanned.Succeeded && scanned.Refusal!.Kind != RefusalKind.Forbidden) return scanned.Refusal;
             var put = await blobs.PutFileAsync(path, temp, CancellationToken.None);
             if (put == BlobPutResult.Conflict)
             {
                 log.LogError("Blob {Path} holds other bytes than the verified upstream file.", path);
                 return Refusal.Conflict($"'{filename}' could not be stored.");
             }
+            if (!scanned.Succeeded) return scanned.Refusal!;
             Remember(path, download.Size);
             return new StoredUpstreamFile(path, expected, FetchedNow: true, download.Size);
         }
@@ -114,6 +122,12 @@ public sealed class UpstreamFiles(
         {
             File.Delete(temp);
         }
+    }
+
+    private async Task<Outcome> ScanAsync(string name, string version, string filename, string temp)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ProxiedFileScanning>().CheckAsync(name, version, filename, temp, CancellationToken.None);
     }
 
     private async Task AuditRefusalAsync(UpstreamFileRefusedDetails details)

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Bulwark.Core.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Core.Upstreams;
 
@@ -47,4 +49,29 @@ public static class UpstreamBlobs
 
     public static string PathFor(string sha256, string filename) =>
         $"{Prefix}{sha256[..2]}/{sha256[2..4]}/{sha256[4..]}/{filename}";
+
+    /// <summary>The blobs of one listing (distributions and their <c>.metadata</c> files), each with the sha256 it must have.</summary>
+    public static IEnumerable<(string Path, string Sha256)> Of(UpstreamListing listing)
+    {
+        foreach (var f in listing.Files)
+        {
+            yield return (f.BlobPath, f.Sha256);
+            if (f.MetadataSha256 is not null) yield return (f.BlobPath + ".metadata", f.MetadataSha256);
+        }
+    }
+
+    /// <summary>
+    /// Every proxied blob a held upstream page still lists, with its expected sha256. A blob under <see cref="Prefix"/>
+    /// that no page lists is unused: its name became local, or the upstream dropped the project.
+    /// </summary>
+    public static async Task<Dictionary<string, string>> InUseAsync(BulwarkDbContext db, CancellationToken ct)
+    {
+        var listings = await db.UpstreamPages.AsNoTracking().Select(p => p.Listing).ToListAsync(ct);
+        var used = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var listing in listings)
+        {
+            foreach (var (path, sha256) in Of(UpstreamListing.FromStoredJson(listing))) used[path] = sha256;
+        }
+        return used;
+    }
 }

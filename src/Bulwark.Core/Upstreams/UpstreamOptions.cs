@@ -34,6 +34,26 @@ public sealed class UpstreamOptions
     /// <summary>When not empty, only names matching one of these patterns are resolved on this upstream.</summary>
     public List<string> AllowOnly { get; set; } = [];
 
+    /// <summary>
+    /// The upstream's legacy JSON API base (<c>https://pypi.org/pypi/</c>), asked for <c>/pypi/&lt;name&gt;/json</c> of
+    /// proxied names. Unset: derived from <see cref="Url"/> when that ends in <c>/simple/</c> (PyPI's and Warehouse's
+    /// layout); <c>none</c>: the JSON is always built from the simple page.
+    /// </summary>
+    public string? JsonUrl { get; set; }
+
+    /// <summary>The JSON API base with one trailing slash, or null when the JSON is to be built from the simple page.</summary>
+    public Uri? JsonBaseUri
+    {
+        get
+        {
+            if (string.Equals(JsonUrl, "none", StringComparison.OrdinalIgnoreCase)) return null;
+            if (!string.IsNullOrWhiteSpace(JsonUrl)) return new Uri(JsonUrl.TrimEnd('/') + "/", UriKind.Absolute);
+            var simple = BaseUri;
+            if (simple is null || !simple.AbsolutePath.EndsWith("/simple/", StringComparison.Ordinal)) return null;
+            return new Uri(simple, "../pypi/");
+        }
+    }
+
     /// <summary><see cref="Url"/> with exactly one trailing slash, or null when the entry is off.</summary>
     public Uri? BaseUri => string.IsNullOrWhiteSpace(Url) ? null : new Uri(Url.TrimEnd('/') + "/", UriKind.Absolute);
 }

@@ -20,6 +20,11 @@ public sealed class UpstreamOptionsValidation : IValidateOptions<UpstreamProxyOp
             {
                 failures.Add($"{key}:Url must be an absolute http or https URL without query or fragment (e.g. https://pypi.org/simple/); got '{u.Url}'.");
             }
+            if (!string.IsNullOrWhiteSpace(u.JsonUrl) && !string.Equals(u.JsonUrl, "none", StringComparison.OrdinalIgnoreCase)
+                && (!Uri.TryCreate(u.JsonUrl, UriKind.Absolute, out var json) || json.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(json.Query) || !string.IsNullOrEmpty(json.Fragment)))
+            {
+                failures.Add($"{key}:JsonUrl must be an absolute http or https URL without query or fragment (e.g. https://pypi.org/pypi/), or 'none'; got '{u.JsonUrl}'.");
+            }
             if (u.Timeout <= TimeSpan.Zero || u.Timeout > TimeSpan.FromMinutes(5))
             {
                 failures.Add($"{key}:Timeout must be more than zero and at most 00:05:00.");

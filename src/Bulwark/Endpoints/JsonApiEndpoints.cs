@@ -46,18 +46,17 @@ internal static class JsonApiEndpoints
             });
         }
 
+        var canonicalPath = name == normalized ? null : CanonicalPath(context, normalized, version);
         if (!page.ProjectExists)
         {
+            // Not local: an upstream may serve it, behind the same guard as the simple page (docs/upstreams.md).
+            if (await UpstreamEndpoints.TryServeJsonAsync(context, normalized, version, baseUrl, canonicalPath)) return;
             await IndexResponses.NotFound(context).ExecuteAsync(context);
             return;
         }
-        if (name != normalized)
+        if (canonicalPath is not null)
         {
-            var slash = context.Request.Path.Value!.EndsWith('/') ? "/" : "";
-            var path = version is null
-                ? $"/pypi/{normalized}/json{slash}"
-                : $"/pypi/{normalized}/{version}/json{slash}";
-            await IndexResponses.MovedPermanently(context, path).ExecuteAsync(context);
+            await IndexResponses.MovedPermanently(context, canonicalPath).ExecuteAsync(context);
             return;
         }
         // An empty body is how a cached "no such release" looks; a rendered response is never empty.
@@ -67,6 +66,12 @@ internal static class JsonApiEndpoints
             return;
         }
         await IndexResponses.WritePageAsync(context, page, ContentType, page.ETag, CacheControl, varyOnAccept: false);
+    }
+
+    private static string CanonicalPath(HttpContext context, string normalized, string? version)
+    {
+        var slash = context.Request.Path.Value!.EndsWith('/') ? "/" : "";
+        return version is null ? $"/pypi/{normalized}/json{slash}" : $"/pypi/{normalized}/{version}/json{slash}";
     }
 
     private static async Task<byte[]> RenderAsync(BulwarkDbContext db, ProjectHead head, string? version, string baseUrl)

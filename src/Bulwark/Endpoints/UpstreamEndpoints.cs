@@ -16,6 +16,9 @@ internal static class UpstreamEndpoints
 {
     public const string SourceHeader = "X-Bulwark-Upstream";
 
+    /// <summary>On proxied JSON API documents: <c>upstream</c> (the upstream's JSON API, filtered) or <c>simple-page</c>.</summary>
+    public const string JsonSourceHeader = "X-Bulwark-Upstream-Json";
+
     private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
 
     public static void MapUpstreamFiles(this IEndpointRouteBuilder app) =>
@@ -39,17 +42,46 @@ internal static class UpstreamEndpoints
             await IndexResponses.MovedPermanently(context, $"/simple/{normalized}/").ExecuteAsync(context);
             return true;
         }
-        context.Response.Headers[SourceHeader] = page.Freshness switch
-        {
-            UpstreamFreshness.Stale => "stale",
-            UpstreamFreshness.Offline => "offline",
-            _ => "fresh",
-        };
+        context.Response.Headers[SourceHeader] = FreshnessText(page.Freshness);
         var rendered = page.For(SimpleContentNegotiation.FormatOf(mediaType));
         await IndexResponses.WritePageAsync(context, rendered, SimpleEndpoints.ContentTypeHeader(mediaType), rendered.ETagFor(mediaType),
             SimpleEndpoints.CacheControl, varyOnAccept: true);
         return true;
     }
+
+    /// <summary>
+    /// Serves the legacy JSON API document of a name that is not local (<see cref="ProxiedProjectJson"/>); false when
+    /// there is none (the caller answers 404). <paramref name="canonicalPath"/>: where a non-normalized name redirects.
+    /// </summary>
+    public static async Task<bool> TryServeJsonAsync(HttpContext context, string normalized, string? version, string baseUrl, string? canonicalPath)
+    {
+        if (!context.RequestServices.GetRequiredService<UpstreamProxy>().Enabled) return false;
+        var outcome = await context.RequestServices.GetRequiredService<ProxiedProjectJson>().GetAsync(normalized, version, baseUrl, context.RequestAborted);
+        if (!outcome.TryGetValue(out var document, out var refusal))
+        {
+            if (refusal.Kind != RefusalKind.Unavailable) return false;
+            await Refuse(context, refusal).ExecuteAsync(context);
+            return true;
+        }
+        if (canonicalPath is not null)
+        {
+            await IndexResponses.MovedPermanently(context, canonicalPath).ExecuteAsync(context);
+            return true;
+        }
+        context.Response.Headers[SourceHeader] = FreshnessText(document.Freshness);
+        // Whether the upstream's own JSON API was used or the document was built from the simple page.
+        context.Response.Headers[JsonSourceHeader] = document.FromUpstreamJson ? "upstream" : "simple-page";
+        context.Response.Headers.CacheControl = SimpleEndpoints.CacheControl;
+        await Results.Bytes(document.Body, "application/json").ExecuteAsync(context);
+        return true;
+    }
+
+    private static string FreshnessText(UpstreamFreshness freshness) => freshness switch
+    {
+        UpstreamFreshness.Stale => "stale",
+        UpstreamFreshness.Offline => "offline",
+        _ => "fresh",
+    };
 
     private static async Task<IResult> ServeFileAsync(string a, string b, string rest, string filename, HttpContext context, UpstreamFiles files, IBlobStore blobs,
         SmallBlobCache smallBlobs)
@@ -84,7 +116,7 @@ internal static class UpstreamEndpoints
     }
 
     /// <summary>
-    /// NotFound is 404; an upstream that is unreachable is 503 and one that sent bytes not matching its own
+    /// NotFound is 404; a file the malware scan held is 403; an upstream that is unreachable is 503 and one that sent bytes not matching its own
     /// listing is 502 (a bad gateway in the literal sense); the reason phrase names the problem, as on uploads.
     /// </summary>
     private static IResult Refuse(HttpContext context, Refusal refusal)
@@ -92,6 +124,7 @@ internal static class UpstreamEndpoints
         var status = refusal.Kind switch
         {
             RefusalKind.NotFound => StatusCodes.Status404NotFound,
+            RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
             RefusalKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status502BadGateway,
         };

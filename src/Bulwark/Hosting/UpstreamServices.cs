@@ -28,6 +28,8 @@ public static class UpstreamServices
         services.AddSingleton(_ => new UpstreamClient(UpstreamClient.CreateHttpClient()));
         services.AddSingleton<UpstreamProxy>();
         services.AddSingleton<UpstreamFiles>();
+        services.AddSingleton<ProxiedProjectJson>();
+        services.AddScoped<ProxiedFileScanning>();
         return services;
     }
 }

@@ -77,13 +77,19 @@ public static class TestDistributions
         return ms.ToArray();
     }
 
-    public static byte[] Sdist(Spec s)
+    public static byte[] Sdist(Spec s) => Sdist(s, []);
+
+    /// <summary>An sdist with <paramref name="extra"/> members after the usual ones (a setup.py, a bundled binary).</summary>
+    public static byte[] Sdist(Spec s, IEnumerable<(string Name, string Content)> extra)
     {
         using var ms = new MemoryStream();
         using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true))
         using (var tar = new TarWriter(gz, TarEntryFormat.Pax, leaveOpen: true))
         {
-            foreach (var (name, content) in SdistMembers(s)) AddTar(tar, name, name.EndsWith("/PKG-INFO", StringComparison.Ordinal) ? MetadataBytes(s) : Encoding.UTF8.GetBytes(content));
+            foreach (var (name, content) in SdistMembers(s).Concat(extra))
+            {
+                AddTar(tar, name, name.EndsWith("/PKG-INFO", StringComparison.Ordinal) ? MetadataBytes(s) : Encoding.UTF8.GetBytes(content));
+            }
         }
         return ms.ToArray();
     }

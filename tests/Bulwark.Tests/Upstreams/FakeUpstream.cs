@@ -58,6 +58,14 @@ public sealed class FakeUpstream : IAsyncDisposable
         return file;
     }
 
+    /// <summary>Serve the legacy JSON API at <c>/pypi/&lt;name&gt;/json</c> (PyPI's layout); off: 404 there.</summary>
+    public bool JsonApi { get; set; } = true;
+
+    /// <summary>JSON API requests received, per project.</summary>
+    public int JsonRequests(string name) => _jsonRequests.GetValueOrDefault(name);
+
+    private readonly ConcurrentDictionary<string, int> _jsonRequests = new();
+
     public int FileRequests(string filename) => _fileRequests.GetValueOrDefault(filename);
     public int PageRequests(string name) => _pageRequests.GetValueOrDefault(name);
 
@@ -69,6 +77,8 @@ public sealed class FakeUpstream : IAsyncDisposable
         _app = builder.Build();
         _app.MapGet("/simple/{name}/", PageAsync);
         _app.MapGet("/files/{filename}", FileAsync);
+        _app.MapGet("/pypi/{name}/json", (string name) => ProjectJson(name, null));
+        _app.MapGet("/pypi/{name}/{version}/json", (string name, string version) => ProjectJson(name, version));
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseUrl = address.TrimEnd('/') + "/";
@@ -118,6 +128,51 @@ public sealed class FakeUpstream : IAsyncDisposable
             ["upload-time"] = "2025-01-02T03:04:05.123456Z",
         }).ToList(),
     });
+
+    /// <summary>
+    /// A legacy JSON API document: an <c>info</c> with what only the JSON API carries (summary, requires_dist), every
+    /// release, and one release whose file the simple page does not list (the proxy must leave it out).
+    /// </summary>
+    private IResult ProjectJson(string name, string? version)
+    {
+        _jsonRequests.AddOrUpdate(name, 1, (_, n) => n + 1);
+        if (Down) return Results.StatusCode(503);
+        if (!JsonApi || !_projects.TryGetValue(name, out var files)) return Results.NotFound();
+        var byVersion = files.GroupBy(VersionOf).OrderBy(g => Bulwark.Core.Packaging.Pep440Version.Parse(g.Key)).ToList();
+        var shown = version is null ? byVersion[^1] : byVersion.FirstOrDefault(g => g.Key == version);
+        if (shown is null) return Results.NotFound();
+        var releases = byVersion.ToDictionary(g => g.Key, g => g.Select(JsonFile).ToList());
+        releases["0.0.0.1"] = [new Dictionary<string, object?>
+        {
+            ["filename"] = $"{name}-0.0.0.1.tar.gz", ["url"] = $"{BaseUrl}files/{name}-0.0.0.1.tar.gz",
+            ["digests"] = new Dictionary<string, string> { ["sha256"] = new string('a', 64) },
+        }];
+        var document = new Dictionary<string, object?>
+        {
+            ["info"] = new Dictionary<string, object?>
+            {
+                ["name"] = name, ["version"] = shown.Key, ["summary"] = $"Upstream summary of {name}", ["requires_dist"] = new[] { "requests>=2" },
+            },
+            ["urls"] = shown.Select(JsonFile).ToList(),
+            ["vulnerabilities"] = Array.Empty<object>(),
+        };
+        if (version is null) document["releases"] = releases;
+        return Results.Json(document);
+    }
+
+    private static string VersionOf(UpstreamTestFile f) =>
+        Bulwark.Core.Packaging.WheelFilename.TryParse(f.Filename, out var wheel, out _) ? wheel.Version
+        : Bulwark.Core.Packaging.SdistFilename.TryParse(f.Filename, out var sdist) ? sdist.Version : "0";
+
+    private Dictionary<string, object?> JsonFile(UpstreamTestFile f) => new()
+    {
+        ["filename"] = f.Filename,
+        ["url"] = $"{BaseUrl}files/{f.Filename}",
+        ["digests"] = new Dictionary<string, string> { ["sha256"] = f.Sha256 },
+        ["requires_python"] = f.RequiresPython,
+        ["size"] = f.Listed.Length,
+        ["yanked"] = f.Yanked is not null,
+    };
 
     private string Html(List<UpstreamTestFile> files) =>
         "<!DOCTYPE html><html><body>\n" + string.Concat(files.Select(f =>

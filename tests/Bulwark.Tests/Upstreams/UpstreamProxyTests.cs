@@ -1,13 +1,10 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Upstreams;
 using Bulwark.Tests.Infrastructure;
 using Bulwark.Tests.Uploads;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bulwark.Tests.Upstreams;
 
@@ -15,36 +12,8 @@ namespace Bulwark.Tests.Upstreams;
 /// The upstream proxy end to end over HTTP, against a PEP 691 upstream on loopback: rewritten pages, verified
 /// single-flight file fetches, the dependency-confusion guard, stale serving and OSV blocks.
 /// </summary>
-public abstract class UpstreamProxyTests<TServer>(TServer server) : UploadTestBase<TServer>(server) where TServer : UpstreamProxyServer
+public abstract class UpstreamProxyTests<TServer>(TServer server) : UpstreamTestBase<TServer>(server) where TServer : UpstreamProxyServer
 {
-    private FakeUpstream Upstream => Server.Upstream;
-
-    private HttpClient Client() => Server.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-
-    private async Task<HttpResponseMessage> PageAsync(string name, bool json = true)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/simple/{name}/");
-        if (json) request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.pypi.simple.v1+json"));
-        return await Client().SendAsync(request);
-    }
-
-    private async Task<JsonElement> JsonPageAsync(string name)
-    {
-        var response = await PageAsync(name);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {response.ReasonPhrase}: {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    /// <summary>The site path of a listed file, resolved against the page URL as pip does.</summary>
-    private static string FilePath(string name, JsonElement file) =>
-        new Uri(new Uri($"http://localhost/simple/{name}/"), file.GetProperty("url").GetString()).AbsolutePath;
-
-    private static string[] Versions(JsonElement page) => page.GetProperty("versions").EnumerateArray().Select(v => v.GetString()!).ToArray();
-
-    private static JsonElement FileNamed(JsonElement page, string filename) =>
-        page.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("filename").GetString() == filename);
-
     [Fact]
     public async Task An_upstream_only_project_is_listed_with_links_through_Bulwark_and_its_fields_passed_through()
     {
@@ -292,26 +261,6 @@ public abstract class UpstreamProxyTests<TServer>(TServer server) : UploadTestBa
         var (exit, _, stderr) = await CliAsync("project", "quarantine", "never-seen-anywhere", "--reason", "typo");
         Assert.NotEqual(0, exit);
         Assert.Contains("never-seen-anywhere", stderr);
-    }
-
-    private async Task<(int Exit, string Stdout, string Stderr)> CliAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await Bulwark.Cli.CommandLine.RunAsync(args, stdout, stderr, settings: CliSettings());
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
-    private Dictionary<string, string?> CliSettings()
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Bulwark:DataDirectory"] = Server.DataDirectory,
-            ["Bulwark:Database"] = Server.Database.ToString(),
-        };
-        var cs = Server.Services.GetRequiredService<IConfiguration>().GetConnectionString("Bulwark");
-        if (!string.IsNullOrEmpty(cs)) settings["ConnectionStrings:Bulwark"] = cs;
-        return settings;
     }
 }
 

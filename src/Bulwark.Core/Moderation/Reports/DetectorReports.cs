@@ -30,8 +30,8 @@ public sealed class DetectorReports(BulwarkDbContext db, TimeProvider time)
     /// <summary>Adds the report and the finding about <paramref name="project"/>; the caller saves.</summary>
     public ProjectReport File(Project project, DetectorReport report) => File(project.Id, project.Name, report);
 
-    /// <summary>Adds the report and the finding about the project <paramref name="projectId"/>; the caller saves.</summary>
-    public ProjectReport File(long projectId, string projectName, DetectorReport report)
+    /// <summary>Adds the report and the finding about the project <paramref name="projectId"/> (null: a proxied name with no local project); the caller saves.</summary>
+    public ProjectReport File(long? projectId, string projectName, DetectorReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var now = time.GetUtcNow();

@@ -40,14 +40,9 @@ public sealed class UploadScanning(IndexWriter index, AuditLog audit, IOptions<S
     {
         if (scan.Verdict == ScanVerdict.Clean) return;
         var malicious = scan.Verdict == ScanVerdict.Malicious;
+        var summary = AddReport(project.Id, project.Name, release.Version, filename, scan, "The upload scan",
+            malicious ? "The release is quarantined pending review." : "The release stays up.");
         var top = scan.Findings.Count > 0 ? scan.Findings[0] : null;
-        var summary = $"The upload scan found {filename} {scan.VerdictText} (score {scan.Score}"
-            + (top is null ? ")." : $"; {top.Rule} in {top.Path} line {top.Line}).")
-            + (malicious ? " The release is quarantined pending review." : " The release stays up.");
-        // The findings as the admins see them in the queue: rule, file, line and evidence each.
-        reports.File(project, new DetectorReport(ReportKind.Malware, FindingDetector, summary,
-            scan.Findings.Select(f => new ScanFindingDetails(f.Rule, f.Path, f.Line, f.Evidence)).ToList(),
-            release.Version, filename, scan.Score));
         if (!malicious || release.Lifecycle == ReleaseLifecycle.Quarantined) return;
 
         // Hold, not delete: a scan can be wrong, and an administrator's verdict either lifts the quarantine or removes it.
@@ -55,5 +50,23 @@ public sealed class UploadScanning(IndexWriter index, AuditLog audit, IOptions<S
         await index.AppendAsync(project, "quarantine release", release.Version, ct: ct);
         audit.Record(AuditEventType.ReleasesQuarantined, Detector, null, project.Id,
             new QuarantineDetails(project.Name, [release.Version], summary, $"scan: {top?.Rule}"));
+    }
+
+    /// <summary>
+    /// Files a malware report with the scan's finding (rule, file, line and evidence of each hit) for one file of
+    /// <paramref name="projectName"/> (a local project, or a proxied name with no <paramref name="projectId"/>) and
+    /// returns the report's summary; the caller saves. Nothing is filed for a clean verdict.
+    /// </summary>
+    public string AddReport(long? projectId, string projectName, string version, string filename, ScanReport scan, string scanner, string consequence)
+    {
+        var top = scan.Findings.Count > 0 ? scan.Findings[0] : null;
+        var summary = $"{scanner} found {filename} {scan.VerdictText} (score {scan.Score}"
+            + (top is null ? ")." : $"; {top.Rule} in {top.Path} line {top.Line}).") + " " + consequence;
+        if (scan.Verdict == ScanVerdict.Clean) return summary;
+        // The findings as the admins see them in the queue: rule, file, line and evidence each.
+        reports.File(projectId, projectName, new DetectorReport(ReportKind.Malware, FindingDetector, summary,
+            scan.Findings.Select(f => new ScanFindingDetails(f.Rule, f.Path, f.Line, f.Evidence)).ToList(),
+            version, filename, scan.Score));
+        return summary;
     }
 }
