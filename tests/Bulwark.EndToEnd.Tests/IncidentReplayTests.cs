@@ -7,7 +7,6 @@ using System.Text.Json;
 using Bulwark.Core.Accounts;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
-using Bulwark.Core.Moderation.Reports;
 using Bulwark.Core.Packaging;
 using Bulwark.EndToEnd.Tests.Infrastructure;
 using Bulwark.Tests.Infrastructure;
@@ -92,15 +91,19 @@ public sealed class IncidentReplayTests(EndToEndFixture e2e)
             Assert.True(observed.StatusCode == HttpStatusCode.Accepted, await observed.Content.ReadAsStringAsync());
         }
         Assert.Equal(HttpStatusCode.OK, (await index.GetAsync(evilUrl)).Status);
-        // Report two: a user of the index (the report page itself is tested over HTTP in ReportTests).
+        // Report two: a user of the index, signed in, through the project's report page.
         var reporter = $"rep{suffix}";
         await CreateUserAsync(server, reporter);
-        await using (var scope = server.Services.CreateAsyncScope())
+        using (var browser = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer() }) { BaseAddress = server.BaseUri })
         {
-            var user = (await scope.ServiceProvider.GetRequiredService<UserService>().FindByUsernameAsync(reporter))!;
-            var filed = await scope.ServiceProvider.GetRequiredService<ReportFiling>().FileAsync(
-                new ReportRequest(project, "1.1", ReportKind.Malware, "1.1 downloads code when installed", null), user, asObserver: false, new Actor("e2e", "e2e"));
-            Assert.True(filed.Succeeded, filed.Refusal?.Message);
+            var login = await browser.GetStringAsync("account/login");
+            var signedIn = await browser.PostAsync("account/login", new FormUrlEncodedContent(
+                [new("Username", reporter), new("Password", Password), new("__csrf", Csrf(login))]));
+            Assert.DoesNotContain("id=\"login-form\"", await signedIn.Content.ReadAsStringAsync());
+            var form = await browser.GetStringAsync($"project/{project}/report");
+            var sent = await browser.PostAsync($"project/{project}/report", new FormUrlEncodedContent(
+                [new("Kind", "Malware"), new("Version", "1.1"), new("Summary", "1.1 downloads code when installed"), new("__csrf", Csrf(form))]));
+            Assert.Contains("your report was sent", await sent.Content.ReadAsStringAsync());
         }
 
         // 1.1 is quarantined: pip gets 1.0 and 1.1's file is gone.
@@ -193,6 +196,12 @@ public sealed class IncidentReplayTests(EndToEndFixture e2e)
         }
         return path;
     }
+
+    /// <summary>The anti-forgery field of the first form on a page.</summary>
+    private static string Csrf(string html) =>
+        System.Text.RegularExpressions.Regex.Match(html, "name=\"__csrf\"[^>]*value=\"([^\"]+)\"") is { Success: true } m
+            ? WebUtility.HtmlDecode(m.Groups[1].Value)
+            : throw new Xunit.Sdk.XunitException($"no __csrf field in:\n{html}");
 
     private static async Task CreateUserAsync(LiveServer server, string username)
     {

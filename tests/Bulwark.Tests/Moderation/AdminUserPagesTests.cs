@@ -149,6 +149,12 @@ public abstract class AdminUserPagesTests<TServer>(TServer server) : ModerationT
         Assert.Contains("\"tokens_revoked\":2", audited.Details);
         Assert.Contains("\"action\":\"remove\"", audited.Details);
 
+        // The removed release is still listed in the review, but no longer offered.
+        var after = await admin.GetAsync($"/admin/users/{owner.Username}/activity?since={Uri.EscapeDataString(sinceText)}");
+        Assert.NotNull(after.Find($"#respond-form [data-gone='{name}==1.1']"));
+        Assert.Null(after.Find($"#respond-form input[name=releases][value='{name}==1.1']"));
+        Assert.NotNull(after.Find($"#respond-form input[name=releases][value='{name}==1.2']"));
+
         // The verb: the same use case from the command line, here quarantining what is left of the window.
         var cli = await CliAsync("user", "respond", owner.Username, "--since", sinceText, "--releases", $"{name}==1.2", "--action", "quarantine", "--reason", "stolen token");
         Assert.True(cli.Exit == 0, cli.Err);

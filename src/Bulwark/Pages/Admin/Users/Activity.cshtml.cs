@@ -1,7 +1,9 @@
 using Bulwark.Auth;
 using Bulwark.Core.Accounts;
+using Bulwark.Core.Data;
 using Bulwark.Core.Moderation;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Pages.Admin.Users;
 
@@ -9,7 +11,8 @@ namespace Bulwark.Pages.Admin.Users;
 /// The compromise-window review: the same events as <c>user activity NAME --since T</c>, oldest first, and the one
 /// confirmed step of <see cref="CompromiseResponse"/> (the same use case as <c>user respond</c>).
 /// </summary>
-public sealed class ActivityModel(UserService users, AccountActivity activity, CompromiseResponse response, TimeProvider time) : AdminUserPageModel(users)
+public sealed class ActivityModel(UserService users, AccountActivity activity, CompromiseResponse response, BulwarkDbContext db, TimeProvider time)
+    : AdminUserPageModel(users)
 {
     /// <summary>The window when the address names none: the last 30 days.</summary>
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(30);
@@ -20,6 +23,9 @@ public sealed class ActivityModel(UserService users, AccountActivity activity, C
     /// <summary>The releases the events name, in the order first seen: the ones the response may act on.</summary>
     public IReadOnlyList<ReleaseRef> Releases { get; private set; } = [];
 
+    /// <summary>Those of <see cref="Releases"/> that no longer exist (removed since): listed, but not offered.</summary>
+    public IReadOnlySet<ReleaseRef> Gone { get; private set; } = new HashSet<ReleaseRef>();
+
     public async Task<IActionResult> OnGetAsync(string name, string? since, CancellationToken ct)
     {
         if (!await LoadAsync(name, ct)) return NotFound();
@@ -27,6 +33,11 @@ public sealed class ActivityModel(UserService users, AccountActivity activity, C
         Events = await activity.SinceAsync(Account, Since, ct);
         Releases = Events.Where(e => e.Project is not null && e.Version is not null)
             .Select(e => new ReleaseRef(e.Project!, e.Version!)).Distinct().ToList();
+        var names = Releases.Select(r => r.Project).Distinct().ToList();
+        var present = (await db.Releases.AsNoTracking().Where(r => names.Contains(r.Project.Name))
+                .Select(r => new { r.Project.Name, r.Version }).ToListAsync(ct))
+            .Select(r => new ReleaseRef(r.Name, r.Version)).ToHashSet();
+        Gone = Releases.Where(r => !present.Contains(r)).ToHashSet();
         return Page();
     }
 
