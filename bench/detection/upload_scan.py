@@ -103,6 +103,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--kind", choices=["random", "source"], default="random")
     parser.add_argument("--mib", type=int, default=100)
+    parser.add_argument("--warmup", type=int, default=2, help="rounds not counted (JIT tiering, caches)")
     args = parser.parse_args()
 
     data = os.path.join(OUT, "upload-scan")
@@ -119,7 +120,7 @@ def main():
     os.makedirs(work)
     results = {"on": [], "off": []}
     try:
-        for i in range(args.rounds + 1):  # round 0 warms both servers up and is not counted
+        for i in range(args.warmup + args.rounds):  # the first rounds warm both servers up and are not counted
             order = [("on", on), ("off", off)] if i % 2 == 0 else [("off", off), ("on", on)]
             for label, server in order:
                 name = f"scan-bench-{label}"
@@ -131,7 +132,7 @@ def main():
                     wheel = source_wheel(work, name, version, args.mib)
                 elapsed, cpu = upload(server, token, wheel, name, version)
                 log(f"round {i} scan {label}: {elapsed:.2f} s wall, {cpu:.2f} s server CPU, load {os.getloadavg()[0]:.1f}")
-                if i > 0:
+                if i >= args.warmup:
                     results[label].append((elapsed, cpu))
                 os.remove(wheel)
     finally:
@@ -142,7 +143,7 @@ def main():
         return statistics.median(r[k] for r in results[label])
 
     load = open("/proc/loadavg").read().strip()
-    print(f"| wheel | {args.kind}, {args.mib} MiB, {args.rounds} rounds per server (medians) |")
+    print(f"| wheel | {args.kind}, {args.mib} MiB, {args.rounds} rounds per server after {args.warmup} warm-up rounds (medians) |")
     print(f"| scan off: wall / server CPU | {med('off', 0):.2f} s / {med('off', 1):.2f} s |")
     print(f"| scan on: wall / server CPU | {med('on', 0):.2f} s / {med('on', 1):.2f} s |")
     print(f"| on ÷ off: wall / server CPU | {med('on', 0) / med('off', 0):.2f} / {med('on', 1) / med('off', 1):.2f} |")

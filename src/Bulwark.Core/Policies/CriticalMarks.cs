@@ -68,6 +68,8 @@ public sealed class CriticalMarks(
             marked.Add(new MarkedProject(project.Id, project.Name, member.Reason, member.Downloads, member.Rank, enforceAfter));
         }
         await index.AppendManyAsync(projects, MarkAction, actor.UserId, ct);
+        // The critical projects head the typosquat check's protected set: every instance rebuilds it on this entry.
+        if (projects.Count > 0) await index.AppendForNameAsync(Moderation.Typosquats.ServerProtectedNames.ChangeMarker, Moderation.Typosquats.ServerProtectedNames.CriticalSetChanged, actor.UserId, ct);
         await db.SaveChangesAsync(ct);
         return marked;
     }

@@ -112,6 +112,8 @@ public sealed class CriticalProjectAdmin(BulwarkDbContext db, CriticalMarks mark
                 project.CriticalEnforceAfter = null;
                 project.CriticalNotifiedAt = null;
                 await index.AppendAsync(project, CriticalMarks.UnmarkAction, userId: actor.UserId, ct: ct);
+                // No longer critical, no longer protected as such: every instance rebuilds its protected set.
+                await index.AppendForNameAsync(Moderation.Typosquats.ServerProtectedNames.ChangeMarker, Moderation.Typosquats.ServerProtectedNames.CriticalSetChanged, actor.UserId, ct);
             }
         }
         await db.SaveChangesAsync(ct);

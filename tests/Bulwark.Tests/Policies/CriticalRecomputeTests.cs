@@ -1,4 +1,5 @@
 using Bulwark.Core.Audit;
+using Bulwark.Core.Moderation.Typosquats;
 using Bulwark.Core.Packaging;
 using Bulwark.Core.Policies;
 using Bulwark.Hosting;
@@ -63,7 +64,9 @@ public abstract class CriticalRecomputeTests(DatabaseKind database)
         Assert.InRange(top.CriticalNotifiedAt!.Value, Now, Now.AddSeconds(1)); // the claim token adds random microseconds
         var journal = await server.WithDbAsync(db => db.Journal.Where(j => j.Action == CriticalMarks.MarkAction).Select(j => j.ProjectName).ToListAsync());
         Assert.Equal(["crit-edge", "crit-top"], journal.Order());
-        Assert.Equal(journalBefore + 2, await server.WithDbAsync(db => db.Journal.CountAsync()));
+        // Two marks, and one entry that tells every instance to rebuild the typosquat check's protected set.
+        Assert.Equal(journalBefore + 3, await server.WithDbAsync(db => db.Journal.CountAsync()));
+        Assert.Equal(1, await server.WithDbAsync(db => db.Journal.CountAsync(j => j.ProjectName == ServerProtectedNames.ChangeMarker && j.Action == ServerProtectedNames.CriticalSetChanged)));
         var audits = await server.WithDbAsync(db => db.AuditEvents.Where(a => a.Type == AuditEventType.ProjectBecameCritical).ToListAsync());
         Assert.Equal([top.Id], audits.Where(a => a.Details!.Contains("\"downloads\":1000")).Select(a => a.ProjectId!.Value));
         Assert.Equal(2, audits.Count);
@@ -79,7 +82,7 @@ public abstract class CriticalRecomputeTests(DatabaseKind database)
         Assert.Empty(second.Marked);
         Assert.Equal(0, second.Notified);
         Assert.Equal(2, second.AlreadyCritical);
-        Assert.Equal(journalBefore + 2, await server.WithDbAsync(db => db.Journal.CountAsync()));
+        Assert.Equal(journalBefore + 3, await server.WithDbAsync(db => db.Journal.CountAsync()));
         Assert.Equal(2, await server.WithDbAsync(db => db.AuditEvents.CountAsync(a => a.Type == AuditEventType.ProjectBecameCritical)));
         Assert.Equal(2, server.Notifier.Notices.Count);
         Assert.Equal(Now, (await server.ProjectAsync("crit-top")).CriticalSince);

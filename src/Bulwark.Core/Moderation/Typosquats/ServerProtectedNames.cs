@@ -11,18 +11,23 @@ namespace Bulwark.Core.Moderation.Typosquats;
 /// then this index's most-downloaded projects, then the operator's list file
 /// (<see cref="TyposquatOptions.ProtectedListFile"/>); the administrators' allowed pairs (<see cref="AllowedNamePair"/>)
 /// join the configured ones. Rebuilding costs a few hundred milliseconds for 15,000 names, so it happens only when
-/// an input changed: the critical set and the file are fingerprinted on every use (one indexed query, one stat),
-/// the download ranking, which moves with every download, is re-read after <see cref="TyposquatOptions.RefreshMinutes"/>,
-/// and a change to the admins' lists is announced like an index change (<see cref="ChangeMarker"/>), which reaches
-/// every instance through the change signal, the notification and the journal poll.
+/// an input changed, and finding that out costs a creation no query: a change to the critical set or to the admins'
+/// lists is written to the index journal under <see cref="ChangeMarker"/> in the same transaction, and reaches every
+/// instance like any index change (at once in the process that made it, through the change signal on the same
+/// machine, through the PostgreSQL notification or the journal poll elsewhere); the list file is checked by its
+/// modification time (one stat); the download ranking, which moves with every download, is re-read after
+/// <see cref="TyposquatOptions.RefreshMinutes"/>.
 /// </summary>
 public sealed class ServerProtectedNames
 {
     /// <summary>
-    /// The journal name under which a change of the admins' protected names or allowed pairs is recorded. It is not a
-    /// valid project name (a leading hyphen), so it can never be a project's own entry.
+    /// The journal name under which a change of the critical set or of the admins' protected names or allowed pairs is
+    /// recorded. It is not a valid project name (a leading hyphen), so it can never be a project's own entry.
     /// </summary>
     public const string ChangeMarker = "-protected-names-";
+
+    /// <summary>The journal action of the marker entry written when projects become critical or stop being critical.</summary>
+    public const string CriticalSetChanged = "critical set changed";
 
     private readonly IOptions<TyposquatOptions> options;
     private readonly TimeProvider time;
@@ -53,7 +58,7 @@ public sealed class ServerProtectedNames
     /// <summary>The check over the current protected set, rebuilt first when one of its inputs changed.</summary>
     public async Task<TyposquatCheck> GetAsync(BulwarkDbContext db, CancellationToken ct = default)
     {
-        var fingerprint = await FingerprintAsync(db, ct);
+        var fingerprint = Fingerprint();
         var refresh = TimeSpan.FromMinutes(options.Value.RefreshMinutes);
         if (_current is { } fresh && IsFresh(fresh, fingerprint, refresh))
         {
@@ -87,14 +92,10 @@ public sealed class ServerProtectedNames
     private bool IsFresh(Snapshot snapshot, string fingerprint, TimeSpan refresh) =>
         snapshot.Generation == Interlocked.Read(ref _generation) && snapshot.Fingerprint == fingerprint && time.GetUtcNow() - snapshot.BuiltAt < refresh;
 
-    private async Task<string> FingerprintAsync(BulwarkDbContext db, CancellationToken ct)
+    private string Fingerprint()
     {
-        // Count and newest id of the critical projects: a project made critical, or no longer critical, changes one.
-        var critical = await db.Projects.AsNoTracking().Where(p => p.CriticalSince != null)
-            .GroupBy(_ => 1).Select(g => new { Count = g.Count(), Max = g.Max(p => p.Id) }).FirstOrDefaultAsync(ct);
         var file = options.Value.ProtectedListFile;
-        var stamp = string.IsNullOrWhiteSpace(file) || !File.Exists(file) ? "-" : File.GetLastWriteTimeUtc(file).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return $"{critical?.Count ?? 0}:{critical?.Max ?? 0}:{stamp}";
+        return string.IsNullOrWhiteSpace(file) || !File.Exists(file) ? "-" : File.GetLastWriteTimeUtc(file).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Builds a check over the server's protected set now, without the cache (the command-line verbs).</summary>
