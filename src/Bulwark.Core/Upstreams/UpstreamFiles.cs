@@ -126,6 +126,9 @@ public sealed class UpstreamFiles(
 
     private async Task<Outcome> ScanAsync(string name, string version, string filename, string temp)
     {
+        // A malicious verdict quarantines the release, which needs the page row: the page may have been answered a
+        // moment ago and not be stored yet.
+        await proxy.FlushAsync(name);
         await using var scope = scopes.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<ProxiedFileScanning>().CheckAsync(name, version, filename, temp, CancellationToken.None);
     }
