@@ -141,6 +141,9 @@ public sealed class UpstreamFiles(
         await scope.ServiceProvider.GetRequiredService<BulwarkDbContext>().SaveChangesAsync(CancellationToken.None);
     }
 
+    /// <summary>Drops <paramref name="path"/> from what this instance knows to be stored (the store lost it).</summary>
+    public void Forget(string path) => _stored.TryRemove(path, out _);
+
     private void Remember(string path, long? size)
     {
         if (_stored.Count > 100_000) _stored.Clear();
