@@ -126,6 +126,9 @@ public sealed class UpstreamFiles(
 
     private async Task<Outcome> ScanAsync(string name, string version, string filename, string temp)
     {
+        // A malicious verdict quarantines the release, which needs the page row: the page may have been answered a
+        // moment ago and not be stored yet.
+        await proxy.FlushAsync(name);
         await using var scope = scopes.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<ProxiedFileScanning>().CheckAsync(name, version, filename, temp, CancellationToken.None);
     }
@@ -137,6 +140,9 @@ public sealed class UpstreamFiles(
         audit.Record(AuditEventType.UpstreamFileRefused, new Actor(null, "bulwark upstream proxy"), null, null, details);
         await scope.ServiceProvider.GetRequiredService<BulwarkDbContext>().SaveChangesAsync(CancellationToken.None);
     }
+
+    /// <summary>Drops <paramref name="path"/> from what this instance knows to be stored (the store lost it).</summary>
+    public void Forget(string path) => _stored.TryRemove(path, out _);
 
     private void Remember(string path, long? size)
     {

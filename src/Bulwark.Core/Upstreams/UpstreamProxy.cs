@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using Bulwark.Core.Data;
 using Bulwark.Core.Index;
 using Bulwark.Core.Outcomes;
@@ -27,6 +28,8 @@ public sealed class UpstreamProxy(
 
     private readonly MemoryCache _pages = new(new MemoryCacheOptions { SizeLimit = 128L * 1024 * 1024, CompactionPercentage = 0.25 });
     private readonly ConcurrentDictionary<string, Lazy<Task<Outcome<ProxiedPage>>>> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> _writes = new(StringComparer.Ordinal);
+    private const string NotHeld = " has not been fetched from an upstream.";
 
     public bool Enabled { get; } = options.Value.Enabled;
 
@@ -55,12 +58,13 @@ public sealed class UpstreamProxy(
         if (!Enabled) return Refusal.NotFound("No upstream is configured.");
         var generation = generations.Of(normalizedName);
         if (_pages.TryGetValue(normalizedName, out ProxiedPage? page) && page!.Generation == generation) return page;
-        return await SingleFlightAsync("held:" + normalizedName, async () =>
+        await FlushAsync(normalizedName);
+        var held = await SingleFlightAsync("held:" + normalizedName, async () =>
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BulwarkDbContext>();
             var row = await db.UpstreamPages.AsNoTracking().FirstOrDefaultAsync(p => p.NormalizedName == normalizedName, CancellationToken.None);
-            if (row is null) return Refusal.NotFound($"'{normalizedName}' has not been fetched from an upstream.");
+            if (row is null) return Refusal.NotFound($"'{normalizedName}'{NotHeld}");
             var upstream = options.Value.Active.Select(a => a.Upstream).FirstOrDefault(u => SameUpstream(u, row.UpstreamUrl));
             if (upstream is null) return Refusal.NotFound($"'{normalizedName}' came from an upstream that is no longer configured.");
             var decision = await scope.ServiceProvider.GetRequiredService<IUpstreamNamePolicy>().DecideAsync(normalizedName, upstream, CancellationToken.None);
@@ -69,15 +73,29 @@ public sealed class UpstreamProxy(
             return await BuildAsync(scope.ServiceProvider, normalizedName, upstream, UpstreamListing.FromStoredJson(row.Listing), generation,
                 upstream.Offline ? DateTimeOffset.MaxValue : time.GetUtcNow(), upstream.Offline ? UpstreamFreshness.Offline : UpstreamFreshness.Stale);
         }).WaitAsync(ct);
+        // Nothing held here: another instance may have served the page a moment ago and not stored it yet (pages
+        // are stored after they are answered), or this one restarted. The page is fetched, through the guard.
+        if (!held.Succeeded && held.Refusal!.Message.EndsWith(NotHeld, StringComparison.Ordinal))
+        {
+            return await GetPageAsync(normalizedName, ct);
+        }
+        return held;
+    }
+
+    /// <summary>Waits until the page of <paramref name="normalizedName"/> answered last is stored (see <see cref="Persist"/>).</summary>
+    public async Task FlushAsync(string normalizedName)
+    {
+        if (_writes.TryGetValue(normalizedName, out var write)) await write;
     }
 
     private async Task<Outcome<ProxiedPage>> RefreshAsync(string name, long generation)
     {
+        await FlushAsync(name);
         await using var scope = scopes.CreateAsyncScope();
         var sp = scope.ServiceProvider;
         var db = sp.GetRequiredService<BulwarkDbContext>();
         var policy = sp.GetRequiredService<IUpstreamNamePolicy>();
-        var row = await db.UpstreamPages.FirstOrDefaultAsync(p => p.NormalizedName == name, CancellationToken.None);
+        var row = await db.UpstreamPages.AsNoTracking().FirstOrDefaultAsync(p => p.NormalizedName == name, CancellationToken.None);
         Refusal? last = null;
         foreach (var (index, upstream) in options.Value.Active)
         {
@@ -111,22 +129,20 @@ public sealed class UpstreamProxy(
             switch (answer.Kind)
             {
                 case UpstreamFetchKind.NotModified when held is not null:
-                    held.CheckedAt = now;
-                    await SaveQuietlyAsync(db, name);
-                    return await BuildAsync(sp, name, upstream, UpstreamListing.FromStoredJson(held.Listing), generation, now + upstream.MaxAge, UpstreamFreshness.Fresh);
-                case UpstreamFetchKind.Page when answer.Listing is not null:
-                    if (held is null)
+                    var confirmed = await BuildAsync(sp, name, upstream, UpstreamListing.FromStoredJson(held.Listing), generation, now + upstream.MaxAge, UpstreamFreshness.Fresh);
+                    Persist(name, new UpstreamPage
                     {
-                        if (row is not null) db.UpstreamPages.Remove(row);
-                        await SaveQuietlyAsync(db, name);
-                        row = new UpstreamPage { NormalizedName = name, UpstreamUrl = upstream.Url!, Listing = "" };
-                        db.UpstreamPages.Add(row);
-                    }
-                    row!.ETag = answer.ETag;
-                    row.CheckedAt = now;
-                    row.Listing = answer.Listing.ToStoredJson();
-                    await SaveQuietlyAsync(db, name);
-                    return await BuildAsync(sp, name, upstream, answer.Listing, generation, now + upstream.MaxAge, UpstreamFreshness.Fresh);
+                        NormalizedName = name, UpstreamUrl = held.UpstreamUrl, ETag = held.ETag, CheckedAt = now, Listing = held.Listing,
+                    });
+                    return confirmed;
+                case UpstreamFetchKind.Page when answer.Listing is not null:
+                    // Answered from the fetched bytes; the row is stored right after (Persist), off the request's path.
+                    var page = await BuildAsync(sp, name, upstream, answer.Listing, generation, now + upstream.MaxAge, UpstreamFreshness.Fresh);
+                    Persist(name, new UpstreamPage
+                    {
+                        NormalizedName = name, UpstreamUrl = upstream.Url!, ETag = answer.ETag, CheckedAt = now, Listing = answer.Listing.ToStoredJson(),
+                    });
+                    return page;
                 default:
                     // Gone upstream (a project PyPI removed, often for malware): forget it here too.
                     if (held is not null)
@@ -161,6 +177,53 @@ public sealed class UpstreamProxy(
         var page = new ProxiedPage(name, upstream.Url!, upstream.Offline, files, html, json, generation, nextCheckAt, freshness);
         _pages.Set(name, page, new MemoryCacheEntryOptions { Size = page.Footprint });
         return page;
+    }
+
+    /// <summary>
+    /// Stores <paramref name="page"/> as the held page of <paramref name="name"/> after the request that fetched it was
+    /// answered: the database write (an fsync on SQLite) was most of a first fetch's cost over the upstream's own
+    /// latency. Until the write lands, this instance serves the page from memory, and every reader of the row here
+    /// (a refresh, a held-page rebuild, the scan's quarantine) first waits for it (<see cref="FlushAsync"/>); another
+    /// instance that finds no row fetches the page itself (<see cref="GetHeldAsync"/>). Refreshes of one name are
+    /// single-flight, so its writes never overlap in one process. A write whose name the guard refuses by now (a
+    /// local upload claimed it meanwhile) is dropped: a local name holds no upstream page.
+    /// </summary>
+    private void Persist(string name, UpstreamPage page)
+    {
+        var write = PersistAsync(name, page);
+        _writes[name] = write;
+        _ = write.ContinueWith(t => _writes.TryRemove(new KeyValuePair<string, Task>(name, t)), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task PersistAsync(string name, UpstreamPage page)
+    {
+        await Task.Yield();
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BulwarkDbContext>();
+            var upstream = options.Value.Active.Select(a => a.Upstream).FirstOrDefault(u => SameUpstream(u, page.UpstreamUrl));
+            if (upstream is null || !(await scope.ServiceProvider.GetRequiredService<IUpstreamNamePolicy>().DecideAsync(name, upstream, CancellationToken.None)).MayProxy)
+            {
+                return;
+            }
+            var row = await db.UpstreamPages.FirstOrDefaultAsync(p => p.NormalizedName == name, CancellationToken.None);
+            if (row is null) db.UpstreamPages.Add(page);
+            else
+            {
+                row.UpstreamUrl = page.UpstreamUrl;
+                row.ETag = page.ETag;
+                row.CheckedAt = page.CheckedAt;
+                row.Listing = page.Listing;
+            }
+            await SaveQuietlyAsync(db, name);
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException)
+        {
+            // Not stored: this instance still serves the page from memory, and the next refresh stores it again.
+            log.LogWarning(ex, "The upstream page of {Project} could not be stored.", name);
+        }
     }
 
     private async Task SaveQuietlyAsync(BulwarkDbContext db, string name)

@@ -91,6 +91,12 @@ internal static class UpstreamEndpoints
         {
             return Results.NotFound();
         }
+        return await ServeStoredAsync(sha256, filename, context, files, blobs, smallBlobs, mayRetry: true);
+    }
+
+    private static async Task<IResult> ServeStoredAsync(string sha256, string filename, HttpContext context, UpstreamFiles files, IBlobStore blobs,
+        SmallBlobCache smallBlobs, bool mayRetry)
+    {
         var outcome = await files.GetAsync(sha256, filename, context.RequestAborted);
         if (!outcome.TryGetValue(out var stored, out var refusal)) return Refuse(context, refusal);
 
@@ -109,10 +115,17 @@ internal static class UpstreamEndpoints
         }
         if (blobs.GetLocalPath(stored.BlobPath) is { } local)
         {
-            return Results.File(local, contentType, entityTag: etag, enableRangeProcessing: true);
+            if (File.Exists(local)) return Results.File(local, contentType, entityTag: etag, enableRangeProcessing: true);
         }
-        var stream = await blobs.OpenReadAsync(stored.BlobPath, context.RequestAborted);
-        return stream is null ? Results.NotFound() : Results.Stream(stream, contentType, entityTag: etag, enableRangeProcessing: true);
+        else if (await blobs.OpenReadAsync(stored.BlobPath, context.RequestAborted) is { } stream)
+        {
+            return Results.Stream(stream, contentType, entityTag: etag, enableRangeProcessing: true);
+        }
+        // The store no longer has a blob this instance remembered as stored (fsck --repair removed a damaged one):
+        // it is forgotten and fetched from the upstream again, verified and scanned as the first time.
+        if (!mayRetry) return Results.NotFound();
+        files.Forget(stored.BlobPath);
+        return await ServeStoredAsync(sha256, filename, context, files, blobs, smallBlobs, mayRetry: false);
     }
 
     /// <summary>

@@ -37,5 +37,19 @@ public sealed class UpstreamOptionsStartTests
         Assert.Equal(["acme-*"], upstream.Block);
         Assert.Equal(["requests"], upstream.AllowOnly);
         Assert.Equal(new Uri("https://pypi.org/simple/"), upstream.BaseUri);
+        // PyPI's JSON API lives next to its simple index.
+        Assert.Equal(new Uri("https://pypi.org/pypi/"), upstream.JsonBaseUri);
+    }
+
+    [Fact]
+    public async Task A_bad_json_url_stops_the_host_and_none_or_a_non_simple_url_means_no_json_api()
+    {
+        using var bad = Build(("Bulwark:Upstreams:0:Url", "https://pypi.org/simple/"), ("Bulwark:Upstreams:0:JsonUrl", "ftp://pypi.org/pypi/"));
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => bad.StartAsync());
+        Assert.Contains("Bulwark:Upstreams:0:JsonUrl must be an absolute http or https URL", error.Message);
+
+        Assert.Null(new UpstreamOptions { Url = "https://pypi.org/simple/", JsonUrl = "none" }.JsonBaseUri);
+        Assert.Null(new UpstreamOptions { Url = "https://mirror.example/index/" }.JsonBaseUri);
+        Assert.Equal(new Uri("https://mirror.example/json/"), new UpstreamOptions { Url = "https://mirror.example/index/", JsonUrl = "https://mirror.example/json" }.JsonBaseUri);
     }
 }

@@ -36,6 +36,18 @@ public abstract class UpstreamStoreTests<TServer>(TServer server) : UpstreamTest
         return UpstreamBlobs.PathFor(file.Sha256, file.Filename);
     }
 
+    // An sdist above the small-blob cache's 256 KB, so it is served from the store rather than from memory.
+    private async Task<(UpstreamTestFile File, string Path)> LargeSdistAsync(string name)
+    {
+        var spec = new TestDistributions.Spec(name, "3.0");
+        var noise = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(400_000));
+        var file = new UpstreamTestFile(spec.SdistFilename, TestDistributions.Sdist(spec, [($"{spec.Prefix}/data.txt", noise)]));
+        Upstream.Add(name, file);
+        var path = FilePath(name, FileNamed(await JsonPageAsync(name), file.Filename));
+        Assert.Equal(HttpStatusCode.OK, (await Client().GetAsync(path)).StatusCode);
+        return (file, path);
+    }
+
     [Fact]
     public async Task When_a_proxied_name_becomes_local_its_proxied_files_are_removed()
     {
@@ -70,10 +82,22 @@ public abstract class UpstreamStoreTests<TServer>(TServer server) : UpstreamTest
         Assert.Contains(findings, f => f.Kind == FsckFindingKind.OrphanBlob && f.Subject == orphan);
         Assert.Contains(findings, f => f.Kind == FsckFindingKind.DigestMismatch && f.Subject == damaged);
 
+        var large = await LargeSdistAsync(name);
+        var largeBlob = UpstreamBlobs.PathFor(large.File.Sha256, large.File.Filename);
+        var largeLocal = Server.Blobs.GetLocalPath(largeBlob)!;
+        File.SetAttributes(largeLocal, FileAttributes.Normal);
+        await File.WriteAllTextAsync(largeLocal, "flipped bits");
+
         var repaired = (await FsckAsync(repair: true)).Where(f => f.Subject.Contains(name[^10..], StringComparison.Ordinal)).ToList();
         Assert.All(repaired, f => Assert.NotNull(f.Repaired));
         Assert.Null(await Server.ReadBlobAsync(orphan));
         Assert.NotNull(await Server.ReadBlobAsync(kept));
+        Assert.Null(await Server.ReadBlobAsync(largeBlob));
+        // The running server remembered the repaired blob as stored: it fetches and verifies it again instead of failing.
+        var again = await Client().GetAsync(large.Path);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("fetched", again.Headers.GetValues("X-Bulwark-Upstream").Single());
+        Assert.Equal(large.File.Listed, await again.Content.ReadAsByteArrayAsync());
         Assert.DoesNotContain(await FsckAsync(repair: false), f => f.Subject.Contains(name[^10..], StringComparison.Ordinal));
     }
 }
