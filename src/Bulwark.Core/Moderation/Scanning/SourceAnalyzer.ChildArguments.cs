@@ -1,0 +1,190 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Bulwark.Core.Moderation.Scanning;
+
+internal sealed partial class SourceAnalyzer
+{
+    /// <summary>How many child programs one file may have analysed (each builds a model of its own).</summary>
+    private const int MaxChildRuns = 64;
+
+    private int _childRuns;
+
+    [GeneratedRegex(@"^(?:python[0-9.]*w?|py|pypy[0-9.]*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex PythonName();
+
+    // A program name (any path before it) followed by options and -c (or cmd's /c); the code is the next word.
+    [GeneratedRegex(@"(?<![\w.-])(?:[^\s'""`;|&()]*[/\\])?(?<program>python[0-9.]*w?|py|pypy[0-9.]*|(?:ba|z|da|k)?sh|cmd)(?:\.exe)?(?:\s+-(?!c\b)[A-Za-z]+)*\s+[-/]c\s+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex InterpreterDashC();
+
+    // python - <<EOF ... EOF (quoted or not, <<- too): the heredoc is the program.
+    [GeneratedRegex(@"python[0-9.]*(?:\.exe)?(?:\s+-[A-Za-z]+)*\s+(?:-\s*)?<<-?\s*['""]?(?<tag>\w+)['""]?[^\n]*\n(?<body>.*?)\n\s*\k<tag>\b", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex Heredoc();
+
+    // A Python started with no program (or "-"): it reads one from its standard input.
+    [GeneratedRegex(@"(?<![\w.-])python[0-9.]*(?:\.exe)?(?:\s+-[A-Za-z]+)*(?:\s+-)?\s*(?:$|[|;&<])", RegexOptions.CultureInvariant)]
+    private static partial Regex StdinPython();
+
+    private sealed partial class FileRun
+    {
+        /// <summary>The first token of the argument after the one ending at <paramref name="t"/>, or <paramref name="close"/>.</summary>
+        private int NextArgument(int t, int close) =>
+            t + 2 < close && model.Tokens[t + 1].Is(model.Source, ",") ? t + 2 : close;
+
+        /// <summary>The end of the argument starting at <paramref name="start"/>: a comma or the bracket closing its list.</summary>
+        private int ArgEnd(int start, int close)
+        {
+            var level = 0;
+            for (var t = start; t < close; t++)
+            {
+                if (model.Tokens[t] is not { Kind: TokenKind.Op, Length: 1 } token)
+                {
+                    continue;
+                }
+
+                var c = model.Source[token.Start];
+                if (c is '(' or '[' or '{')
+                {
+                    level++;
+                }
+                else if (c is ')' or ']' or '}' && --level < 0)
+                {
+                    return t;
+                }
+                else if (c == ',' && level == 0)
+                {
+                    return t;
+                }
+            }
+
+            return close;
+        }
+
+        /// <summary>
+        /// The text of an expression handed to a child as code: folded when the folder can; a name's last assignment
+        /// in the function; otherwise its string parts up to a <c>%</c> or <c>.format</c> (the placeholders stay, the
+        /// shape of the code is what the rules read).
+        /// </summary>
+        private string? CodeOf(int start, int end, Scope scope, bool followName = true)
+        {
+            if (start >= end)
+            {
+                return null;
+            }
+
+            if (new ConstantFolder(model).Fold(start, end) is { } folded)
+            {
+                return folded;
+            }
+
+            if (end - start == 1 && model.Tokens[start].Kind == TokenKind.Name && followName)
+            {
+                return AssignmentOf(model.Text(start), start, scope) is var (from, to) && from < to ? CodeOf(from, to, scope, followName: false) : null;
+            }
+
+            var text = new StringBuilder();
+            for (var t = start; t < end; t++)
+            {
+                var token = model.Tokens[t];
+                if (token.Is(model.Source, "%") || (token.Is(model.Source, ".") && t + 1 < end && model.Text(t + 1) == "format"))
+                {
+                    break;
+                }
+
+                if (token.Kind == TokenKind.String)
+                {
+                    text.Append(model.StringValue(t));
+                }
+                else if (token.Kind == TokenKind.Name && model.ConstantOf(model.Text(t)) is { } constant)
+                {
+                    text.Append(constant);
+                }
+            }
+
+            return text.Length == 0 ? null : text.ToString();
+        }
+
+        /// <summary>The expression last assigned to <paramref name="name"/> before <paramref name="before"/> in the same function.</summary>
+        private (int From, int To)? AssignmentOf(string name, int before, Scope scope)
+        {
+            var function = CodeModel.FunctionOf(scope);
+            for (var t = before - 1; t > 0; t--)
+            {
+                if (model.Tokens[t].Is(model.Source, "=") && model.Tokens[t - 1].Kind == TokenKind.Name && model.Text(t - 1) == name
+                    && (t < 2 || model.Tokens[t - 2].Kind == TokenKind.EndOfStatement) && CodeModel.FunctionOf(model.ScopeAt(t)) == function)
+                {
+                    var to = t + 1;
+                    while (to < before && model.Tokens[to].Kind != TokenKind.EndOfStatement)
+                    {
+                        to++;
+                    }
+
+                    return (t + 1, to);
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// A Python reading its program from stdin (<c>p = Popen([sys.executable, "-"], stdin=PIPE)</c>): what the
+        /// function later writes to it (<c>p.communicate(x)</c>, <c>p.stdin.write(x)</c>), or gives as <c>input=</c>, is
+        /// the program. Downloaded or decoded data there is run as it would be by exec; constant code is analysed.
+        /// </summary>
+        private void StdinCode(CallSite call, Placement placement)
+        {
+            for (var t = call.Open + 1; t + 2 < call.Close; t++)
+            {
+                if (model.Tokens[t].Is(model.Source, "input") && model.Tokens[t + 1].Is(model.Source, "=")
+                    && CodeOf(t + 2, ArgEnd(t + 2, call.Close), call.Scope) is { } input)
+                {
+                    RunChild(input, placement, forced?.Line ?? call.Line, depth + 1);
+                }
+            }
+
+            string? child = null;
+            if (call.Token >= 2 && model.Tokens[call.Token - 1].Is(model.Source, "=") && model.Tokens[call.Token - 2].Kind == TokenKind.Name)
+            {
+                child = model.Text(call.Token - 2);
+            }
+            else if (call.Close + 2 < model.Tokens.Count && model.Tokens[call.Close + 1].Is(model.Source, "as") && model.Tokens[call.Close + 2].Kind == TokenKind.Name)
+            {
+                child = model.Text(call.Close + 2);
+            }
+
+            var function = CodeModel.FunctionOf(call.Scope);
+            for (var t = call.Close + 1; child is not null && t + 4 < model.Tokens.Count; t++)
+            {
+                if (model.Tokens[t].Kind != TokenKind.Name || model.Text(t) != child || !model.Tokens[t + 1].Is(model.Source, ".")
+                    || CodeModel.FunctionOf(model.ScopeAt(t)) != function)
+                {
+                    continue;
+                }
+
+                var open = model.Text(t + 2) == "communicate" && model.Tokens[t + 3].Is(model.Source, "(") ? t + 3
+                    : model.Text(t + 2) == "stdin" && t + 6 < model.Tokens.Count && model.Tokens[t + 3].Is(model.Source, ".")
+                        && model.Text(t + 4) == "write" && model.Tokens[t + 5].Is(model.Source, "(") ? t + 5 : -1;
+                if (open < 0)
+                {
+                    continue;
+                }
+
+                var close = model.MatchingClose(open, model.Tokens.Count);
+                var evidence = Snippet(t, close);
+                var flow = model.FlowInto(open + 1, close, call.Scope);
+                if ((flow & Capability.Network) != 0)
+                {
+                    Add("download-execute", placement, model.Tokens[t].Line, "written to a Python's stdin: " + evidence);
+                }
+                else if ((flow & Capability.Decode) != 0)
+                {
+                    Add("exec-encoded-payload", placement, model.Tokens[t].Line, "written to a Python's stdin: " + evidence);
+                }
+                else if (CodeOf(open + 1, ArgEnd(open + 1, close), call.Scope) is { } code)
+                {
+                    RunChild(code, placement, forced?.Line ?? model.Tokens[t].Line, depth + 1);
+                }
+            }
+        }
+    }
+}
