@@ -143,4 +143,13 @@ public class ChildInterpreterTests
 
         Clean(SetupPy(code + "\n"));
     }
+
+    [Fact]
+    public void Hostile_command_strings_are_read_within_the_budgets()
+    {
+        // Runs of separators, unterminated heredocs and nested sh -c: each search stays linear and bounded in count.
+        var command = new string(',', 200_000) + string.Concat(Enumerable.Repeat("python - <<A\\n", 4000))
+            + string.Concat(Enumerable.Repeat("sh -c ", 20_000)) + string.Concat(Enumerable.Repeat("python3 -c 'print(1)' ", 2000));
+        Clean(SetupPy($"import os\nos.system('{command}')\n"));
+    }
 }

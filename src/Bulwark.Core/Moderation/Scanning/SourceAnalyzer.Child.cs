@@ -147,7 +147,8 @@ internal sealed partial class SourceAnalyzer
                 }
             }
 
-            foreach (Match match in InterpreterDashC().Matches(command))
+            var match = InterpreterDashC().Match(command);
+            for (var n = 0; match.Success && n < MaxMatchesPerCommand; n++, match = match.NextMatch())
             {
                 var word = ShellWord(command, match.Index + match.Length);
                 if (word.Length == 0)
@@ -159,15 +160,18 @@ internal sealed partial class SourceAnalyzer
                 {
                     RunChild(word, placement, line, level);
                 }
-                else
+                else if (analyzer._childRuns++ < MaxChildRuns)
                 {
                     ShellCode(word, placement, line, level + 1);
                 }
             }
 
-            foreach (Match match in Heredoc().Matches(command))
+            var heredoc = Heredoc().Match(command);
+            for (var n = 0; heredoc.Success && n < MaxMatchesPerCommand; n++, heredoc = heredoc.NextMatch())
             {
-                RunChild(match.Groups["body"].Value, placement, line, level);
+                var bodyStart = heredoc.Index + heredoc.Length;
+                var end = command.IndexOf("\n" + heredoc.Groups["tag"].Value, bodyStart - 1, StringComparison.Ordinal);
+                RunChild(command[bodyStart..(end < 0 ? command.Length : Math.Max(end, bodyStart))], placement, line, level);
             }
         }
 

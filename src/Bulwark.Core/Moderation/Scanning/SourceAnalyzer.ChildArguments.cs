@@ -5,20 +5,25 @@ namespace Bulwark.Core.Moderation.Scanning;
 
 internal sealed partial class SourceAnalyzer
 {
-    /// <summary>How many child programs one file may have analysed (each builds a model of its own).</summary>
+    /// <summary>How many child programs and nested commands one file may have analysed (each builds a model of its own).</summary>
     private const int MaxChildRuns = 64;
+
+    /// <summary>How many interpreter invocations or heredocs are read in one command line.</summary>
+    private const int MaxMatchesPerCommand = 16;
 
     private int _childRuns;
 
     [GeneratedRegex(@"^(?:python[0-9.]*w?|py|pypy[0-9.]*)$", RegexOptions.CultureInvariant)]
     private static partial Regex PythonName();
 
-    // A program name (any path before it) followed by options and -c (or cmd's /c); the code is the next word.
-    [GeneratedRegex(@"(?<![\w.-])(?:[^\s'""`;|&()]*[/\\])?(?<program>python[0-9.]*w?|py|pypy[0-9.]*|(?:ba|z|da|k)?sh|cmd)(?:\.exe)?(?:\s+-(?!c\b)[A-Za-z]+)*\s+[-/]c\s+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    // A program name (after a path separator, a quote or a shell operator) followed by options and -c (or cmd's
+    // /c); the code is the next word. The one-character look-behind keeps the search linear on hostile strings.
+    [GeneratedRegex(@"(?<=^|[\s'""`;|&(/\\])(?<program>python[0-9.]*w?|py|pypy[0-9.]*|(?:ba|z|da|k)?sh|cmd)(?:\.exe)?(?:\s+-(?!c\b)[A-Za-z]+)*\s+[-/]c\s+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex InterpreterDashC();
 
-    // python - <<EOF ... EOF (quoted or not, <<- too): the heredoc is the program.
-    [GeneratedRegex(@"python[0-9.]*(?:\.exe)?(?:\s+-[A-Za-z]+)*\s+(?:-\s*)?<<-?\s*['""]?(?<tag>\w+)['""]?[^\n]*\n(?<body>.*?)\n\s*\k<tag>\b", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    // python - <<EOF (quoted or not, <<- too): the lines up to the tag are the program. Only the header is matched
+    // by the expression (its line bounded); the body is found with IndexOf, a bounded number of times.
+    [GeneratedRegex(@"python[0-9.]*(?:\.exe)?(?:\s+-[A-Za-z]+)*\s+(?:-\s*)?<<-?\s*['""]?(?<tag>\w{1,64})['""]?[^\n]{0,200}\n", RegexOptions.CultureInvariant)]
     private static partial Regex Heredoc();
 
     // A Python started with no program (or "-"): it reads one from its standard input.
