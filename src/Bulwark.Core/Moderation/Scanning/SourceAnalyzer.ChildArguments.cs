@@ -17,8 +17,9 @@ internal sealed partial class SourceAnalyzer
     private static partial Regex PythonName();
 
     // A program name (after a path separator, a quote or a shell operator) followed by options and -c (or cmd's
-    // /c); the code is the next word. The one-character look-behind keeps the search linear on hostile strings.
-    [GeneratedRegex(@"(?<=^|[\s'""`;|&(/\\])(?<program>python[0-9.]*w?|py|pypy[0-9.]*|(?:ba|z|da|k)?sh|cmd)(?:\.exe)?(?:\s+-(?!c\b)[A-Za-z]+)*\s+[-/]c\s+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    // /c); the code is the next word. A placeholder ({sys.executable}, %s, $PYTHON) is a program filled in at run
+    // time: its word is read as Python when it looks like Python. The one-character look-behind keeps the search linear on hostile strings.
+    [GeneratedRegex(@"(?<=^|[\s'""`;|&(/\\])(?<program>python[0-9.]*w?|py|pypy[0-9.]*|(?:ba|z|da|k)?sh|cmd|\{[\w.]{0,40}\}|%s|\$\{?\w{1,40}\}?)(?:\.exe)?['""]?(?:\s+-(?!c\b)[A-Za-z]+)*\s+[-/]c\s+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex InterpreterDashC();
 
     // python - <<EOF (quoted or not, <<- too): the lines up to the tag are the program. Only the header is matched
@@ -104,9 +105,50 @@ internal sealed partial class SourceAnalyzer
                 {
                     text.Append(constant);
                 }
+                else if (IsSysExecutable(t))
+                {
+                    text.Append("python");
+                }
             }
 
             return text.Length == 0 ? null : text.ToString();
+        }
+
+        private bool IsSysExecutable(int t) =>
+            model.Tokens[t].Kind == TokenKind.Name && model.Text(t) == "executable" && t > 1 && model.Tokens[t - 1].Is(model.Source, ".") && model.Text(t - 2) == "sys";
+
+        /// <summary>Whether a program named only at run time was given Python (an import, an exec, an eval).</summary>
+        private static bool LooksLikePython(string code) =>
+            code.Contains("import", StringComparison.Ordinal) || code.Contains("exec(", StringComparison.Ordinal) || code.Contains("eval(", StringComparison.Ordinal);
+
+        /// <summary>
+        /// <c>[PYTHON, "-c", CODE]</c> where the program is an expression (a variable, <c>shutil.which(...)</c>): the
+        /// code is read as Python when it looks like Python. A program named by a literal that is not an interpreter
+        /// (<c>git -c key=value</c>) is not.
+        /// </summary>
+        private void UnknownProgramCode(CallSite call, Placement placement, int line)
+        {
+            for (var t = call.Open + 3; t + 2 < call.Close; t++)
+            {
+                if (model.Tokens[t].Kind != TokenKind.String || model.StringValue(t) != "-c" || !model.Tokens[t - 1].Is(model.Source, ",")
+                    || !model.Tokens[t + 1].Is(model.Source, ","))
+                {
+                    continue;
+                }
+
+                var program = t - 2;
+                while (program > call.Open + 2 && model.Tokens[program].Kind == TokenKind.String && model.StringValue(program).StartsWith('-')
+                    && model.Tokens[program - 1].Is(model.Source, ","))
+                {
+                    program -= 2;
+                }
+
+                if (model.Tokens[program].Kind != TokenKind.String && InterpreterAt(program) == Interpreter.None
+                    && CodeOf(t + 2, ArgEnd(t + 2, call.Close), call.Scope) is { } code && LooksLikePython(code))
+                {
+                    RunChild(code, placement, line, depth + 1);
+                }
+            }
         }
 
         /// <summary>The expression last assigned to <paramref name="name"/> before <paramref name="before"/> in the same function.</summary>
