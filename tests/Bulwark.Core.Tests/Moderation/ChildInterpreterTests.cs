@@ -117,6 +117,12 @@ public class ChildInterpreterTests
             $"subprocess.run([py, '-u', '-c', \"{Fetch}\" % SOURCE], check=False)"));
 
     [Fact]
+    public void Argument_vector_built_in_a_variable_is_read_where_it_was_built() =>
+        Malicious(InstallCommand("import os, sys",
+            $"argv = [sys.executable, '-c', \"{Fetch}\" % SOURCE]",
+            "os.execv(sys.executable, argv) if os.name == 'nt' else __import__('subprocess').run(argv)"));
+
+    [Fact]
     public void Pip_through_sys_executable_is_clean() =>
         Clean(InstallCommand("import subprocess, sys", "subprocess.run([sys.executable, '-m', 'pip', 'install', '--upgrade', 'wheel'], check=True)"));
 

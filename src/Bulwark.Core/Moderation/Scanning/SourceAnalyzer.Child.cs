@@ -26,8 +26,17 @@ internal sealed partial class SourceAnalyzer
         private void ChildCode(CallSite call, Placement placement, string command)
         {
             var line = forced?.Line ?? call.Line;
-            var argv = ArgvCode(call, placement, line, out var readsStdin);
-            UnknownProgramCode(call, placement, line);
+            var (open, close) = (call.Open, call.Close);
+            if (ArgEnd(call.Open + 1, call.Close) == call.Open + 2 && model.Tokens[call.Open + 1].Kind == TokenKind.Name
+                && AssignmentOf(model.Text(call.Open + 1), call.Token, call.Scope) is var (from, to) && from < to
+                && (model.Tokens[from].Is(model.Source, "[") || model.Tokens[from].Is(model.Source, "(")))
+            {
+                // cmd = [sys.executable, "-c", CODE]; subprocess.run(cmd): the vector is read where it was built.
+                (open, close) = (from, model.MatchingClose(from, to));
+            }
+
+            var argv = ArgvCode(open, close, call.Scope, placement, line, out var readsStdin);
+            UnknownProgramCode(open, close, call.Scope, placement, line);
             if (!argv)
             {
                 // A single string is a command line: os.system, os.popen, shell=True, or Popen("...") on Windows.
@@ -47,11 +56,11 @@ internal sealed partial class SourceAnalyzer
         /// whether the call had an interpreter in its arguments; <paramref name="readsStdin"/> is set when a Python
         /// is given no program, so that it reads one from its standard input.
         /// </summary>
-        private bool ArgvCode(CallSite call, Placement placement, int line, out bool readsStdin)
+        private bool ArgvCode(int open, int close, Scope scope, Placement placement, int line, out bool readsStdin)
         {
             readsStdin = false;
             var found = false;
-            for (var t = call.Open + 1; t < call.Close; t++)
+            for (var t = open + 1; t < close; t++)
             {
                 var interpreter = InterpreterAt(t);
                 if (interpreter == Interpreter.None)
@@ -60,16 +69,16 @@ internal sealed partial class SourceAnalyzer
                 }
 
                 found = true;
-                var next = NextArgument(t, call.Close);
-                while (next < call.Close && model.Tokens[next].Kind == TokenKind.String && model.StringValue(next) is var option
+                var next = NextArgument(t, close);
+                while (next < close && model.Tokens[next].Kind == TokenKind.String && model.StringValue(next) is var option
                     && option.StartsWith('-') && option is not ("-c" or "-" or "/c"))
                 {
-                    next = NextArgument(next, call.Close); // -I, -u, -S, -E...: options before -c.
+                    next = NextArgument(next, close); // -I, -u, -S, -E...: options before -c.
                 }
 
-                var value = next < call.Close && model.Tokens[next].Kind == TokenKind.String ? model.StringValue(next) : null;
-                if (value is "-c" or "/c" && NextArgument(next, call.Close) is var codeStart && codeStart < call.Close
-                    && CodeOf(codeStart, ArgEnd(codeStart, call.Close), call.Scope) is { } code)
+                var value = next < close && model.Tokens[next].Kind == TokenKind.String ? model.StringValue(next) : null;
+                if (value is "-c" or "/c" && NextArgument(next, close) is var codeStart && codeStart < close
+                    && CodeOf(codeStart, ArgEnd(codeStart, close), scope) is { } code)
                 {
                     if (interpreter == Interpreter.Python)
                     {
@@ -81,7 +90,7 @@ internal sealed partial class SourceAnalyzer
                     }
                 }
 
-                readsStdin |= interpreter == Interpreter.Python && (value is "-" || next >= call.Close);
+                readsStdin |= interpreter == Interpreter.Python && (value is "-" || next >= close);
             }
 
             return found;

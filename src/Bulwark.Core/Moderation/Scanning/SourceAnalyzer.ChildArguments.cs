@@ -126,9 +126,9 @@ internal sealed partial class SourceAnalyzer
         /// code is read as Python when it looks like Python. A program named by a literal that is not an interpreter
         /// (<c>git -c key=value</c>) is not.
         /// </summary>
-        private void UnknownProgramCode(CallSite call, Placement placement, int line)
+        private void UnknownProgramCode(int open, int close, Scope scope, Placement placement, int line)
         {
-            for (var t = call.Open + 3; t + 2 < call.Close; t++)
+            for (var t = open + 3; t + 2 < close; t++)
             {
                 if (model.Tokens[t].Kind != TokenKind.String || model.StringValue(t) != "-c" || !model.Tokens[t - 1].Is(model.Source, ",")
                     || !model.Tokens[t + 1].Is(model.Source, ","))
@@ -137,14 +137,14 @@ internal sealed partial class SourceAnalyzer
                 }
 
                 var program = t - 2;
-                while (program > call.Open + 2 && model.Tokens[program].Kind == TokenKind.String && model.StringValue(program).StartsWith('-')
+                while (program > open + 2 && model.Tokens[program].Kind == TokenKind.String && model.StringValue(program).StartsWith('-')
                     && model.Tokens[program - 1].Is(model.Source, ","))
                 {
                     program -= 2;
                 }
 
                 if (model.Tokens[program].Kind != TokenKind.String && InterpreterAt(program) == Interpreter.None
-                    && CodeOf(t + 2, ArgEnd(t + 2, call.Close), call.Scope) is { } code && LooksLikePython(code))
+                    && CodeOf(t + 2, ArgEnd(t + 2, close), scope) is { } code && LooksLikePython(code))
                 {
                     RunChild(code, placement, line, depth + 1);
                 }
