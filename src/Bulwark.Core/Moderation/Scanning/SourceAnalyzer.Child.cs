@@ -37,10 +37,12 @@ internal sealed partial class SourceAnalyzer
 
             var argv = ArgvCode(open, close, call.Scope, placement, line, out var readsStdin);
             UnknownProgramCode(open, close, call.Scope, placement, line);
-            if (!argv)
+            // A first argument that is not a vector is a command line: os.system, os.popen, shell=True, or Popen("...")
+            // on Windows (sys.executable inside its format operands does not make it a vector).
+            var first = open != call.Open || model.Tokens[call.Open + 1].Is(model.Source, "[") ? null
+                : CodeOf(call.Open + 1, ArgEnd(call.Open + 1, call.Close), call.Scope);
+            if (first is not null || !argv)
             {
-                // A single string is a command line: os.system, os.popen, shell=True, or Popen("...") on Windows.
-                var first = model.Tokens[call.Open + 1].Is(model.Source, "[") ? null : CodeOf(call.Open + 1, ArgEnd(call.Open + 1, call.Close), call.Scope);
                 ShellCode(first ?? command, placement, line, depth + 1);
                 readsStdin |= first is not null && StdinPython().IsMatch(first);
             }

@@ -8,6 +8,9 @@ internal sealed partial class SourceAnalyzer
     /// <summary>How many child programs and nested commands one file may have analysed (each builds a model of its own).</summary>
     private const int MaxChildRuns = 64;
 
+    /// <summary>The longest command or code built by putting known values into a format string.</summary>
+    private const int MaxSubstitutedLength = 1 << 20;
+
     /// <summary>How many interpreter invocations or heredocs are read in one command line.</summary>
     private const int MaxMatchesPerCommand = 16;
 
@@ -92,9 +95,21 @@ internal sealed partial class SourceAnalyzer
             for (var t = start; t < end; t++)
             {
                 var token = model.Tokens[t];
-                if (token.Is(model.Source, "%") || (token.Is(model.Source, ".") && t + 1 < end && model.Text(t + 1) == "format"))
+                if (token.Is(model.Source, "%") || (token.Is(model.Source, ".") && t + 2 < end && model.Text(t + 1) == "format" && model.Tokens[t + 2].Is(model.Source, "(")))
                 {
-                    break;
+                    // "%s -c %r" % (sys.executable, CODE), "{} -c '{}'".format(...): the operands that can be read are
+                    // put in; the others leave their placeholder.
+                    var percent = token.Is(model.Source, "%");
+                    var open = percent ? t + 1 : t + 2;
+                    var tuple = open < end && model.Tokens[open].Is(model.Source, "(");
+                    var close = tuple ? model.MatchingClose(open, end) : ArgEnd(open, end);
+                    var values = new List<string?>();
+                    for (var arg = tuple ? open + 1 : open; arg < close && values.Count < 16; arg = ArgEnd(arg, close) + 1)
+                    {
+                        values.Add(CodeOf(arg, ArgEnd(arg, close), scope, followName));
+                    }
+
+                    return Substitute(text.ToString(), values, percent);
                 }
 
                 if (token.Kind == TokenKind.String)
@@ -113,6 +128,40 @@ internal sealed partial class SourceAnalyzer
 
             return text.Length == 0 ? null : text.ToString();
         }
+
+        /// <summary><paramref name="format"/> with its <c>%s</c>/<c>%r</c> (or <c>{}</c>/<c>{0}</c>) placeholders replaced by the known values, capped in size.</summary>
+        private static string Substitute(string format, List<string?> values, bool percent)
+        {
+            var result = new StringBuilder();
+            var next = 0;
+            for (var i = 0; i < format.Length && result.Length < MaxSubstitutedLength; i++)
+            {
+                if (percent && format[i] == '%' && i + 1 < format.Length && format[i + 1] is 's' or 'r' or 'd')
+                {
+                    var value = next < values.Count ? values[next++] : null;
+                    result.Append(value is null ? format.AsSpan(i, 2) : format[i + 1] != 'r' ? value : Repr(value));
+                    i++;
+                    continue;
+                }
+
+                var close = percent || format[i] != '{' ? -1 : format.IndexOf('}', i);
+                if (close > i && close - i <= 40)
+                {
+                    var field = format[(i + 1)..close];
+                    var index = field.Length == 0 ? next++ : int.TryParse(field, out var n) ? n : -1;
+                    result.Append(index >= 0 && index < values.Count && values[index] is { } value ? value : format.AsSpan(i, close - i + 1));
+                    i = close;
+                    continue;
+                }
+
+                result.Append(format[i]);
+            }
+
+            return result.ToString();
+        }
+
+        /// <summary>Python's repr of a string, as far as quoting goes: single quotes unless the text holds one and no double quote.</summary>
+        private static string Repr(string value) => value.Contains('\'') && !value.Contains('"') ? $"\"{value}\"" : $"'{value}'";
 
         private bool IsSysExecutable(int t) =>
             model.Tokens[t].Kind == TokenKind.Name && model.Text(t) == "executable" && t > 1 && model.Tokens[t - 1].Is(model.Source, ".") && model.Text(t - 2) == "sys";
@@ -199,6 +248,12 @@ internal sealed partial class SourceAnalyzer
                 child = model.Text(call.Close + 2);
             }
 
+            if (call.Close + 3 < model.Tokens.Count && model.Tokens[call.Close + 1].Is(model.Source, ".") && model.Text(call.Close + 2) == "communicate"
+                && model.Tokens[call.Close + 3].Is(model.Source, "("))
+            {
+                WrittenToStdin(call.Token, call.Close + 3, call.Scope, placement); // Popen(...).communicate(data)
+            }
+
             var function = CodeModel.FunctionOf(call.Scope);
             for (var t = call.Close + 1; child is not null && t + 4 < model.Tokens.Count; t++)
             {
@@ -216,21 +271,27 @@ internal sealed partial class SourceAnalyzer
                     continue;
                 }
 
-                var close = model.MatchingClose(open, model.Tokens.Count);
-                var evidence = Snippet(t, close);
-                var flow = model.FlowInto(open + 1, close, call.Scope);
-                if ((flow & Capability.Network) != 0)
-                {
-                    Add("download-execute", placement, model.Tokens[t].Line, "written to a Python's stdin: " + evidence);
-                }
-                else if ((flow & Capability.Decode) != 0)
-                {
-                    Add("exec-encoded-payload", placement, model.Tokens[t].Line, "written to a Python's stdin: " + evidence);
-                }
-                else if (CodeOf(open + 1, ArgEnd(open + 1, close), call.Scope) is { } code)
-                {
-                    RunChild(code, placement, forced?.Line ?? model.Tokens[t].Line, depth + 1);
-                }
+                WrittenToStdin(t, open, call.Scope, placement);
+            }
+        }
+
+        /// <summary>What <c>communicate(...)</c> or <c>stdin.write(...)</c> (its bracket at <paramref name="open"/>) gives a Python as its program.</summary>
+        private void WrittenToStdin(int first, int open, Scope scope, Placement placement)
+        {
+            var close = model.MatchingClose(open, model.Tokens.Count);
+            var evidence = Snippet(first, close);
+            var flow = model.FlowInto(open + 1, close, scope);
+            if ((flow & Capability.Network) != 0)
+            {
+                Add("download-execute", placement, model.Tokens[first].Line, "written to a Python's stdin: " + evidence);
+            }
+            else if ((flow & Capability.Decode) != 0)
+            {
+                Add("exec-encoded-payload", placement, model.Tokens[first].Line, "written to a Python's stdin: " + evidence);
+            }
+            else if (CodeOf(open + 1, ArgEnd(open + 1, close), scope) is { } code)
+            {
+                RunChild(code, placement, forced?.Line ?? model.Tokens[first].Line, depth + 1);
             }
         }
     }
