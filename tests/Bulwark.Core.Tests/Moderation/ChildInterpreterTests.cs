@@ -180,9 +180,9 @@ public class ChildInterpreterTests
     [Fact]
     public void Hostile_command_strings_are_read_within_the_budgets()
     {
-        // Runs of separators, unterminated heredocs and nested sh -c: each search stays linear and bounded in count.
+        // Runs of separators, unterminated heredocs, nested sh -c and repeated curl URLs: each search stays linear and bounded in count.
         var command = new string(',', 200_000) + string.Concat(Enumerable.Repeat("python - <<A\\n", 4000))
-            + string.Concat(Enumerable.Repeat("sh -c ", 20_000)) + string.Concat(Enumerable.Repeat("python3 -c 'print(1)' ", 2000));
+            + string.Concat(Enumerable.Repeat("sh -c ", 20_000)) + string.Concat(Enumerable.Repeat("python3 -c 'print(1)' ", 2000)) + string.Concat(Enumerable.Repeat("curl https://x/ ", 8000));
         Clean(SetupPy($"import os\nos.system('{command}')\n"));
     }
 }
