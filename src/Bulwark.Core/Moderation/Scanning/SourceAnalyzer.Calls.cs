@@ -124,7 +124,7 @@ internal sealed partial class SourceAnalyzer
             // The payload itself: decoded, then analysed as code that runs where this exec runs.
             if (payload is { Length: > 0 } && depth < analyzer.MaxPayloadDepth && LooksLikeCode(payload))
             {
-                analyzer.Run(payload, kind, depth + 1, (placement, forced?.Line ?? call.Line), findings);
+                analyzer.Run(payload, kind, depth + 1, (placement, forced?.Line ?? call.Line), findings, "in a decoded payload: ");
             }
         }
 
@@ -161,11 +161,10 @@ internal sealed partial class SourceAnalyzer
                 Add("exec-encoded-payload", placement, call.Line, evidence);
             }
 
-            // python -c "..." and friends: the command's own code runs where this call runs.
-            if (depth < analyzer.MaxPayloadDepth && command.Contains(" -c ", StringComparison.Ordinal) && LooksLikeCode(command))
+            // python -c "...", sh -c "...", heredocs and stdin: the child's own code runs where this call runs.
+            if (depth < analyzer.MaxPayloadDepth)
             {
-                var code = command[(command.IndexOf(" -c ", StringComparison.Ordinal) + 4)..];
-                analyzer.Run(code, kind, depth + 1, (placement, forced?.Line ?? call.Line), findings);
+                ChildCode(call, placement, command);
             }
 
             Add("install-process", placement, call.Line, evidence);

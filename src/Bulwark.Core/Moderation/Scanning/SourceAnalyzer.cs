@@ -35,16 +35,17 @@ internal sealed partial class SourceAnalyzer(ScanOptions options)
     public List<RawFinding> Analyze(string source, FileKind kind)
     {
         var findings = new List<RawFinding>();
-        Run(source, kind, depth: 0, forced: null, findings);
+        _childRuns = 0;
+        Run(source, kind, depth: 0, forced: null, findings, origin: "");
         return findings;
     }
 
-    private void Run(string source, FileKind kind, int depth, (Placement Placement, int Line)? forced, List<RawFinding> findings)
+    private void Run(string source, FileKind kind, int depth, (Placement Placement, int Line)? forced, List<RawFinding> findings, string origin)
     {
         // Top-level files share one token buffer (they are analysed one after another); a payload decoded inside
         // a file is analysed while that file's model is still in use, so it gets its own.
         var model = CodeModel.Build(source, options.MaxTokensPerFile, depth == 0 ? _tokens : null);
-        var run = new FileRun(this, model, kind, depth, forced, findings);
+        var run = new FileRun(this, model, kind, depth, forced, findings, origin);
         run.CallRules();
         run.StringRules();
         run.Combinations();
@@ -71,7 +72,8 @@ internal sealed partial class SourceAnalyzer(ScanOptions options)
         public (int Line, string Evidence)? Send;
     }
 
-    private sealed partial class FileRun(SourceAnalyzer analyzer, CodeModel model, FileKind kind, int depth, (Placement Placement, int Line)? forced, List<RawFinding> findings)
+    private sealed partial class FileRun(SourceAnalyzer analyzer, CodeModel model, FileKind kind, int depth, (Placement Placement, int Line)? forced, List<RawFinding> findings,
+        string origin)
     {
         private readonly Dictionary<int, FunctionFacts> _functions = [];
         private readonly FunctionFacts _file = new();
@@ -92,8 +94,8 @@ internal sealed partial class SourceAnalyzer(ScanOptions options)
             var points = score ?? ScanRules.Score(rule, placement);
             if (points > 0)
             {
-                var prefix = depth > 0 ? "in a decoded payload: " : "";
-                findings.Add(new RawFinding(rule, forced?.Line ?? line, prefix + evidence, points));
+                // Findings in nested code say where they came from (a decoded payload, a child interpreter's program).
+                findings.Add(new RawFinding(rule, forced?.Line ?? line, origin + evidence, points));
             }
         }
 

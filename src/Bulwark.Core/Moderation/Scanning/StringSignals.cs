@@ -303,10 +303,12 @@ internal static partial class StringSignals
     [GeneratedRegex(@"^(?:AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN|GITHUB_TOKEN|GH_TOKEN|GITLAB_TOKEN|NPM_TOKEN|PYPI_TOKEN|TWINE_PASSWORD|DISCORD_TOKEN|SLACK_TOKEN|OPENAI_API_KEY|AZURE_CLIENT_SECRET|GOOGLE_APPLICATION_CREDENTIALS|DOCKER_PASSWORD|HEROKU_API_KEY|[A-Z0-9_]*(?:SECRET_KEY|PRIVATE_KEY|API_KEY|ACCESS_TOKEN|AUTH_TOKEN))$", RegexOptions.CultureInvariant)]
     private static partial Regex SecretEnvName();
 
-    [GeneratedRegex(@"(?:curl|wget)(?:\.exe)?\s[^|;&\n]*(?:\|\s*(?:ba|z)?sh\b|\|\s*python|&&\s*(?:chmod|\./|sh |bash |python|start)|-o\s*/tmp/|-O\s*/tmp/|https?://\S+\.(?:exe|sh|ps1|bat|vbs|scr|msi|bin|elf|py)\b)|(?:curl|wget)(?:\.exe)?\s[^\n]*https?://[^\n]*(?:&&|;|&|\|)\s*(?:start|chmod|\./|/tmp/|%temp%|%appdata%|bash|sh|python)|powershell[^\n]{0,80}(?:-e(?:nc(?:odedcommand)?)?\s|iex|invoke-expression|downloadstring|downloadfile|invoke-webrequest|iwr\s)|certutil[^\n]{0,40}-urlcache|bitsadmin[^\n]{0,40}/transfer|mshta\s+https?:|start-process[^\n]{0,80}https?:", RegexOptions.CultureInvariant)]
+    // Non-backtracking (here and below): "curl URL " or "mkfifo " repeated thousands of times made the backtracking
+    // engine run for minutes or seconds.
+    [GeneratedRegex(@"(?:curl|wget)(?:\.exe)?\s[^|;&\n]*(?:\|\s*(?:ba|z)?sh\b|\|\s*python|&&\s*(?:chmod|\./|sh |bash |python|start)|-o\s*/tmp/|-O\s*/tmp/|https?://\S+\.(?:exe|sh|ps1|bat|vbs|scr|msi|bin|elf|py)\b)|(?:curl|wget)(?:\.exe)?\s[^\n]*https?://[^\n]*(?:&&|;|&|\|)\s*(?:start|chmod|\./|/tmp/|%temp%|%appdata%|bash|sh|python)|powershell[^\n]{0,80}(?:-e(?:nc(?:odedcommand)?)?\s|iex|invoke-expression|downloadstring|downloadfile|invoke-webrequest|iwr\s)|certutil[^\n]{0,40}-urlcache|bitsadmin[^\n]{0,40}/transfer|mshta\s+https?:|start-process[^\n]{0,80}https?:|(?:curl|wget)(?:\.exe)?\s[^\n]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:/\S*/)?(?:(?:ba|z|da|k)?sh|python[\d.]*|perl|ruby|node)\b|(?:\b(?:ba|z|da|k)?sh|python[\d.]*|perl|ruby|node|eval|source)\s+(?:-\S+\s+)*['""]?(?:\$\(|`|<\()\s*(?:curl|wget)\b", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex ShellDownloader();
 
-    [GeneratedRegex(@"/dev/tcp/|\bnc(?:at)?\s+(?:-\w+\s+)*-e\s|bash\s+-i\s*>&|sh\s+-i\s*>&|socat\s[^\n]*exec:|mkfifo\s[^\n]*\bnc\b|0<&\d+;?\s*exec", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"/dev/tcp/|\bnc(?:at)?\s+(?:-\w+\s+)*-e\s|bash\s+-i\s*>&|sh\s+-i\s*>&|socat\s[^\n]*exec:|mkfifo\s[^\n]*\bnc\b|0<&\d+;?\s*exec", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex ReverseShell();
 
     [GeneratedRegex(@"\(bc1\|\[13\]\)|\^?\(?bc1\|?\[?13|\[13\]\[a-km-zA-HJ-NP-Z1-9\]\{2[5-9],3[0-9]\}|0x\[a-fA-F0-9\]\{40\}|\^0x\[0-9a-fA-F\]\{40\}|\[LM3\]\[a-km-zA-HJ-NP-Z1-9\]|\^4\[0-9AB\]\[1-9A-HJ-NP-Za-km-z\]\{9[0-9]\}|T\[A-Za-z1-9\]\{33\}", RegexOptions.CultureInvariant)]
