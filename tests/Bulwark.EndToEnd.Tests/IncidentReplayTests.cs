@@ -39,6 +39,10 @@ public sealed class IncidentReplayTests(EndToEndFixture e2e)
             ["Bulwark:Email:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // aiosmtpd offers no TLS; a relay on loopback is the one place plain SMTP is acceptable.
             ["Bulwark:Email:Smtp:StartTls"] = "None",
+            // The response people drive (reports, auto-quarantine, freeze, review, removal, restore) is what this
+            // replays, so the upload scan is off here: on, as by default, it holds this payload at upload, before any
+            // report (the scan's own tests: ChildInterpreterTests, DetectionTests, UploadScanTests).
+            ["Bulwark:Scanning:Enabled"] = "false",
         };
         await using var server = await LiveServer.StartAsync(e2e.NewDirectory("replay-server"), settings);
         var cli = new BulwarkCli(server.DataDirectory, e2e.NewDirectory("replay-cli"), settings);
