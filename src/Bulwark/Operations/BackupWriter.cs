@@ -99,7 +99,7 @@ public sealed class BackupWriter(BulwarkDbContext db, IBlobStore blobs, IOptions
         {
             await from.OpenAsync(ct);
             await to.OpenAsync(ct);
-            from.BackupDatabase(to);
+            await CopyWithRetriesAsync(from, to, ct);
             // One self-contained file: the copy carries the source's WAL mode, which would keep a -wal file beside it.
             await using var mode = to.CreateCommand();
             mode.CommandText = "PRAGMA journal_mode=DELETE;";
@@ -109,6 +109,29 @@ public sealed class BackupWriter(BulwarkDbContext db, IBlobStore blobs, IOptions
         SqliteDatabase.Configure(snapshotOptions, target);
         await using var copy = new BulwarkDbContext(snapshotOptions.Options);
         return await ReadAsync(copy, ct);
+    }
+
+    /// <summary>
+    /// The backup API answers SQLITE_BUSY / SQLITE_LOCKED when the running server holds a lock at the instant the copy
+    /// starts or steps (a write being committed, a WAL checkpoint); that is a moment to wait out, not a failure, so the
+    /// whole copy is started again (each attempt rewrites the destination from the first page), for up to about a
+    /// minute before the error is reported.
+    /// </summary>
+    private static async Task CopyWithRetriesAsync(SqliteConnection from, SqliteConnection to, CancellationToken ct)
+    {
+        const int attempts = 300;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                from.BackupDatabase(to);
+                return;
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 && attempt < attempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+            }
+        }
     }
 
     /// <summary>
