@@ -94,7 +94,11 @@ public sealed class BackupWriter(BulwarkDbContext db, IBlobStore blobs, IOptions
     private async Task<Outcome<Snapshot>> SnapshotSqliteAsync(string directory, CancellationToken ct)
     {
         var target = new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, BackupManifest.SqliteFile), Pooling = false }.ToString();
-        await using (var from = new SqliteConnection(db.Database.GetConnectionString()))
+        // A private cache: in the shared cache of the server's own connections (one process, as in an embedded
+        // command), the copy would need table locks that any write in progress holds; with WAL a private reader
+        // never waits for writers.
+        var source = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Cache = SqliteCacheMode.Private }.ToString();
+        await using (var from = new SqliteConnection(source))
         await using (var to = new SqliteConnection(target))
         {
             await from.OpenAsync(ct);
