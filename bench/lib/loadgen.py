@@ -55,12 +55,14 @@ def cpu_seconds(pids):
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def wrk(url, seconds, accept=None, connections=32, threads=2, script=None, timeout_s=10, pids=None):
+def wrk(url, seconds, accept=None, connections=32, threads=2, script=None, timeout_s=10, pids=None, headers=()):
     """One wrk run. With `pids`, also the server's CPU time per request: unlike requests/s, that figure
     hardly moves when other work competes for the cores."""
     args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", f"--timeout={timeout_s}s"]
     if accept:
         args += ["-H", f"Accept: {accept}"]
+    for header in headers:
+        args += ["-H", header]
     if script:
         args += ["-s", script]
     args.append(url)

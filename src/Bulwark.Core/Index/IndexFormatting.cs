@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Bulwark.Core.Packaging;
 
 namespace Bulwark.Core.Index;
@@ -31,6 +32,40 @@ public static class IndexFormatting
     {
         var slash = blobPath.LastIndexOf('/');
         return "files/" + blobPath[..(slash + 1)] + Uri.EscapeDataString(blobPath[(slash + 1)..]);
+    }
+
+    /// <summary>
+    /// A file's metadata link in a simple JSON page (local or proxied): the PEP 714 key and its PEP 658
+    /// predecessor, each <c>{"sha256": ...}</c>, or <c>false</c> (not absent) when there is no metadata file, as
+    /// Warehouse sends; pip before 23.3 knows only the older key.
+    /// </summary>
+    public static void WriteSimpleMetadata(Utf8JsonWriter w, string? sha256)
+    {
+        WriteMetadataValue(w, "core-metadata"u8, sha256);
+        WriteMetadataValue(w, "data-dist-info-metadata"u8, sha256);
+    }
+
+    /// <summary>The legacy JSON API's <c>core-metadata</c> of a file: <c>{"sha256": ...}</c> or <c>false</c>.</summary>
+    public static void WriteJsonApiMetadata(Utf8JsonWriter w, string? sha256) => WriteMetadataValue(w, "core-metadata"u8, sha256);
+
+    /// <summary>The same link in a simple HTML page: both attributes, or nothing when there is no metadata file.</summary>
+    internal static void AppendMetadataAttributes(Utf8Builder b, string? sha256)
+    {
+        if (sha256 is null) return;
+        b.Append(" data-dist-info-metadata=\"sha256="u8).Append(sha256).Append("\""u8);
+        b.Append(" data-core-metadata=\"sha256="u8).Append(sha256).Append("\""u8);
+    }
+
+    private static void WriteMetadataValue(Utf8JsonWriter w, ReadOnlySpan<byte> key, string? sha256)
+    {
+        if (sha256 is null)
+        {
+            w.WriteBoolean(key, false);
+            return;
+        }
+        w.WriteStartObject(key);
+        w.WriteString("sha256"u8, sha256);
+        w.WriteEndObject();
     }
 
     /// <summary>Sorts items by PEP 440 order of a version string; unparsable versions sort first, by text.</summary>

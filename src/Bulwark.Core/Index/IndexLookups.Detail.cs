@@ -12,14 +12,14 @@ public sealed partial class IndexLookups
     public async Task<(ProjectHead Head, SimpleDetail Detail)?> LoadDetailAsync(string normalizedName, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        await using var command = Command(connection,
+        await using var command = await PreparedAsync(connection,
             "SELECT p.\"Id\", p.\"Name\", p.\"LastSerial\", p.\"Lifecycle\", " +
             "r.\"Version\", r.\"Yanked\", r.\"YankedReason\", r.\"RequiresPython\", " +
             "f.\"Filename\", f.\"BlobPath\", f.\"Sha256Digest\", f.\"RequiresPython\", f.\"Size\", f.\"UploadedAt\", f.\"MetadataSha256Digest\", p.\"StatusReason\" " +
             "FROM projects AS p " +
             "LEFT JOIN releases AS r ON r.\"ProjectId\" = p.\"Id\" AND r.\"Lifecycle\" = @active " +
             "LEFT JOIN files AS f ON f.\"ReleaseId\" = r.\"Id\" " +
-            "WHERE p.\"NormalizedName\" = @n",
+            "WHERE p.\"NormalizedName\" = @n", ct,
             ("@n", normalizedName), ("@active", (int)ReleaseLifecycle.Active));
         await using var reader = await command.ExecuteReaderAsync(ct);
         ProjectHead? head = null;

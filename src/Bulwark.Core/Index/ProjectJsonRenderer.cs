@@ -103,13 +103,7 @@ public static class ProjectJsonRenderer
         w.WriteStartObject();
         // The upload form's comment is not stored.
         w.WriteNull("comment_text"u8);
-        if (f.MetadataSha256 is null) w.WriteBoolean("core-metadata"u8, false);
-        else
-        {
-            w.WriteStartObject("core-metadata"u8);
-            w.WriteString("sha256"u8, f.MetadataSha256);
-            w.WriteEndObject();
-        }
+        IndexFormatting.WriteJsonApiMetadata(w, f.MetadataSha256);
         w.WriteStartObject("digests"u8);
         w.WriteString("blake2b_256"u8, f.Blake2b256);
         w.WriteString("md5"u8, f.Md5);

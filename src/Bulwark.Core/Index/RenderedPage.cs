@@ -17,7 +17,10 @@ public sealed record PageContent(byte[] Body, long Serial, bool ProjectExists = 
     public static PageContent Missing { get; } = new([], 0, ProjectExists: false);
 }
 
-/// <summary>An immutable rendered response body with its strong validators and pre-compressed variants.</summary>
+/// <summary>
+/// An immutable rendered response body with its strong validators and its compressed variants, each made the
+/// first time a client asks for that encoding and then kept.
+/// </summary>
 public sealed class RenderedPage
 {
     /// <summary>Bodies smaller than this are not worth a Content-Encoding.</summary>
@@ -39,17 +42,34 @@ public sealed class RenderedPage
         var hash = Convert.ToHexStringLower(SHA256.HashData(Body).AsSpan(0, 16));
         ETag = $"\"{hash}\"";
         VendorHtmlETag = $"\"{hash}-v1\"";
-        if (Body.Length >= CompressAbove)
-        {
-            // Compressed once per render, served to every client that accepts it (pip sends gzip).
-            Gzip = Compress(Body, s => new GZipStream(s, CompressionLevel.Optimal, leaveOpen: true));
-            Brotli = Compress(Body, s => new BrotliStream(s, new BrotliCompressionOptions { Quality = 6 }, leaveOpen: true));
-        }
     }
 
     public byte[] Body { get; }
-    public byte[]? Gzip { get; }
-    public byte[]? Brotli { get; }
+
+    /// <summary>Whether the body is large enough to be sent with a Content-Encoding.</summary>
+    public bool Compressible => Body.Length >= CompressAbove;
+
+    /// <summary>
+    /// The body in <paramref name="coding"/> (<c>gzip</c> or <c>br</c>), compressed on first use.
+    /// Why lazily: a render happens on every cache miss, and compressing every page twice up front cost more
+    /// CPU than the query and the render together, also for clients (mirrors, wrk, curl) that ask for neither.
+    /// Two requests racing on the first use may both compress; the bytes are identical and one copy is kept.
+    /// </summary>
+    public byte[] Encoded(string coding)
+    {
+        if (!Compressible) throw new InvalidOperationException("The page is too small to be sent compressed.");
+        return coding switch
+        {
+            "gzip" => _gzip ?? Keep(ref _gzip, Compress(Body, s => new GZipStream(s, CompressionLevel.Optimal, leaveOpen: true))),
+            "br" => _brotli ?? Keep(ref _brotli, Compress(Body, s => new BrotliStream(s, new BrotliCompressionOptions { Quality = 6 }, leaveOpen: true))),
+            _ => throw new ArgumentOutOfRangeException(nameof(coding), coding, "Only gzip and br are offered."),
+        };
+    }
+
+    private byte[]? _gzip;
+    private byte[]? _brotli;
+
+    private static byte[] Keep(ref byte[]? slot, byte[] made) => Interlocked.CompareExchange(ref slot, made, null) ?? made;
     public PageVersion Version { get; }
     public bool ProjectExists { get; }
 
@@ -66,8 +86,11 @@ public sealed class RenderedPage
     /// </summary>
     public string VendorHtmlETag { get; }
 
-    /// <summary>Bytes held, for the cache's size accounting.</summary>
-    public long Footprint => Body.Length + (Gzip?.Length ?? 0) + (Brotli?.Length ?? 0) + 256;
+    /// <summary>
+    /// Bytes held, for the cache's size accounting, fixed when the page enters the cache: the body and room for
+    /// both compressed copies (each at most about the body's size for these text pages; typically a third).
+    /// </summary>
+    public long Footprint => (Compressible ? Body.Length * 2L : Body.Length) + 256;
 
     public string ETagFor(string mediaType) => mediaType == SimpleApi.V1Html ? VendorHtmlETag : ETag;
 

@@ -55,12 +55,8 @@ public static class SimpleHtmlRenderer
                 // PEP 592: the attribute's presence marks the yank; its value is the reason, possibly empty.
                 b.Append(" data-yanked=\""u8).AppendEscaped(f.YankedReason ?? "").Append("\""u8);
             }
-            if (f.MetadataSha256 is not null)
-            {
-                // PEP 714 renamed the attribute; pip before 23.3 only knows the PEP 658 name, so send both.
-                b.Append(" data-dist-info-metadata=\"sha256="u8).Append(f.MetadataSha256).Append("\""u8);
-                b.Append(" data-core-metadata=\"sha256="u8).Append(f.MetadataSha256).Append("\""u8);
-            }
+            // PEP 714 renamed the attribute; pip before 23.3 only knows the PEP 658 name, so both are sent.
+            IndexFormatting.AppendMetadataAttributes(b, f.MetadataSha256);
             b.Append(">"u8).AppendEscaped(f.Filename).Append("</a><br />\n"u8);
         }
         b.Append("  </body>\n</html>\n<!--SERIAL "u8).Append(page.LastSerial).Append("-->\n"u8);

@@ -73,9 +73,7 @@ public static class SimpleJsonRenderer
     private static void WriteFile(Utf8JsonWriter w, IndexFile f)
     {
         w.WriteStartObject();
-        // PEP 714 key and its PEP 658 predecessor; false (not absent) when there is no metadata file, as Warehouse sends.
-        WriteMetadata(w, "core-metadata"u8, f.MetadataSha256);
-        WriteMetadata(w, "data-dist-info-metadata"u8, f.MetadataSha256);
+        IndexFormatting.WriteSimpleMetadata(w, f.MetadataSha256);
         w.WriteString("filename"u8, f.Filename);
         w.WriteStartObject("hashes"u8);
         w.WriteString("sha256"u8, f.Sha256);
@@ -90,18 +88,6 @@ public static class SimpleJsonRenderer
         // PEP 592: a reason string when there is one, otherwise a boolean.
         if (f.Yanked && !string.IsNullOrEmpty(f.YankedReason)) w.WriteString("yanked"u8, f.YankedReason);
         else w.WriteBoolean("yanked"u8, f.Yanked);
-        w.WriteEndObject();
-    }
-
-    private static void WriteMetadata(Utf8JsonWriter w, ReadOnlySpan<byte> key, string? sha256)
-    {
-        if (sha256 is null)
-        {
-            w.WriteBoolean(key, false);
-            return;
-        }
-        w.WriteStartObject(key);
-        w.WriteString("sha256"u8, sha256);
         w.WriteEndObject();
     }
 }

@@ -131,13 +131,7 @@ public static class ProxiedJsonRenderer
     {
         var wheel = WheelFilename.TryParse(f.Filename, out var parsed, out _) ? parsed : null;
         w.WriteStartObject();
-        if (f.MetadataSha256 is null) w.WriteBoolean("core-metadata"u8, false);
-        else
-        {
-            w.WriteStartObject("core-metadata"u8);
-            w.WriteString("sha256"u8, f.MetadataSha256);
-            w.WriteEndObject();
-        }
+        IndexFormatting.WriteJsonApiMetadata(w, f.MetadataSha256);
         w.WriteStartObject("digests"u8);
         w.WriteString("sha256"u8, f.Sha256);
         w.WriteEndObject();

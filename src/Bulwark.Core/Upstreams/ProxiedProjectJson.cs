@@ -18,7 +18,7 @@ public sealed record ProxiedJson(byte[] Body, UpstreamFreshness Freshness, bool 
 /// one, or when the upstream is stale, offline or fails, the document is built from the page
 /// (<see cref="ProxiedJsonRenderer.Synthesise"/>), so a JSON request never waits on a dead upstream twice.
 /// </summary>
-public sealed class ProxiedProjectJson(UpstreamProxy proxy, UpstreamClient client, IOptions<UpstreamProxyOptions> options, TimeProvider time,
+public sealed class ProxiedProjectJson(UpstreamProxy proxy, IUpstreamClient client, IOptions<UpstreamProxyOptions> options, TimeProvider time,
     ILogger<ProxiedProjectJson> log) : IDisposable
 {
     private readonly MemoryCache _documents = new(new MemoryCacheOptions { SizeLimit = 64L * 1024 * 1024, CompactionPercentage = 0.25 });

@@ -24,7 +24,7 @@ public sealed record StoredUpstreamFile(string BlobPath, string Sha256, bool Fet
 /// for one file share one download (single flight), and one malware scan (<see cref="ProxiedFileScanning"/>).
 /// </summary>
 public sealed class UpstreamFiles(
-    UpstreamProxy proxy, UpstreamClient client, IBlobStore blobs, IOptions<UpstreamProxyOptions> options, IServiceScopeFactory scopes,
+    UpstreamProxy proxy, IUpstreamClient client, IBlobStore blobs, IOptions<UpstreamProxyOptions> options, IServiceScopeFactory scopes,
     ILogger<UpstreamFiles> log)
 {
     private const string MetadataSuffix = ".metadata";

@@ -32,11 +32,8 @@ public static class UpstreamPageRenderer
             b.Append("    <a href=\""u8).AppendEscaped(LinkPath(f)).Append("#sha256="u8).Append(f.Sha256).Append("\""u8);
             if (f.RequiresPython is not null) b.Append(" data-requires-python=\""u8).AppendEscaped(f.RequiresPython).Append("\""u8);
             if (f.Yanked) b.Append(" data-yanked=\""u8).AppendEscaped(f.YankedReason ?? "").Append("\""u8);
-            if (f.MetadataSha256 is not null)
-            {
-                b.Append(" data-dist-info-metadata=\"sha256="u8).Append(f.MetadataSha256).Append("\""u8);
-                b.Append(" data-core-metadata=\"sha256="u8).Append(f.MetadataSha256).Append("\""u8);
-            }
+            // PEP 714 renamed the attribute; pip before 23.3 only knows the PEP 658 name, so both are sent.
+            IndexFormatting.AppendMetadataAttributes(b, f.MetadataSha256);
             b.Append(">"u8).AppendEscaped(f.Filename).Append("</a><br />\n"u8);
         }
         b.Append("  </body>\n</html>\n"u8);
@@ -55,8 +52,7 @@ public static class UpstreamPageRenderer
             foreach (var f in files)
             {
                 w.WriteStartObject();
-                WriteMetadata(w, "core-metadata"u8, f.MetadataSha256);
-                WriteMetadata(w, "data-dist-info-metadata"u8, f.MetadataSha256);
+                IndexFormatting.WriteSimpleMetadata(w, f.MetadataSha256);
                 w.WriteString("filename"u8, f.Filename);
                 w.WriteStartObject("hashes"u8);
                 w.WriteString("sha256"u8, f.Sha256);
@@ -89,17 +85,5 @@ public static class UpstreamPageRenderer
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
-    }
-
-    private static void WriteMetadata(Utf8JsonWriter w, ReadOnlySpan<byte> key, string? sha256)
-    {
-        if (sha256 is null)
-        {
-            w.WriteBoolean(key, false);
-            return;
-        }
-        w.WriteStartObject(key);
-        w.WriteString("sha256"u8, sha256);
-        w.WriteEndObject();
     }
 }

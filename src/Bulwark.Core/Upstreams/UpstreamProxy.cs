@@ -20,7 +20,7 @@ namespace Bulwark.Core.Upstreams;
 /// because it is the guard and not the caller that must be right.
 /// </summary>
 public sealed class UpstreamProxy(
-    IOptions<UpstreamProxyOptions> options, UpstreamClient client, IServiceScopeFactory scopes, IndexGenerations generations,
+    IOptions<UpstreamProxyOptions> options, IUpstreamClient client, IServiceScopeFactory scopes, IndexGenerations generations,
     TimeProvider time, ILogger<UpstreamProxy> log) : IDisposable
 {
     /// <summary>After a failed upstream request the stale page is served this long before the upstream is tried again.</summary>

@@ -21,11 +21,7 @@ internal static class AccountActivityCommand
         activity.Options.Add(json);
         activity.SetAction(async (parse, ct) =>
         {
-            if (!AccountActivity.TryParseSince(parse.GetValue(since), out var from))
-            {
-                await stderr.WriteLineAsync($"error: --since '{parse.GetValue(since)}' is not an ISO 8601 time (for example 2022-05-24T00:00:00Z).");
-                return 2;
-            }
+            if (await ReadSinceAsync(parse, since, stderr) is not { } from) return 2;
             var username = parse.GetValue(name)!;
             return await CommandLine.WithServicesAsync(async sp =>
             {
@@ -45,6 +41,15 @@ internal static class AccountActivityCommand
             });
         });
         return activity;
+    }
+
+    /// <summary>The start of a compromise window from <c>--since</c>, or null after saying on stderr why it is not one.</summary>
+    internal static async Task<DateTimeOffset?> ReadSinceAsync(ParseResult parse, Option<string> since, TextWriter stderr)
+    {
+        var text = parse.GetValue(since);
+        if (AccountActivity.TryParseSince(text, out var from)) return from;
+        await stderr.WriteLineAsync($"error: --since '{text}' is not an ISO 8601 time (for example 2022-05-24T00:00:00Z).");
+        return null;
     }
 
     internal static string JsonLine(ActivityEvent e)

@@ -47,11 +47,7 @@ internal static class AccountResponseCommands
         respond.Options.Add(reason);
         respond.SetAction(async (parse, ct) =>
         {
-            if (!AccountActivity.TryParseSince(parse.GetValue(since), out var from))
-            {
-                await stderr.WriteLineAsync($"error: --since '{parse.GetValue(since)}' is not an ISO 8601 time (for example 2022-05-24T00:00:00Z).");
-                return 2;
-            }
+            if (await AccountActivityCommand.ReadSinceAsync(parse, since, stderr) is not { } from) return 2;
             var chosen = new List<ReleaseRef>();
             foreach (var text in (parse.GetValue(releases) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {

@@ -3,6 +3,7 @@ using Bulwark.Core.Outcomes;
 using Bulwark.Core.Upstreams;
 using Bulwark.Hosting;
 using Bulwark.Operations;
+using Bulwark.Upstreams;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Cli;
@@ -80,8 +81,8 @@ internal static class ImportCommand
 
     private static async Task<Refusal?> FromIndexAsync(Importer importer, ImportOwner who, Uri root, IServiceProvider sp, ImportProgress progress, CancellationToken ct)
     {
-        using var http = UpstreamClient.CreateHttpClient();
-        var client = new UpstreamClient(http);
+        using var http = HttpUpstreamClient.CreateHttpClient();
+        var client = new HttpUpstreamClient(http);
         if (!(await ImportSources.IndexProjectsAsync(http, root, ct)).TryGetValue(out var projects, out var refusal)) return refusal;
         var maxSize = sp.GetRequiredService<IOptions<BulwarkOptions>>().Value.Uploads.MaxFileSize;
         foreach (var project in projects)

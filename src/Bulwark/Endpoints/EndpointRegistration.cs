@@ -6,6 +6,7 @@ using Bulwark.Endpoints.Oidc;
 using Bulwark.Endpoints.Secrets;
 using Bulwark.Endpoints.Upload;
 using Bulwark.Hosting;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Endpoints;
@@ -55,6 +56,17 @@ public static class EndpointRegistration
         app.MapUpstreamFiles();
     }
 
+    /// <summary>
+    /// The read path's PostgreSQL pool: its own (a different connection string is a different pool) and without
+    /// the state reset Npgsql otherwise sends with the first statement after a pooled connection is taken again
+    /// (with prepared statements kept: RESET ALL, CLOSE ALL, UNLISTEN *, advisory-lock release, DISCARD
+    /// SEQUENCES and TEMP), which the server runs before every cache miss's one query.
+    /// Why that is safe here: the read path only runs SELECTs, sets no session state, takes no locks and
+    /// listens to nothing, so there is nothing to reset.
+    /// </summary>
+    internal static string ReadPathPostgres(string connectionString) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, ApplicationName = "bulwark-read" }.ConnectionString;
+
     /// <summary>The simple and JSON APIs' page cache, file serving and download counting.</summary>
     private static IServiceCollection AddReadPath(this IServiceCollection services)
     {
@@ -64,7 +76,8 @@ public static class EndpointRegistration
         services.AddSingleton(sp =>
         {
             using var scope = sp.CreateScope();
-            return IndexLookups.FromContext(scope.ServiceProvider.GetRequiredService<Bulwark.Core.Data.BulwarkDbContext>());
+            var db = scope.ServiceProvider.GetRequiredService<Bulwark.Core.Data.BulwarkDbContext>();
+            return IndexLookups.FromContext(db, db.Database.GetDbConnection() is Npgsql.NpgsqlConnection ? ReadPathPostgres : null);
         });
         services.AddSingleton(sp =>
         {

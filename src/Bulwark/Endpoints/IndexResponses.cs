@@ -20,18 +20,16 @@ internal static class IndexResponses
 
     /// <summary>
     /// Sends a cached page, or 304 when the client already holds it. The body is written from the cached
-    /// array as is (or its pre-compressed copy when the client accepts one); nothing is serialized per request.
+    /// array as is (or its compressed copy, made the first time a client accepts it); nothing is serialized per request.
     /// </summary>
     public static Task WritePageAsync(HttpContext context, RenderedPage page, string contentType, string etag, string cacheControl, bool varyOnAccept)
     {
         var response = context.Response;
         var h = response.Headers;
         AddCors(response);
-        var body = page.Body;
-        var coding = page.Gzip is null ? null : ChooseCoding(context.Request.Headers.AcceptEncoding);
+        var coding = page.Compressible ? ChooseCoding(context.Request.Headers.AcceptEncoding) : null;
         if (coding is not null)
         {
-            body = coding == "br" ? page.Brotli! : page.Gzip!;
             // Another encoding is another representation, with a validator of its own.
             etag = etag[..^1] + "-" + coding + "\"";
             h.ContentEncoding = coding;
@@ -40,7 +38,7 @@ internal static class IndexResponses
         h.CacheControl = cacheControl;
         h["X-PyPI-Last-Serial"] = page.SerialText;
         // A page with compressed copies is sent differently per Accept-Encoding, so caches in between must key on it.
-        if (page.Gzip is not null) h.Vary = varyOnAccept ? "Accept, Accept-Encoding" : "Accept-Encoding";
+        if (page.Compressible) h.Vary = varyOnAccept ? "Accept, Accept-Encoding" : "Accept-Encoding";
         else if (varyOnAccept) h.Vary = "Accept";
 
         if (IfNoneMatchMatches(context.Request, etag))
@@ -49,6 +47,8 @@ internal static class IndexResponses
             return Task.CompletedTask;
         }
 
+        // After the revalidation check: a 304 needs no compressed copy.
+        var body = coding is null ? page.Body : page.Encoded(coding);
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = contentType;
         response.ContentLength = body.Length;

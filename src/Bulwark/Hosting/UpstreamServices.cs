@@ -1,4 +1,5 @@
 using Bulwark.Core.Upstreams;
+using Bulwark.Upstreams;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Hosting;
@@ -25,7 +26,7 @@ public static class UpstreamServices
     /// <summary>The server's side: the HTTP client, the page proxy and the file fetcher (singletons holding caches).</summary>
     public static IServiceCollection AddUpstreamProxy(this IServiceCollection services)
     {
-        services.AddSingleton(_ => new UpstreamClient(UpstreamClient.CreateHttpClient()));
+        services.AddSingleton<IUpstreamClient>(_ => new HttpUpstreamClient(HttpUpstreamClient.CreateHttpClient()));
         services.AddSingleton<UpstreamProxy>();
         services.AddSingleton<UpstreamFiles>();
         services.AddSingleton<ProxiedProjectJson>();

@@ -3,25 +3,9 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Bulwark.Core.Outcomes;
+using Bulwark.Core.Upstreams;
 
-namespace Bulwark.Core.Upstreams;
-
-/// <summary>What an upstream said about a page.</summary>
-public enum UpstreamFetchKind
-{
-    /// <summary>A new page (200).</summary>
-    Page,
-    /// <summary>The page held is still current (304 to our <c>If-None-Match</c>).</summary>
-    NotModified,
-    /// <summary>The upstream has no such project (404 or 410).</summary>
-    NotFound,
-}
-
-/// <summary>An upstream's answer for a page; <see cref="Listing"/> is set for <see cref="UpstreamFetchKind.Page"/>.</summary>
-public sealed record UpstreamFetch(UpstreamFetchKind Kind, UpstreamListing? Listing = null, string? ETag = null);
-
-/// <summary>A file fetched and checked: its size and the sha256 of the bytes that arrived.</summary>
-public sealed record UpstreamDownload(long Size, string Sha256);
+namespace Bulwark.Upstreams;
 
 /// <summary>
 /// Speaks to upstream indexes over HTTP: PEP 691 JSON first (HTML accepted as a fallback, as pip does),
@@ -29,7 +13,7 @@ public sealed record UpstreamDownload(long Size, string Sha256);
 /// failure of the upstream (timeout, refused connection, 5xx, an unreadable page) is a
 /// <see cref="RefusalKind.Unavailable"/> refusal that callers answer from their cache.
 /// </summary>
-public sealed class UpstreamClient(HttpClient http)
+public sealed class HttpUpstreamClient(HttpClient http) : IUpstreamClient
 {
     /// <summary>The largest page read (PyPI's biggest project pages are a few megabytes).</summary>
     public const int MaxPageBytes = 64 * 1024 * 1024;
