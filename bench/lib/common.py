@@ -78,9 +78,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def http_get(url, accept=None, timeout=120):
-    """(status, body, headers) without raising on 4xx/5xx."""
-    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+def http_get(url, accept=None, timeout=120, encoding=None):
+    """(status, body, headers) without raising on 4xx/5xx; with `encoding`, the body as sent (not decoded)."""
+    headers = {"Accept": accept} if accept else {}
+    if encoding:
+        headers["Accept-Encoding"] = encoding
+    request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as r:
             return r.status, r.read(), dict(r.headers)

@@ -7,7 +7,7 @@ import time
 from common import free_port, http_get, log
 
 # Headers Bulwark sends that nginx should send too, so both responses carry about the same header bytes.
-COPIED_HEADERS = ["Cache-Control", "Vary", "Access-Control-Allow-Origin", "Access-Control-Allow-Headers",
+COPIED_HEADERS = ["Content-Encoding", "Cache-Control", "Vary", "Access-Control-Allow-Origin", "Access-Control-Allow-Headers",
                   "Access-Control-Allow-Methods", "Access-Control-Max-Age", "Access-Control-Expose-Headers",
                   "X-PyPI-Last-Serial", "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
                   "X-Frame-Options"]
@@ -39,8 +39,10 @@ http {{
 class Target:
     """One benchmarked URL: its path on Bulwark, the Accept header sent, and its path on nginx."""
 
-    def __init__(self, key, label, path, accept=None):
-        self.key, self.label, self.path, self.accept = key, label, path, accept
+    def __init__(self, key, label, path, accept=None, encoding=None):
+        self.key, self.label, self.path, self.accept, self.encoding = key, label, path, accept, encoding
+        # Extra request headers for wrk: with an encoding, both servers send the same compressed bytes.
+        self.wrk_headers = (f"Accept-Encoding: {encoding}",) if encoding else ()
         # nginx would treat a path ending in "/" as a directory; the copy gets a file name instead.
         self.nginx_path = f"/{key}{path}" + ("index" if path.endswith("/") else "")
         self.body = None
@@ -59,7 +61,9 @@ class Nginx:
         os.makedirs(os.path.join(self.directory, "root"), exist_ok=True)
         locations = []
         for t in targets:
-            status, body, headers = http_get(bulwark_base + t.path, t.accept)
+            status, body, headers = http_get(bulwark_base + t.path, t.accept, encoding=t.encoding)
+            if t.encoding and headers.get("Content-Encoding") != t.encoding:
+                raise RuntimeError(f"Bulwark did not send {t.path} with Content-Encoding {t.encoding}")
             if status != 200:
                 raise RuntimeError(f"Bulwark answered {status} for {t.path}")
             t.body, t.headers = body, headers
@@ -96,7 +100,7 @@ class Nginx:
     def verify(self, targets):
         """Proves that nginx serves byte-identical bodies with the same Content-Type."""
         for t in targets:
-            status, body, headers = http_get(self.base + t.nginx_path, t.accept)
+            status, body, headers = http_get(self.base + t.nginx_path, t.accept, encoding=t.encoding)
             same = status == 200 and hashlib.sha256(body).digest() == hashlib.sha256(t.body).digest()
             if not same or headers.get("Content-Type") != t.headers.get("Content-Type"):
                 raise RuntimeError(f"nginx copy of {t.path} differs (status {status}, type {headers.get('Content-Type')})")

@@ -174,16 +174,8 @@ public sealed partial class Accounts(Uri baseUrl, string origin, string rpId, st
 
     private static long Step() => DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
 
-    /// <summary>RFC 6238 with SHA-1, 6 digits, 30-second steps.</summary>
-    private static string TotpCode(byte[] secret, long step)
-    {
-        Span<byte> counter = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(counter, step);
-        var mac = HMACSHA1.HashData(secret, counter);
-        var offset = mac[^1] & 0x0f;
-        var value = (BinaryPrimitives.ReadInt32BigEndian(mac.AsSpan(offset)) & 0x7fffffff) % 1_000_000;
-        return value.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
-    }
+    /// <summary>The code an authenticator app shows: the server's own RFC 6238 computation (SHA-1, 6 digits, 30 s).</summary>
+    private static string TotpCode(byte[] secret, long step) => Bulwark.Core.Accounts.Totp.TotpCodes.Compute(secret, step);
 
     private static byte[] Base32(string text)
     {
