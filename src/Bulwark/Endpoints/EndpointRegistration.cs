@@ -63,9 +63,18 @@ public static class EndpointRegistration
     /// SEQUENCES and TEMP), which the server runs before every cache miss's one query.
     /// Why that is safe here: the read path only runs SELECTs, sets no session state, takes no locks and
     /// listens to nothing, so there is nothing to reset.
+    /// A second pool also means more server connections: it is capped at four per core (at least 8, never more
+    /// than the configured pool), because a read query is a fraction of a millisecond of CPU and more of them at
+    /// once than the cores can run only queue inside the server; a storm of cache misses thus waits in Bulwark
+    /// and cannot take the connection slots (max_connections) that uploads and sign-ins need.
     /// </summary>
-    internal static string ReadPathPostgres(string connectionString) =>
-        new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, ApplicationName = "bulwark-read" }.ConnectionString;
+    internal static string ReadPathPostgres(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, ApplicationName = "bulwark-read" };
+        builder.MaxPoolSize = Math.Min(builder.MaxPoolSize, Math.Max(8, 4 * Environment.ProcessorCount));
+        builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
+        return builder.ConnectionString;
+    }
 
     /// <summary>The simple and JSON APIs' page cache, file serving and download counting.</summary>
     private static IServiceCollection AddReadPath(this IServiceCollection services)
