@@ -78,20 +78,24 @@ def time_to_last_byte(url, accept):
     return {"status": int(out[0]), "ttfb_s": float(out[1]), "ttlb_s": float(out[2]), "bytes": int(out[3])}
 
 
-def random_paths_script(directory, count, tag=None):
-    names = _psql(f'SELECT "NormalizedName" FROM projects ORDER BY random() LIMIT {count}', DATABASE).split()
-    tag = tag or str(count)
+def _paths_script(directory, names, tag, kind, body):
+    """Writes the project pages of `names` to a file and a wrk script that loads them and then runs `body`."""
     paths = os.path.join(directory, f"paths-{tag}.txt")
     with open(paths, "w") as f:
         f.write("\n".join(f"/simple/{n}/" for n in names) + "\n")
-    script = os.path.join(directory, f"random-{tag}.lua")
+    script = os.path.join(directory, f"{kind}-{tag}.lua")
     with open(script, "w") as f:
         f.write(f"""local paths = {{}}
 for line in io.lines("{paths}") do paths[#paths + 1] = line end
-math.randomseed(os.time() + tonumber(tostring({{}}):sub(8), 16))
+""" + body)
+    return script
+
+
+def random_paths_script(directory, count, tag=None):
+    names = _psql(f'SELECT "NormalizedName" FROM projects ORDER BY random() LIMIT {count}', DATABASE).split()
+    return _paths_script(directory, names, tag or str(count), "random", """math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
 request = function() return wrk.format("GET", paths[math.random(#paths)]) end
 """)
-    return script
 
 
 _next_unfetched = 0
@@ -113,16 +117,9 @@ def unfetched_paths_script(directory, count, tag):
     if len(chosen) < count:
         raise RuntimeError(f"only {len(names) - _next_unfetched:,} projects are left unfetched; lower the counts")
     _next_unfetched += count
-    paths = os.path.join(directory, f"paths-{tag}.txt")
-    with open(paths, "w") as f:
-        f.write("\n".join(f"/simple/{n}/" for n in chosen) + "\n")
-    script = os.path.join(directory, f"unfetched-{tag}.lua")
     # Each wrk thread has its own Lua state; thread i of n takes paths i, i + n, i + 2n, ... so no two
     # requests of the run ask for the same project.
-    with open(script, "w") as f:
-        f.write(f"""local paths = {{}}
-for line in io.lines("{paths}") do paths[#paths + 1] = line end
-local threads = {{}}
+    return _paths_script(directory, chosen, tag, "unfetched", f"""local threads = {{}}
 function setup(thread)
    thread:set("id", #threads)
    table.insert(threads, thread)
@@ -138,7 +135,6 @@ request = function()
    return wrk.format("GET", paths[i])
 end
 """)
-    return script
 
 
 def wait_until(predicate, timeout=30, interval=0.02):
