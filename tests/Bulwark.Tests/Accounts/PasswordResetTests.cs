@@ -11,8 +11,8 @@ namespace Bulwark.Tests.Accounts;
 
 public abstract class PasswordResetTests<TServer>(TServer server) : AccountFlowTestBase<TServer>(server) where TServer : BulwarkServer
 {
-    private Task<Outcome<string>> RequestAsync(string login, Actor? actor = null) =>
-        Flow<Outcome<string>, PasswordResetRequest>(r => r.RequestAsync(login, actor ?? NewActor()));
+    private Task<Outcome<string>> RequestAsync(string login, Actor? actor = null, string? deviceCookie = null) =>
+        Flow<Outcome<string>, PasswordResetRequest>(r => r.RequestAsync(login, actor ?? NewActor(), deviceCookie));
 
     private Task<Outcome<string>> ResetAsync(string token, string password) =>
         Flow<Outcome<string>, PasswordReset>(r => r.ResetAsync(token, password, NewActor()));
@@ -107,6 +107,35 @@ public abstract class PasswordResetTests<TServer>(TServer server) : AccountFlowT
         var blocked = await RequestAsync(target);
         Assert.Equal(RefusalKind.Throttled, blocked.Refusal?.Kind);
         Assert.True(blocked.Refusal?.RetryAfterSeconds > 23 * 3600);
+    }
+
+    [Fact]
+    public async Task Resets_asked_in_the_owners_name_do_not_refuse_the_owners_own_browser()
+    {
+        var (username, email) = await RegisterVerifiedAsync();
+        var userId = (await LoadUserAsync(username)).Id;
+        var cookie = Core.Accounts.OpaqueSecret.Create().Secret;
+        await Server.WithScopeAsync(async sp =>
+        {
+            await sp.GetRequiredService<Core.Accounts.Devices.KnownDevices>().RememberAsync(userId, cookie, "198.51.100.7", "bulwark-tests-browser/1.0");
+            return 0;
+        });
+
+        // Someone else uses up the day's requests for this account by name and by address, from several networks.
+        foreach (var login in new[] { username, email })
+        {
+            for (var i = 0; i < 5; i++) Assert.True((await RequestAsync(login, NewActor())).Succeeded);
+            Assert.Equal(RefusalKind.Throttled, (await RequestAsync(login, NewActor())).Refusal?.Kind);
+            Assert.Equal(RefusalKind.Throttled, (await RequestAsync(login, NewActor(), deviceCookie: "not-a-known-browser")).Refusal?.Kind);
+        }
+
+        // The owner's browser still gets its link, by username and by e-mail address.
+        Assert.True((await RequestAsync(username, NewActor(), cookie)).Succeeded);
+        Assert.True((await RequestAsync(email, NewActor(), cookie)).Succeeded);
+        // A known browser of one account does not unlock another account's limit.
+        var (other, _) = await RegisterVerifiedAsync();
+        for (var i = 0; i < 5; i++) Assert.True((await RequestAsync(other, NewActor())).Succeeded);
+        Assert.Equal(RefusalKind.Throttled, (await RequestAsync(other, NewActor(), cookie)).Refusal?.Kind);
     }
 }
 

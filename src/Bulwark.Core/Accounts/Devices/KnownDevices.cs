@@ -49,6 +49,15 @@ public sealed class KnownDevices(BulwarkDbContext db, KnownDeviceFilter filter, 
             .FirstOrDefaultAsync(ct);
     }
 
+    /// <summary>Whether the browser is known to any of <paramref name="users"/> (an e-mail address may name several).</summary>
+    public async Task<bool> KnowsAnyAsync(IReadOnlyCollection<User> users, string? deviceCookie, CancellationToken ct = default)
+    {
+        if (users.Count == 0 || OpaqueSecret.Hash(deviceCookie) is not { } hash || !await filter.MayBeKnownAsync(db, hash, ct)) return false;
+        var ids = users.Select(u => u.Id).ToList();
+        var since = time.GetUtcNow() - Lifetime;
+        return await db.KnownDevices.AnyAsync(d => d.CookieHash == hash && d.LastSeenAt > since && ids.Contains(d.UserId), ct);
+    }
+
     /// <summary>Records (or refreshes) this browser as known for the user. The caller saves nothing more.</summary>
     public async Task RememberAsync(long userId, string? deviceCookie, string? ipAddress, string? userAgent, CancellationToken ct = default)
     {

@@ -1,3 +1,4 @@
+using Bulwark.Core.Accounts.Devices;
 using Bulwark.Core.Accounts.Throttling;
 using Bulwark.Core.Accounts.Tokens;
 using Bulwark.Core.Audit;
@@ -20,18 +21,26 @@ public sealed class PasswordResetRequest(
     AuthThrottle throttle,
     AuditLog audit,
     IEmailSender mail,
-    AccountLinks links)
+    AccountLinks links,
+    KnownDevices devices)
 {
     public const string AnswerMessage =
         "If an account matches what you entered, we sent a password-reset link to its e-mail address. The link is valid for a limited time and works once.";
 
-    public async Task<Outcome<string>> RequestAsync(string usernameOrEmail, Actor actor, CancellationToken ct = default)
+    /// <param name="deviceCookie">The browser's device cookie, if it sent one: a browser the account knows is not
+    /// held to the per-account limit (see <see cref="AuthThrottle.CheckPasswordResetAsync"/>).</param>
+    public async Task<Outcome<string>> RequestAsync(string usernameOrEmail, Actor actor, string? deviceCookie = null, CancellationToken ct = default)
     {
         var key = usernameOrEmail.Trim();
         if (key.Length == 0) return Refusal.Invalid(field: "login", message: "Enter your username or e-mail address.");
+        var matches = key.Contains('@')
+            ? await users.FindByEmailAsync(key, ct)
+            : (await users.FindByUsernameAsync(key, ct)) is { } one ? [one] : [];
         // Counted per entered value and per network whether or not the account exists, so the limit itself
-        // reveals nothing; it stops the form from being used to flood someone's mailbox.
-        var decision = await throttle.CheckPasswordResetAsync(key, actor.IpAddress, ct);
+        // reveals nothing; it stops the form from being used to flood someone's mailbox. Only a browser that
+        // has signed in to a matching account can pass the per-entry limit, which an unknown name never has.
+        var knownBrowser = await devices.KnowsAnyAsync(matches, deviceCookie, ct);
+        var decision = await throttle.CheckPasswordResetAsync(key, actor.IpAddress, knownBrowser, ct);
         if (!decision.Allowed)
         {
             audit.Record(AuditEventType.PasswordResetThrottled, actor with { UserId = null },
@@ -41,9 +50,6 @@ public sealed class PasswordResetRequest(
         }
         await throttle.RecordPasswordResetAsync(key, actor.IpAddress, ct);
 
-        var matches = key.Contains('@')
-            ? await users.FindByEmailAsync(key, ct)
-            : (await users.FindByUsernameAsync(key, ct)) is { } one ? [one] : [];
         // Automation accounts have no password to reset; frozen accounts are restored by administrators.
         var eligible = matches.Where(u => !u.IsAutomation && !u.IsFrozen).ToList();
         var outgoing = new List<EmailMessage>();

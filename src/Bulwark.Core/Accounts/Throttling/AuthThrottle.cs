@@ -80,8 +80,15 @@ public sealed class AuthThrottle(BulwarkDbContext db, ThrottleOptions options, T
     public Task RecordSessionPasswordFailureAsync(string login, long sessionId, string? ipAddress, CancellationToken ct = default) =>
         RecordAsync([(AuthAttemptKind.LoginFailure, AccountKey(login)), (AuthAttemptKind.SessionPasswordFailure, SessionKey(sessionId))], ipAddress, ct);
 
-    public async Task<ThrottleDecision> CheckPasswordResetAsync(string login, string? ipAddress, CancellationToken ct = default) =>
-        (await CheckAsync(ResetRules(), AccountKey(login), ClientNetwork.Of(ipAddress), ct)).Decision;
+    /// <summary>
+    /// Reset requests: per entered value a day and per network an hour. <paramref name="knownBrowser"/>: the request
+    /// comes from a browser the account knows (a valid device cookie), which is judged by its network's limit only.
+    /// Why: the per-account limit protects the owner's mailbox, but anyone can use it up by asking for resets in the
+    /// owner's name, and would then deny the owner a reset for a day; the owner's own browser must not be refused
+    /// by requests it did not make (the sign-in limits treat it the same way).
+    /// </summary>
+    public async Task<ThrottleDecision> CheckPasswordResetAsync(string login, string? ipAddress, bool knownBrowser = false, CancellationToken ct = default) =>
+        (await CheckAsync(knownBrowser ? ResetRules().Where(r => r.Scope != ThrottleScope.Account) : ResetRules(), AccountKey(login), ClientNetwork.Of(ipAddress), ct)).Decision;
 
     public Task RecordPasswordResetAsync(string login, string? ipAddress, CancellationToken ct = default) =>
         RecordAsync([(AuthAttemptKind.PasswordResetRequest, AccountKey(login))], ipAddress, ct);

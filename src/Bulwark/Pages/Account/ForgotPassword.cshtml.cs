@@ -1,3 +1,4 @@
+using Bulwark.Auth;
 using Bulwark.Core.Accounts.Flows;
 using Microsoft.AspNetCore.Mvc;
 
@@ -19,7 +20,7 @@ public sealed class ForgotPasswordModel(PasswordResetRequest request) : BulwarkP
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var result = await request.RequestAsync(Login, RequestActor, ct);
+        var result = await request.RequestAsync(Login, RequestActor, DeviceCookie.Presented(HttpContext), ct);
         if (result.TryGetValue(out var answer, out var refusal))
         {
             Answer = answer;
