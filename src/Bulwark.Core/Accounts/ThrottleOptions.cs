@@ -59,6 +59,13 @@ public sealed class ThrottleOptions
     [Range(1, 1000)]
     public int ResetRequestsPerNetworkPerHour { get; set; } = 20;
 
+    /// <summary>
+    /// Sign-ups per client network in an hour. Each one costs an Argon2 derivation (about 64 MiB and a fraction of
+    /// a second of a core) and a mail to the address given, so an anonymous form must not offer either without bound.
+    /// </summary>
+    [Range(1, 10000)]
+    public int RegistrationsPerNetworkPerHour { get; set; } = 20;
+
     /// <summary>Failed second-factor attempts (TOTP, recovery code, security key) per account in 5 minutes (baseline: 5).</summary>
     [Range(1, 5)]
     public int SecondFactorFailuresPerAccountPer5Minutes { get; set; } = 5;

@@ -1,9 +1,11 @@
 using Bulwark.Core.Accounts;
 using Bulwark.Core.Accounts.Flows;
+using Bulwark.Core.Accounts.Throttling;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Outcomes;
 using Bulwark.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bulwark.Tests.Accounts;
 
@@ -116,6 +118,48 @@ public abstract class RegistrationTests<TServer>(TServer server) : AccountFlowTe
         var result = await RegisterAsync(username, email, GoodPassword);
         Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
         Assert.Equal(field, result.Refusal?.Field);
+    }
+
+    [Fact]
+    public async Task Sign_ups_from_one_network_are_limited_per_hour_and_other_networks_are_not()
+    {
+        var network = NewActor();
+        for (var i = 0; i < 20; i++)
+        {
+            var name = Unique("Many");
+            Assert.True((await Flow<Outcome<string>, Registration>(r => r.RegisterAsync(name, $"{name}@example.com", GoodPassword, network))).Succeeded);
+        }
+        var refusedName = Unique("Many");
+        var refused = await Flow<Outcome<string>, Registration>(r => r.RegisterAsync(refusedName, $"{refusedName}@example.com", GoodPassword, network));
+        Assert.Equal(RefusalKind.Throttled, refused.Refusal?.Kind);
+        Assert.True(refused.Refusal?.RetryAfterSeconds > 0);
+        Assert.False(await Db(db => db.Users.AnyAsync(u => u.Username == refusedName)));
+
+        var elsewhere = Unique("Many");
+        Assert.True((await RegisterAsync(elsewhere, $"{elsewhere}@example.com", GoodPassword)).Succeeded);
+    }
+
+    [Fact]
+    public async Task A_sign_up_waits_for_the_password_hashing_budget_and_is_refused_when_none_frees_up()
+    {
+        var gate = Server.Services.GetRequiredService<PasswordCheckGate>();
+        var held = new List<IDisposable>();
+        for (var i = 0; i < gate.Slots; i++) held.Add((await gate.EnterAsync(PasswordCheckLane.Proven))!);
+        var busyName = Unique("Busy");
+        Outcome<string> busy;
+        try
+        {
+            busy = await RegisterAsync(busyName, $"{busyName}@example.com", GoodPassword);
+        }
+        finally
+        {
+            foreach (var lease in held) lease.Dispose();
+        }
+        Assert.Equal(RefusalKind.Throttled, busy.Refusal?.Kind);
+        Assert.Contains("busy", busy.Said());
+        Assert.False(await Db(db => db.Users.AnyAsync(u => u.Username == busyName)));
+
+        Assert.True((await RegisterAsync(busyName, $"{busyName}@example.com", GoodPassword)).Succeeded);
     }
 }
 

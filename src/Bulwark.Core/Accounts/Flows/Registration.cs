@@ -1,4 +1,5 @@
 using Bulwark.Core.Accounts.Passwords;
+using Bulwark.Core.Accounts.Throttling;
 using Bulwark.Core.Accounts.Tokens;
 using Bulwark.Core.Audit;
 using Bulwark.Core.Data;
@@ -22,7 +23,9 @@ public sealed class Registration(
     AccountTokenService tokens,
     AuditLog audit,
     IEmailSender mail,
-    AccountLinks links)
+    AccountLinks links,
+    AuthThrottle throttle,
+    PasswordCheckGate gate)
 {
     public const string AcceptedMessage =
         "Thank you. We sent a message to the address you gave: open the link in it to verify your address, then sign in.";
@@ -48,6 +51,17 @@ public sealed class Registration(
         {
             return Refusal.Invalid(field: "username", message: $"The username '{username}' is already taken.");
         }
+
+        // Everything below hashes the password and sends a mail. Why both bounds: the per-network count stops one
+        // network from registering (and mailing) without end, and the hashing budget shared with sign-in stops
+        // many networks at once from filling the memory with Argon2 work (each derivation holds about 64 MiB),
+        // which took the server down before. A sign-up that finds no free slot within the wait is refused with
+        // a Retry-After rather than queued without bound.
+        var allowed = await throttle.CheckRegistrationAsync(actor.IpAddress, ct);
+        if (!allowed.Allowed) return Refusal.Throttled(TimeSpan.FromSeconds(allowed.RetryAfterSeconds));
+        await throttle.RecordRegistrationAsync(actor.IpAddress, ct);
+        using var slot = await gate.EnterAsync(PasswordCheckLane.Proven, ct);
+        if (slot is null) return Refusal.Throttled("The server is busy signing people up; try again in a few seconds.", PasswordCheckGate.WaitLimit);
 
         var owners = await users.FindByEmailAsync(email, ct);
         if (owners.Count > 0)

@@ -16,6 +16,8 @@ public enum AuthAttemptKind
     KnownDeviceFailure = 4,
     /// <summary>A wrong password inside a signed-in session (step-up, password change), counted for that session's own budget.</summary>
     SessionPasswordFailure = 5,
+    /// <summary>A sign-up that reached the password hashing (counted per network).</summary>
+    Registration = 6,
 }
 
 /// <summary>

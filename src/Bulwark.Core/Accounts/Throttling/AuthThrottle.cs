@@ -93,6 +93,13 @@ public sealed class AuthThrottle(BulwarkDbContext db, ThrottleOptions options, T
     public Task RecordPasswordResetAsync(string login, string? ipAddress, CancellationToken ct = default) =>
         RecordAsync([(AuthAttemptKind.PasswordResetRequest, AccountKey(login))], ipAddress, ct);
 
+    /// <summary>Sign-ups per network an hour (see <see cref="ThrottleOptions.RegistrationsPerNetworkPerHour"/>).</summary>
+    public async Task<ThrottleDecision> CheckRegistrationAsync(string? ipAddress, CancellationToken ct = default) =>
+        (await CheckAsync([new(AuthAttemptKind.Registration, ThrottleScope.Network, Hour, options.RegistrationsPerNetworkPerHour)], "", ClientNetwork.Of(ipAddress), ct)).Decision;
+
+    public Task RecordRegistrationAsync(string? ipAddress, CancellationToken ct = default) =>
+        RecordAsync([(AuthAttemptKind.Registration, "")], ipAddress, ct);
+
     /// <summary>
     /// Second-factor limits (5 / 5 min and 20 / h per account, 10 / 5 min per network). A 6-digit code has
     /// a million values; at 20 guesses an hour an attacker who has the password needs about 50,000 hours for
