@@ -144,56 +144,65 @@ public abstract class BackupRestoreS3Tests<TServer>(TServer server, ITestOutputH
         var wheelBytes = (await Server.ReadBlobAsync(wheel.BlobPath))!;
         var sdistBytes = (await Server.ReadBlobAsync(sdist.BlobPath))!;
 
-        // Deleted after the backup: named, nothing written; once the object is back, the same targets take the restore.
-        Assert.True(await Server.Blobs.DeleteAsync(wheel.BlobPath));
-        var (data, postgres, target) = await EmptyTargetAsync();
-        var deleted = await CliAsync(target, "restore", backup);
-        Assert.Equal(1, deleted.Exit);
-        Assert.Contains("Nothing was restored", deleted.Err);
-        Assert.Contains($"{wheel.BlobPath}: missing (not in the store)", deleted.Err);
-        Assert.Contains($"bucket '{Server.S3.Bucket}' under prefix 'index/'", deleted.Err);
-        Assert.DoesNotContain(sdist.BlobPath, deleted.Err);
-        await AssertUntouchedAsync(data, postgres);
-        await PutObjectAsync(wheel.BlobPath, wheelBytes);
-        var again = await CliAsync(target, "restore", backup);
-        Assert.True(again.Exit == 0, again.Err);
-        Assert.Equal(0, (await CliAsync(target, "fsck")).Exit);
+        // The objects are put back whatever happens, so that the other test of the class finds the bucket whole.
+        try
+        {
+            // Deleted after the backup: named, nothing written; once the object is back, the same targets take the restore.
+            Assert.True(await Server.Blobs.DeleteAsync(wheel.BlobPath));
+            var (data, postgres, target) = await EmptyTargetAsync();
+            var deleted = await CliAsync(target, "restore", backup);
+            Assert.Equal(1, deleted.Exit);
+            Assert.Contains("Nothing was restored", deleted.Err);
+            Assert.Contains($"{wheel.BlobPath}: missing (not in the store)", deleted.Err);
+            Assert.Contains($"bucket '{Server.S3.Bucket}' under prefix 'index/'", deleted.Err);
+            Assert.DoesNotContain(sdist.BlobPath, deleted.Err);
+            await AssertUntouchedAsync(data, postgres);
+            await PutObjectAsync(wheel.BlobPath, wheelBytes);
+            var again = await CliAsync(target, "restore", backup);
+            Assert.True(again.Exit == 0, again.Err);
+            Assert.Equal(0, (await CliAsync(target, "fsck")).Exit);
 
-        // Overwritten with other bytes after the backup: named as damaged.
-        await PutObjectAsync(sdist.BlobPath, "not the sdist that was uploaded"u8.ToArray());
-        var (data2, postgres2, target2) = await EmptyTargetAsync();
-        var damaged = await CliAsync(target2, "restore", backup);
-        Assert.Equal(1, damaged.Exit);
-        Assert.Contains($"{sdist.BlobPath}: damaged: the store holds 31 bytes hashing to sha256 ", damaged.Err);
-        Assert.Contains(sdist.Sha256Digest, damaged.Err);
-        Assert.DoesNotContain($"{wheel.BlobPath}:", damaged.Err);
-        await AssertUntouchedAsync(data2, postgres2);
-        await PutObjectAsync(sdist.BlobPath, sdistBytes);
+            // Overwritten with other bytes after the backup: named as damaged.
+            await PutObjectAsync(sdist.BlobPath, "not the sdist that was uploaded"u8.ToArray());
+            var (data2, postgres2, target2) = await EmptyTargetAsync();
+            var damaged = await CliAsync(target2, "restore", backup);
+            Assert.Equal(1, damaged.Exit);
+            Assert.Contains($"{sdist.BlobPath}: damaged: the store holds 31 bytes hashing to sha256 ", damaged.Err);
+            Assert.Contains(sdist.Sha256Digest, damaged.Err);
+            Assert.DoesNotContain($"{wheel.BlobPath}:", damaged.Err);
+            await AssertUntouchedAsync(data2, postgres2);
+            await PutObjectAsync(sdist.BlobPath, sdistBytes);
 
-        // Another bucket, empty: not one object is there, which says the configuration is wrong, not that files were lost.
-        var empty = "bulwark-empty-" + Guid.NewGuid().ToString("N")[..8];
-        using (var s3 = Server.S3.CreateClient()) await s3.PutBucketAsync(new PutBucketRequest { BucketName = empty });
-        var elsewhere = new Dictionary<string, string?>(Storage) { ["Bulwark:Storage:S3:Bucket"] = empty };
-        var (data3, postgres3, target3) = await EmptyTargetAsync(elsewhere);
-        var wrongBucket = await CliAsync(target3, "restore", backup);
-        Assert.Equal(1, wrongBucket.Exit);
-        Assert.Contains($"objects the backup lists is in bucket '{empty}' under prefix 'index/'", wrongBucket.Err);
-        Assert.Contains($"the backup lists the objects of bucket '{Server.S3.Bucket}' under prefix 'index/'", wrongBucket.Err);
-        await AssertUntouchedAsync(data3, postgres3);
-        // Not even --allow-missing restores from a bucket that holds none of the objects.
-        Assert.Equal(1, (await CliAsync(target3, "restore", backup, "--allow-missing")).Exit);
-        await AssertUntouchedAsync(data3, postgres3);
+            // Another bucket, empty: not one object is there, which says the configuration is wrong, not that files were lost.
+            var empty = "bulwark-empty-" + Guid.NewGuid().ToString("N")[..8];
+            using (var s3 = Server.S3.CreateClient()) await s3.PutBucketAsync(new PutBucketRequest { BucketName = empty });
+            var elsewhere = new Dictionary<string, string?>(Storage) { ["Bulwark:Storage:S3:Bucket"] = empty };
+            var (data3, postgres3, target3) = await EmptyTargetAsync(elsewhere);
+            var wrongBucket = await CliAsync(target3, "restore", backup);
+            Assert.Equal(1, wrongBucket.Exit);
+            Assert.Contains($"objects the backup lists is in bucket '{empty}' under prefix 'index/'", wrongBucket.Err);
+            Assert.Contains($"the backup lists the objects of bucket '{Server.S3.Bucket}' under prefix 'index/'", wrongBucket.Err);
+            await AssertUntouchedAsync(data3, postgres3);
+            // Not even --allow-missing restores from a bucket that holds none of the objects.
+            Assert.Equal(1, (await CliAsync(target3, "restore", backup, "--allow-missing")).Exit);
+            await AssertUntouchedAsync(data3, postgres3);
 
-        // A configuration on local disk cannot hold objects the backup never copied.
-        var (data4, postgres4, target4) = await EmptyTargetAsync(new Dictionary<string, string?>());
-        var onDisk = await CliAsync(target4, "restore", backup);
-        Assert.Equal(1, onDisk.Exit);
-        Assert.Contains("The backup did not copy its files: they stay in bucket", onDisk.Err);
-        Assert.Contains("Bulwark:Storage:Kind=S3", onDisk.Err);
-        await AssertUntouchedAsync(data4, postgres4);
-
-        foreach (var pg in new[] { postgres, postgres2, postgres3, postgres4 }.OfType<string>()) await TestDatabases.DropPostgresDatabaseAsync(pg);
-        foreach (var dir in new[] { backup, data }) Directory.Delete(dir, recursive: true);
+            // A configuration on local disk cannot hold objects the backup never copied.
+            var (data4, postgres4, target4) = await EmptyTargetAsync(new Dictionary<string, string?>());
+            var onDisk = await CliAsync(target4, "restore", backup);
+            Assert.Equal(1, onDisk.Exit);
+            Assert.Contains("The backup did not copy its files: they stay in bucket", onDisk.Err);
+            Assert.Contains("Bulwark:Storage:Kind=S3", onDisk.Err);
+            await AssertUntouchedAsync(data4, postgres4);
+            foreach (var pg in new[] { postgres, postgres2, postgres3, postgres4 }.OfType<string>()) await TestDatabases.DropPostgresDatabaseAsync(pg);
+            Directory.Delete(data, recursive: true);
+        }
+        finally
+        {
+            await PutObjectAsync(wheel.BlobPath, wheelBytes);
+            await PutObjectAsync(sdist.BlobPath, sdistBytes);
+            Directory.Delete(backup, recursive: true);
+        }
     }
 }
 
