@@ -70,22 +70,9 @@ public abstract class BackupRestoreS3Tests<TServer>(TServer server, ITestOutputH
 
         // Taken while the server answers pages and takes an upload.
         var backup = BackupTestKit.TempDirectory();
-        using var serving = new CancellationTokenSource();
         var client = Server.CreateClient();
-        var reads = Task.Run(async () =>
-        {
-            var served = 0;
-            while (!serving.IsCancellationRequested)
-            {
-                await BackupTestKit.PageAsync(client, $"/simple/{a1.Name}/");
-                served++;
-            }
-            return served;
-        });
         var upload = UploadAsync(UploadForm.For(new TestDistributions.Spec(UniqueName("s3-backup-during"), "1.0")), token);
-        var taken = await CliAsync(Source, "backup", backup);
-        await serving.CancelAsync();
-        Assert.True(await reads > 0);
+        var taken = await BackupTestKit.WhileServingAsync(client, $"/simple/{a1.Name}/", () => CliAsync(Source, "backup", backup));
         await AssertOkAsync(await upload);
         Assert.True(taken.Exit == 0, taken.Err);
         Assert.Contains("listed", taken.Out);

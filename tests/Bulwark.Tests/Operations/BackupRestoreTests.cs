@@ -56,22 +56,9 @@ public abstract class BackupRestoreTests<TServer>(TServer server, ITestOutputHel
 
         // The backup runs while the server answers pages and takes an upload.
         var backup = BackupTestKit.TempDirectory();
-        using var serving = new CancellationTokenSource();
         var client = Server.CreateClient();
-        var reads = Task.Run(async () =>
-        {
-            var served = 0;
-            while (!serving.IsCancellationRequested)
-            {
-                await BackupTestKit.PageAsync(client, $"/simple/{a1.Name}/");
-                served++;
-            }
-            return served;
-        });
         var upload = UploadAsync(UploadForm.For(new TestDistributions.Spec(UniqueName("backup-during"), "1.0")), token);
-        var taken = await CliAsync(source, "backup", backup);
-        await serving.CancelAsync();
-        Assert.True(await reads > 0);
+        var taken = await BackupTestKit.WhileServingAsync(client, $"/simple/{a1.Name}/", () => CliAsync(source, "backup", backup));
         await AssertOkAsync(await upload);
         Assert.Equal(0, taken.Exit);
         Assert.True(File.Exists(Path.Combine(backup, "manifest.json")));

@@ -68,6 +68,26 @@ internal static class BackupTestKit
         return await response.Content.ReadAsStringAsync();
     }
 
+    /// <summary>Runs <paramref name="work"/> (a backup) while <paramref name="page"/> is read over and over; at least one read is served.</summary>
+    public static async Task<T> WhileServingAsync<T>(HttpClient client, string page, Func<Task<T>> work)
+    {
+        using var serving = new CancellationTokenSource();
+        var reads = Task.Run(async () =>
+        {
+            var served = 0;
+            while (!serving.IsCancellationRequested)
+            {
+                await PageAsync(client, page);
+                served++;
+            }
+            return served;
+        });
+        var result = await work();
+        await serving.CancelAsync();
+        Assert.True(await reads > 0);
+        return result;
+    }
+
     public const string SimpleJson = "application/vnd.pypi.simple.v1+json";
 
     public sealed record Account(long Id, string Username, string Email, string? PasswordHash, bool IsAdmin);
