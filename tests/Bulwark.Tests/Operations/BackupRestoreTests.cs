@@ -79,6 +79,21 @@ public abstract class BackupRestoreTests<TServer>(TServer server, ITestOutputHel
             Assert.Equal(1, intoUsed.Exit);
             Assert.Contains("is not empty (it holds the tables", intoUsed.Err);
         }
+        else
+        {
+            // A SQLite file named by the connection string, outside the (empty) data directory, is a target too.
+            var scratch = BackupTestKit.TempDirectory();
+            Directory.CreateDirectory(scratch);
+            var existing = Path.Combine(scratch, "other.db");
+            await File.WriteAllTextAsync(existing, "another index's database");
+            var overFile = Settings(DatabaseKind.Sqlite, BackupTestKit.TempDirectory(), null);
+            overFile["ConnectionStrings:Bulwark"] = $"Data Source={existing}";
+            var intoFile = await CliAsync(overFile, "restore", backup);
+            Assert.Equal(1, intoFile.Exit);
+            Assert.Contains($"The SQLite database {existing} (ConnectionStrings:Bulwark) already exists", intoFile.Err);
+            Assert.Equal("another index's database", await File.ReadAllTextAsync(existing));
+            Directory.Delete(scratch, recursive: true);
+        }
         var target = Settings(Server.Database, data, postgres);
         var restore = await CliAsync(target, "restore", backup);
         Assert.True(restore.Exit == 0, restore.Err);
