@@ -18,6 +18,19 @@ if (!directory || !bucket) {
   process.exit(2);
 }
 
+// s3rver encodes ListObjectsV2 continuation tokens with DES, which the OpenSSL 3 of current Node no longer offers:
+// every truncated listing (more keys than max-keys, such as the one-key listing of Bulwark's store check) then failed
+// with InternalError. The token only has to survive the round trip through the client, so under the name 'des' the
+// bytes pass through unchanged; every other cipher is Node's own.
+const nodeCipheriv = crypto.createCipheriv;
+const nodeDecipheriv = crypto.createDecipheriv;
+const passThrough = () => ({
+  update: (data, encoding) => (Buffer.isBuffer(data) ? data : Buffer.from(data, encoding || 'utf8')),
+  final: () => Buffer.alloc(0),
+});
+crypto.createCipheriv = (algorithm, ...rest) => (algorithm === 'des' ? passThrough() : nodeCipheriv(algorithm, ...rest));
+crypto.createDecipheriv = (algorithm, ...rest) => (algorithm === 'des' ? passThrough() : nodeDecipheriv(algorithm, ...rest));
+
 const server = new S3rver({
   address: '127.0.0.1',
   port: Number(port),

@@ -39,18 +39,28 @@ internal static class BackupCommands
     {
         var command = new Command("restore",
             "Restore a backup written by 'backup' into an empty data directory and an empty database of the same kind " +
-            "(pg_restore for PostgreSQL), then read every blob back from the store and check its sha256 against the manifest. " +
-            "Exit status 0 only when every blob matches.");
+            "(pg_restore for PostgreSQL). Every blob is read back from the store (on S3: the bucket the backup listed) and checked " +
+            "against the manifest's sha256 first; when any is missing or damaged, each is named, nothing is restored and the " +
+            "exit status is 1.");
         var dir = new Argument<DirectoryInfo>("DIR");
+        var allowMissing = new Option<bool>("--allow-missing")
+        {
+            Description = "Restore even when blobs are missing or damaged (each is named on standard error; 'fsck' names them afterwards). " +
+                          "Never when not one of them is found, which means a store other than the backup's.",
+        };
         command.Arguments.Add(dir);
+        command.Options.Add(allowMissing);
         command.SetAction((parse, ct) => CommandLine.WithServicesAsync(async sp =>
         {
             var watch = Stopwatch.StartNew();
-            var outcome = await ActivatorUtilities.CreateInstance<BackupRestorer>(sp).RunAsync(parse.GetValue(dir)!.FullName, ct);
-            if (!outcome.TryGetValue(out var m, out var refusal)) return await CliOutcomes.RefuseAsync(stderr, refusal);
+            var outcome = await ActivatorUtilities.CreateInstance<BackupRestorer>(sp).RunAsync(parse.GetValue(dir)!.FullName, parse.GetValue(allowMissing), ct);
+            if (!outcome.TryGetValue(out var report, out var refusal)) return await CliOutcomes.RefuseAsync(stderr, refusal);
+            var m = report.Manifest;
             await stdout.WriteLineAsync(
                 $"Restored the backup of {m.CreatedUtc:u} ({m.Database}, Bulwark {m.BulwarkVersion}): {m.Counts.Users} users, {m.Counts.Projects} projects, " +
-                $"{m.Counts.Files} files; {m.Blobs.Count} blobs verified against their sha256, in {watch.Elapsed.TotalSeconds:F1} s.");
+                $"{m.Counts.Files} files; {m.Blobs.Count} blobs checked against their sha256" +
+                (report.Problems.Count == 0 ? "" : $" ({report.Problems.Count} missing or damaged, restored as allowed)") + $", in {watch.Elapsed.TotalSeconds:F1} s.");
+            foreach (var problem in report.Problems) await stderr.WriteLineAsync("warning: restored without " + problem);
             return CliOutcomes.Done;
         }, database: false));
         return command;

@@ -30,13 +30,18 @@ public static class CommandLine
     // process-wide environment variables that parallel tests share.
     private static readonly AsyncLocal<IReadOnlyDictionary<string, string?>?> Overrides = new();
 
+    // Services registered after Bulwark's own for one RunAsync call: what an embedding host (or a test) supplies
+    // itself, such as the credentials of an object store that the standard AWS sources do not hold.
+    private static readonly AsyncLocal<Action<IServiceCollection>?> ExtraServices = new();
+
     // Where the verbs of one RunAsync call write errors (the caller's writer in tests, else the console).
     private static readonly AsyncLocal<TextWriter?> Errors = new();
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, TextReader? stdin = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         Overrides.Value = settings;
+        ExtraServices.Value = services;
         Errors.Value = stderr;
         var root = Build(stdout ?? Console.Out, stderr ?? Console.Error, stdin ?? Console.In);
         if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
@@ -145,6 +150,7 @@ public static class CommandLine
             o.MinLevel = LogLevel.Warning;
         });
         builder.Services.AddBulwark(builder.Configuration, HostKind.Cli);
+        ExtraServices.Value?.Invoke(builder.Services);
         using var host = builder.Build();
         try
         {

@@ -9,15 +9,23 @@ using Npgsql;
 
 namespace Bulwark.Operations;
 
+/// <summary>What a restore put in place, and the blobs it restored without (only with <c>--allow-missing</c>).</summary>
+public sealed record RestoreReport(BackupManifest Manifest, IReadOnlyList<string> Problems);
+
 /// <summary>
 /// <c>restore DIR</c>: puts a backup written by <see cref="BackupWriter"/> into an empty data directory and an empty
-/// database, then reads every blob back from the store and checks it against the manifest's sha256 before it
-/// reports success. Services are resolved only after the emptiness checks: resolving the blob store or the
-/// database would itself create files in the data directory.
+/// database. The blobs come first: copied ones are put into the store, and every blob the manifest lists is read back
+/// from the store and checked against the manifest's size and sha256 (on S3, where a backup lists objects without
+/// copying them, this is the check that the bucket still holds them). Only then are the keys and the database put in
+/// place, so a backup that cannot be restored whole is refused while nothing of it has been written, and anything a
+/// failed restore did write is removed again: a half-restored index would look like a restored one, and a second
+/// attempt would be refused as "not empty". Services are resolved only after the emptiness checks: resolving the
+/// blob store or the database would itself create files in the data directory.
 /// </summary>
 public sealed class BackupRestorer(IServiceProvider services, IOptions<BulwarkOptions> options, IConfiguration configuration)
 {
-    public async Task<Outcome<BackupManifest>> RunAsync(string directory, CancellationToken ct = default)
+    /// <param name="allowMissing">Restore even when blobs are missing or damaged (each is reported); never when none is found.</param>
+    public async Task<Outcome<RestoreReport>> RunAsync(string directory, bool allowMissing = false, CancellationToken ct = default)
     {
         directory = Path.GetFullPath(directory);
         var manifest = await BackupManifest.ReadAsync(directory, ct);
@@ -28,36 +36,106 @@ public sealed class BackupRestorer(IServiceProvider services, IOptions<BulwarkOp
         var kind = options.Value.Database;
         if (manifest.Database != kind.ToString())
             return Refusal.Invalid($"The backup is of a {manifest.Database} database and this configuration uses {kind} (Bulwark:Database); restore into the same kind.");
+        var storage = configuration.GetValue(StorageServices.KindKey, StorageKind.FileSystem);
+        // Objects that were listed, not copied, exist only in their bucket: a local store could never hold them.
+        if (!manifest.BlobsCopied && storage != StorageKind.S3)
+        {
+            return Refusal.Invalid($"The backup did not copy its files: they stay in {(manifest.Bucket?.ToString() ?? "the S3 bucket it was taken from")}, " +
+                                   $"and this configuration keeps files on local disk ({StorageServices.KindKey} is {storage}). " +
+                                   $"Restore with {StorageServices.KindKey}=S3 and that bucket and prefix.");
+        }
 
         // Only empty targets: restoring over live data would mix two indexes' rows and blobs with no way to tell them apart.
         var data = DataServices.DataDirectory(options.Value);
         if (BackupFiles.Contents(data) is { } present)
             return Refusal.Conflict($"The data directory {data} is not empty (it holds {present}); restore only into an empty one.");
+        var sqlite = kind == DatabaseKind.Sqlite ? SqliteTarget(data) : null;
+        // A database file named by ConnectionStrings:Bulwark outside the data directory escapes the check above; the
+        // SQLite backup API would overwrite it whole.
+        if (sqlite is not null && File.Exists(sqlite))
+            return Refusal.Conflict($"The SQLite database {sqlite} (ConnectionStrings:Bulwark) already exists; restore only into a new database file.");
         if (kind == DatabaseKind.Postgres)
         {
             if (PostgresTools.Find("pg_restore") is null) return PostgresTools.Missing("pg_restore");
             if (await PostgresTablesAsync(ct) is { } tables)
                 return Refusal.Conflict($"The database of ConnectionStrings:Bulwark is not empty (it holds the tables {tables}); restore only into an empty database.");
         }
+        var database = Path.Combine(directory, kind == DatabaseKind.Postgres ? BackupManifest.PostgresFile : BackupManifest.SqliteFile);
+        if (!File.Exists(database)) return Refusal.Invalid($"{database} is missing from the backup.");
         var files = Path.Combine(directory, BackupManifest.FilesDirectory);
         if (manifest.BlobsCopied && !Directory.Exists(files))
             return Refusal.Invalid($"The manifest says the files were copied, but {files} does not exist.");
 
+        var createdData = !Directory.Exists(data);
         Directory.CreateDirectory(data);
-        var restored = kind == DatabaseKind.Postgres ? await RestorePostgresAsync(directory, ct) : await RestoreSqliteAsync(directory, ct);
-        if (restored.Refusal is { } refusal) return refusal;
-        BackupFiles.CopyTree(Path.Combine(directory, BackupManifest.KeysDirectory), Path.Combine(data, BackupManifest.KeysDirectory));
+        try
+        {
+            var outcome = await RestoreAsync(directory, manifest, storage, data, allowMissing, ct);
+            if (!outcome.Succeeded) Undo(data, createdData, sqlite);
+            return outcome;
+        }
+        catch
+        {
+            Undo(data, createdData, sqlite);
+            throw;
+        }
+    }
 
+    private async Task<Outcome<RestoreReport>> RestoreAsync(string directory, BackupManifest manifest, StorageKind storage, string data,
+        bool allowMissing, CancellationToken ct)
+    {
         var blobs = services.GetRequiredService<IBlobStore>();
-        var problems = new List<string>();
-        if (manifest.BlobsCopied) problems.AddRange(await PutBlobsAsync(blobs, files, manifest, ct));
-        problems.AddRange(await VerifyAsync(blobs, manifest, ct));
-        problems.AddRange(manifest.MissingBlobs.Select(p => $"{p}: was already gone from the store when the backup was taken"));
+        var store = storage == StorageKind.S3 ? BackupBucket.From(configuration).ToString() : $"the local store {Path.Combine(data, "files")}";
+        try
+        {
+            await blobs.CheckAvailableAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return Refusal.Unavailable($"Nothing was restored: {store} cannot be read ({e.Message}).");
+        }
+        var findings = await BackupBlobCheck.RunAsync(blobs, manifest, Path.Combine(directory, BackupManifest.FilesDirectory), ct);
+        if (BackupBlobCheck.Refuse(findings, manifest, store, allowMissing) is { } refusal) return refusal;
+
+        BackupFiles.CopyTree(Path.Combine(directory, BackupManifest.KeysDirectory), Path.Combine(data, BackupManifest.KeysDirectory));
+        var restored = options.Value.Database == DatabaseKind.Postgres ? await RestorePostgresAsync(directory, ct) : await RestoreSqliteAsync(directory, ct);
+        if (restored.Refusal is { } failed) return failed with { Message = "Nothing was restored: " + failed.Message };
         // A backup of an older version gets this version's migrations, as a server start would apply them.
         await DataServices.InitializeDatabaseAsync(services, ct);
-        if (problems.Count > 0)
-            return Refusal.Conflict($"The database is restored, but {problems.Count} blob(s) are not as the backup recorded them:\n  " + string.Join("\n  ", problems));
-        return manifest;
+        return new RestoreReport(manifest, findings.Problems);
+    }
+
+    /// <summary>
+    /// Removes what a failed restore wrote. Every target was empty or absent when it began (checked above), so all
+    /// that is in them now is its own. PostgreSQL needs nothing here: <c>pg_restore --single-transaction</c> is the
+    /// last write, and a failed one leaves the database as empty as it was.
+    /// </summary>
+    private static void Undo(string data, bool createdData, string? sqlite)
+    {
+        SqliteConnection.ClearAllPools();
+        if (sqlite is not null)
+        {
+            foreach (var file in new[] { sqlite, sqlite + "-wal", sqlite + "-shm", sqlite + "-journal" }) File.Delete(file);
+        }
+        if (createdData)
+        {
+            Directory.Delete(data, recursive: true);
+            return;
+        }
+        foreach (var entry in new DirectoryInfo(data).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo dir) dir.Delete(recursive: true);
+            else entry.Delete();
+        }
+    }
+
+    /// <summary>The SQLite file the restore writes: ConnectionStrings:Bulwark's, else bulwark.db in the data directory (as <see cref="DataServices"/> opens it).</summary>
+    private string SqliteTarget(string data)
+    {
+        var cs = configuration.GetConnectionString("Bulwark");
+        return string.IsNullOrWhiteSpace(cs)
+            ? Path.Combine(data, BackupManifest.SqliteFile)
+            : Path.GetFullPath(new SqliteConnectionStringBuilder(cs).DataSource);
     }
 
     private async Task<string?> PostgresTablesAsync(CancellationToken ct)
@@ -80,7 +158,6 @@ public sealed class BackupRestorer(IServiceProvider services, IOptions<BulwarkOp
     private async Task<Outcome> RestoreSqliteAsync(string directory, CancellationToken ct)
     {
         var source = Path.Combine(directory, BackupManifest.SqliteFile);
-        if (!File.Exists(source)) return Refusal.Invalid($"{source} is missing from the backup.");
         var db = services.GetRequiredService<BulwarkDbContext>();
         var from = new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
         await using var reader = new SqliteConnection(from);
@@ -89,52 +166,5 @@ public sealed class BackupRestorer(IServiceProvider services, IOptions<BulwarkOp
         await writer.OpenAsync(ct);
         reader.BackupDatabase(writer);
         return Outcome.Ok();
-    }
-
-    private static async Task<List<string>> PutBlobsAsync(IBlobStore blobs, string files, BackupManifest manifest, CancellationToken ct)
-    {
-        var problems = new List<string>();
-        Directory.CreateDirectory(blobs.TempDirectory);
-        foreach (var blob in manifest.Blobs)
-        {
-            var source = BackupFiles.Under(files, blob.Path);
-            if (source is null || !File.Exists(source))
-            {
-                problems.Add($"{blob.Path}: not in the backup's files");
-                continue;
-            }
-            // The store consumes (moves) the file it is given: it gets a copy, never the backup's own file.
-            var temp = Path.Combine(blobs.TempDirectory, "restore-" + Guid.NewGuid().ToString("N"));
-            try
-            {
-                File.Copy(source, temp);
-                if (await blobs.PutFileAsync(blob.Path, temp, ct) == BlobPutResult.Conflict)
-                    problems.Add($"{blob.Path}: the store already holds different bytes at this path");
-            }
-            finally
-            {
-                File.Delete(temp);
-            }
-        }
-        return problems;
-    }
-
-    /// <summary>Reads every blob back from the store: success is declared on the bytes the index will serve.</summary>
-    private static async Task<List<string>> VerifyAsync(IBlobStore blobs, BackupManifest manifest, CancellationToken ct)
-    {
-        var problems = new List<string>();
-        foreach (var blob in manifest.Blobs)
-        {
-            await using var stream = await blobs.OpenReadAsync(blob.Path, ct);
-            if (stream is null)
-            {
-                problems.Add($"{blob.Path}: not in the store");
-                continue;
-            }
-            var (sha256, size) = await BackupFiles.CopyHashingAsync(stream, Stream.Null, ct);
-            if (sha256 != blob.Sha256 || size != blob.Size)
-                problems.Add($"{blob.Path}: the store holds {size:N0} bytes hashing to sha256 {sha256}, the backup recorded {blob.Size:N0} bytes, {blob.Sha256}");
-        }
-        return problems;
     }
 }

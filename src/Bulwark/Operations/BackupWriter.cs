@@ -78,7 +78,7 @@ public sealed class BackupWriter(BulwarkDbContext db, IBlobStore blobs, IOptions
 
         var manifest = new BackupManifest(BackupManifest.CurrentFormat, Version, db.IsSqlite ? nameof(DatabaseKind.Sqlite) : nameof(DatabaseKind.Postgres),
             copy ? nameof(StorageKind.FileSystem) : nameof(StorageKind.S3), time.GetUtcNow().ToUniversalTime(),
-            snapshot.Counts with { Blobs = listed.Count }, listed, missing, copy, keysCopied);
+            snapshot.Counts with { Blobs = listed.Count }, listed, missing, copy, keysCopied, copy ? null : BackupBucket.From(configuration));
         await manifest.WriteAsync(directory, ct);
         return new BackupReport(manifest, bytes, damaged);
     }

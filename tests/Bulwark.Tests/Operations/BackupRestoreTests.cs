@@ -1,6 +1,4 @@
-using System.Net;
 using System.Security.Cryptography;
-using Bulwark.Cli;
 using Bulwark.Core.Accounts;
 using Bulwark.Core.Accounts.Totp;
 using Bulwark.Core.Audit;
@@ -17,56 +15,16 @@ namespace Bulwark.Tests.Operations;
 /// <c>backup</c> taken while the server serves reads and an upload, <c>restore</c> into a fresh data directory and
 /// database, and a server started on the result: the simple pages (HTML and JSON), every file's bytes, every account
 /// (password hashes, tokens, second factors, the TOTP seed still decrypting) and the audit chain are as they were.
-/// Also the refusals (non-empty targets) and a blob deleted before the backup, which is named, not skipped.
+/// Also the refusals (non-empty targets) and a blob deleted before the backup, which is named, not skipped: its restore
+/// is refused with nothing written, and goes through with <c>--allow-missing</c>.
 /// </summary>
 public abstract class BackupRestoreTests<TServer>(TServer server, ITestOutputHelper output) : UploadTestBase<TServer>(server) where TServer : BulwarkServer
 {
-    private sealed class RestoredServer(DatabaseKind database, string dataDirectory, string? postgres) : BulwarkServer(database, dataDirectory)
-    {
-        protected override Task<string> CreatePostgresDatabaseAsync() => Task.FromResult(postgres!);
-    }
+    private static Dictionary<string, string?> Settings(DatabaseKind database, string dataDirectory, string? postgres) =>
+        BackupTestKit.Settings(database, dataDirectory, postgres);
 
-    private static Dictionary<string, string?> Settings(DatabaseKind database, string dataDirectory, string? postgres)
-    {
-        var settings = new Dictionary<string, string?> { ["Bulwark:DataDirectory"] = dataDirectory, ["Bulwark:Database"] = database.ToString() };
-        if (postgres is not null) settings["ConnectionStrings:Bulwark"] = postgres;
-        return settings;
-    }
-
-    private async Task<(int Exit, string Out, string Err)> CliAsync(Dictionary<string, string?> settings, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CommandLine.RunAsync(args, stdout, stderr, settings: settings);
-        output.WriteLine($"$ {string.Join(' ', args)} -> {exit}\n{stdout}{stderr}");
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
-    private static string TempDirectory() => Path.Combine(Path.GetTempPath(), "bulwark-tests", "backup-" + Guid.NewGuid().ToString("N"));
-
-    private static async Task<string> PageAsync(HttpClient client, string path, string? accept = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (accept is not null) request.Headers.Accept.ParseAdd(accept);
-        using var response = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadAsStringAsync();
-    }
-
-    private sealed record Account(long Id, string Username, string Email, string? PasswordHash, bool IsAdmin);
-
-    private static Task<List<Account>> AccountsAsync(BulwarkServer s) => s.WithDbAsync(db => db.Users.AsNoTracking().OrderBy(u => u.Id)
-        .Select(u => new Account(u.Id, u.Username, u.Email, u.PasswordHash, u.IsAdmin)).ToListAsync());
-
-    private static Task<List<string>> FactorsAsync(BulwarkServer s) => s.WithDbAsync(async db =>
-    {
-        var tokens = await db.ApiTokens.AsNoTracking().OrderBy(t => t.Id).Select(t => new { t.Id, t.UserId, t.SecretHash, t.RevokedAt }).ToListAsync();
-        var keys = await db.WebAuthnCredentials.AsNoTracking().OrderBy(c => c.Id).Select(c => new { c.UserId, c.CredentialId, c.PublicKey }).ToListAsync();
-        var codes = await db.RecoveryCodes.AsNoTracking().OrderBy(c => c.Id).Select(c => new { c.Salt, c.Hash }).ToListAsync();
-        return tokens.Select(t => $"token {t.Id} {t.UserId} {Convert.ToHexString(t.SecretHash)} {t.RevokedAt}")
-            .Concat(keys.Select(k => $"key {k.UserId} {Convert.ToHexString(k.CredentialId)} {Convert.ToHexString(k.PublicKey)}"))
-            .Concat(codes.Select(c => $"code {Convert.ToHexString(c.Salt)} {Convert.ToHexString(c.Hash)}")).ToList();
-    });
+    private Task<(int Exit, string Out, string Err)> CliAsync(Dictionary<string, string?> settings, params string[] args) =>
+        BackupTestKit.CliAsync(output, settings, s3: false, args);
 
     [Fact]
     public async Task Round_trip_taken_while_serving_keeps_index_files_accounts_and_audit_chain()
@@ -97,23 +55,10 @@ public abstract class BackupRestoreTests<TServer>(TServer server, ITestOutputHel
         });
 
         // The backup runs while the server answers pages and takes an upload.
-        var backup = TempDirectory();
-        using var serving = new CancellationTokenSource();
+        var backup = BackupTestKit.TempDirectory();
         var client = Server.CreateClient();
-        var reads = Task.Run(async () =>
-        {
-            var served = 0;
-            while (!serving.IsCancellationRequested)
-            {
-                await PageAsync(client, $"/simple/{a1.Name}/");
-                served++;
-            }
-            return served;
-        });
         var upload = UploadAsync(UploadForm.For(new TestDistributions.Spec(UniqueName("backup-during"), "1.0")), token);
-        var taken = await CliAsync(source, "backup", backup);
-        await serving.CancelAsync();
-        Assert.True(await reads > 0);
+        var taken = await BackupTestKit.WhileServingAsync(client, $"/simple/{a1.Name}/", () => CliAsync(source, "backup", backup));
         await AssertOkAsync(await upload);
         Assert.Equal(0, taken.Exit);
         Assert.True(File.Exists(Path.Combine(backup, "manifest.json")));
@@ -126,28 +71,38 @@ public abstract class BackupRestoreTests<TServer>(TServer server, ITestOutputHel
         Assert.Equal(1, overLive.Exit);
         Assert.Contains($"The data directory {Path.GetFullPath(Server.DataDirectory)} is not empty", overLive.Err);
 
-        var data = TempDirectory();
+        var data = BackupTestKit.TempDirectory();
         var postgres = Server.Database == DatabaseKind.Postgres ? await TestDatabases.CreatePostgresDatabaseAsync() : null;
         if (postgres is not null)
         {
-            var intoUsed = await CliAsync(Settings(DatabaseKind.Postgres, TempDirectory(), Server.PostgresConnectionString), "restore", backup);
+            var intoUsed = await CliAsync(Settings(DatabaseKind.Postgres, BackupTestKit.TempDirectory(), Server.PostgresConnectionString), "restore", backup);
             Assert.Equal(1, intoUsed.Exit);
             Assert.Contains("is not empty (it holds the tables", intoUsed.Err);
+        }
+        else
+        {
+            // A SQLite file named by the connection string, outside the (empty) data directory, is a target too.
+            var scratch = BackupTestKit.TempDirectory();
+            Directory.CreateDirectory(scratch);
+            var existing = Path.Combine(scratch, "other.db");
+            await File.WriteAllTextAsync(existing, "another index's database");
+            var overFile = Settings(DatabaseKind.Sqlite, BackupTestKit.TempDirectory(), null);
+            overFile["ConnectionStrings:Bulwark"] = $"Data Source={existing}";
+            var intoFile = await CliAsync(overFile, "restore", backup);
+            Assert.Equal(1, intoFile.Exit);
+            Assert.Contains($"The SQLite database {existing} (ConnectionStrings:Bulwark) already exists", intoFile.Err);
+            Assert.Equal("another index's database", await File.ReadAllTextAsync(existing));
+            Directory.Delete(scratch, recursive: true);
         }
         var target = Settings(Server.Database, data, postgres);
         var restore = await CliAsync(target, "restore", backup);
         Assert.True(restore.Exit == 0, restore.Err);
 
-        await using var restored = new RestoredServer(Server.Database, data, postgres);
+        await using var restored = new BackupTestKit.RestoredServer(Server.Database, data, postgres);
         await ((Xunit.IAsyncLifetime)restored).InitializeAsync();
         var restoredClient = restored.CreateClient();
-        foreach (var name in new[] { a1.Name, b1.Name })
-        {
-            Assert.Equal(await PageAsync(client, $"/simple/{name}/"), await PageAsync(restoredClient, $"/simple/{name}/"));
-            const string json = "application/vnd.pypi.simple.v1+json";
-            Assert.Equal(await PageAsync(client, $"/simple/{name}/", json), await PageAsync(restoredClient, $"/simple/{name}/", json));
-        }
-        Assert.Contains("data-yanked=\"broken\"", await PageAsync(restoredClient, $"/simple/{a1.Name}/"));
+        await BackupTestKit.AssertSameProjectsAsync(client, restoredClient, [a1.Name, b1.Name]);
+        Assert.Contains("data-yanked=\"broken\"", await BackupTestKit.PageAsync(restoredClient, $"/simple/{a1.Name}/"));
 
         var files = await restored.WithDbAsync(db => db.Files.AsNoTracking().Select(f => new { f.Filename, f.BlobPath, f.Sha256Digest }).ToListAsync());
         Assert.Equal(await Server.WithDbAsync(db => db.Files.CountAsync(f => files.Select(r => r.Filename).Contains(f.Filename))), files.Count);
@@ -160,8 +115,8 @@ public abstract class BackupRestoreTests<TServer>(TServer server, ITestOutputHel
             Assert.Equal(file.Sha256Digest, Convert.ToHexStringLower(SHA256.HashData(bytes)));
         }
 
-        Assert.Equal(await AccountsAsync(Server), await AccountsAsync(restored));
-        Assert.Equal(await FactorsAsync(Server), await FactorsAsync(restored));
+        Assert.Equal(await BackupTestKit.AccountsAsync(Server), await BackupTestKit.AccountsAsync(restored));
+        Assert.Equal(await BackupTestKit.FactorsAsync(Server), await BackupTestKit.FactorsAsync(restored));
         var decrypted = await restored.WithScopeAsync(async sp =>
         {
             var credential = await sp.GetRequiredService<Bulwark.Core.Data.BulwarkDbContext>().TotpCredentials.SingleAsync(c => c.UserId == human.Id);
@@ -175,15 +130,27 @@ public abstract class BackupRestoreTests<TServer>(TServer server, ITestOutputHel
         // A blob lost before the backup is named in the report and the manifest, and the restore of it says so.
         var lost = await Server.WithDbAsync(db => db.Files.AsNoTracking().SingleAsync(f => f.Filename == b1.WheelFilename));
         Assert.True(await Server.Blobs.DeleteAsync(lost.BlobPath));
-        var incomplete = TempDirectory();
+        var incomplete = BackupTestKit.TempDirectory();
         var partial = await CliAsync(source, "backup", incomplete);
         Assert.Equal(1, partial.Exit);
         Assert.Contains(lost.BlobPath, partial.Err);
         Assert.Contains(lost.BlobPath, await File.ReadAllTextAsync(Path.Combine(incomplete, "manifest.json")));
         var postgres2 = Server.Database == DatabaseKind.Postgres ? await TestDatabases.CreatePostgresDatabaseAsync() : null;
-        var partialRestore = await CliAsync(Settings(Server.Database, TempDirectory(), postgres2), "restore", incomplete);
+        var partialData = BackupTestKit.TempDirectory();
+        var partialRestore = await CliAsync(Settings(Server.Database, partialData, postgres2), "restore", incomplete);
         Assert.Equal(1, partialRestore.Exit);
         Assert.Contains($"{lost.BlobPath}: was already gone from the store when the backup was taken", partialRestore.Err);
+        // Refused whole: nothing of the backup was written, so the same targets take the restore that is allowed to go on.
+        Assert.Contains("Nothing was restored", partialRestore.Err);
+        Assert.False(Directory.Exists(partialData));
+        if (postgres2 is not null) Assert.Empty(await BackupTestKit.PostgresTablesAsync(postgres2));
+        var allowed = await CliAsync(Settings(Server.Database, partialData, postgres2), "restore", incomplete, "--allow-missing");
+        Assert.True(allowed.Exit == 0, allowed.Err);
+        Assert.Contains($"warning: restored without {lost.BlobPath}: ", allowed.Err);
+        var found = await CliAsync(Settings(Server.Database, partialData, postgres2), "fsck");
+        Assert.Equal(1, found.Exit);
+        Assert.Contains($"MissingBlob {b1.WheelFilename}", found.Out);
+        Directory.Delete(partialData, recursive: true);
         if (postgres2 is not null) await TestDatabases.DropPostgresDatabaseAsync(postgres2);
         foreach (var dir in new[] { backup, incomplete }) Directory.Delete(dir, recursive: true);
     }
