@@ -77,6 +77,24 @@ public abstract class PageFormInputTests<TServer>(TServer server) : WebTestBase<
         }
     }
 
+    [Fact]
+    public async Task A_flash_quoting_a_huge_input_stays_one_small_cookie()
+    {
+        var (owner, browser) = await SignedInUserAsync("flash");
+        var project = UniqueName("flash");
+        await UploadAsync(owner.Username, new TestDistributions.Spec(project, "1.0"));
+        var page = await browser.GetAsync($"/manage/project/{project}/collaborators");
+        var invited = await browser.SubmitRawAsync(page, "#invite-form", [Field("username", new string('n', 100_000)), Field("role", "Maintainer")]);
+
+        // The refusal quotes the name; before the bound it was a 135 KB flash cookie in 34 chunks, and the browser's
+        // next request exceeded the header limit.
+        Assert.Equal(HttpStatusCode.Redirect, invited.StatusCode);
+        var flash = Assert.Single(invited.Headers.GetValues("Set-Cookie"), c => c.StartsWith("bulwark-flash", StringComparison.Ordinal));
+        Assert.True(flash.Length < 2048, $"the flash cookie is {flash.Length} bytes");
+        var shown = await browser.FollowAsync(invited);
+        Assert.EndsWith("…", shown.Get(".flash").TextContent.Trim(), StringComparison.Ordinal);
+    }
+
     private static string Csrf(HtmlPage page) => page.Get("input[name=__csrf]").GetAttribute("value")!;
 
     private static Task<HttpResponseMessage> PostAsync(Browser browser, string path, string body) =>
