@@ -40,6 +40,13 @@ public sealed class UnhandledMethodFilter : IAsyncPageFilter
         }
         var allowed = handlers.Count == 0 ? ["GET"] : handlers.Select(m => m.HttpMethod.ToUpperInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (allowed.Contains("GET")) allowed.Add("HEAD");
+        if (allowed.Contains(method.ToUpperInvariant()))
+        {
+            // The method is handled, but only by named handlers (?handler=...), and none was named.
+            RequestProblem.Set(http, "This page has no such action.");
+            context.Result = new NotFoundResult();
+            return;
+        }
         http.Response.Headers.Allow = string.Join(", ", allowed);
         RequestProblem.Set(http, $"This page does not answer {(method.Length <= 20 && method.All(char.IsAsciiLetter) ? method : "this")} requests; it answers {string.Join(", ", allowed)}.");
         context.Result = new StatusCodeResult(StatusCodes.Status405MethodNotAllowed);

@@ -78,6 +78,18 @@ public abstract class PageFormInputTests<TServer>(TServer server) : WebTestBase<
     }
 
     [Fact]
+    public async Task A_post_without_naming_one_of_the_pages_actions_is_404()
+    {
+        var (_, browser) = await SignedInUserAsync("action");
+        var security = await browser.GetAsync("/account/security");
+        foreach (var path in new[] { "/account/security", "/account/security?handler=NoSuchAction" })
+        {
+            var response = await browser.PostRawAsync(path, [Field("__csrf", Csrf(security))]);
+            await AssertRefusedAsync(response, HttpStatusCode.NotFound, "no such action");
+        }
+    }
+
+    [Fact]
     public async Task A_flash_quoting_a_huge_input_stays_one_small_cookie()
     {
         var (owner, browser) = await SignedInUserAsync("flash");
