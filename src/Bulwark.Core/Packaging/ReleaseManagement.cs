@@ -22,8 +22,19 @@ public enum YankChange
 /// </remarks>
 public sealed class ReleaseManagement(BulwarkDbContext db, IndexWriter index, AuditLog audit)
 {
+    /// <summary>
+    /// The longest yank reason, as for status and quarantine reasons. Why: the reason is served with every file of
+    /// the release on the simple pages and the JSON API, so an unbounded one (a 1 MB form field was accepted) made
+    /// every pip client of the project download it once per file.
+    /// </summary>
+    public const int MaxReasonLength = 500;
+
     public async Task<Outcome<YankChange>> SetYankedAsync(string projectName, string version, bool yanked, string? reason, Actor actor, CancellationToken ct = default)
     {
+        if (yanked && NullIfEmpty(reason) is { Length: > MaxReasonLength })
+        {
+            return Refusal.Invalid($"The yank reason is longer than {MaxReasonLength} characters.", "reason");
+        }
         var normalized = ProjectName.Normalize(projectName);
         var project = await db.Projects.FirstOrDefaultAsync(p => p.NormalizedName == normalized, ct);
         if (project is null) return Refusal.NotFound($"there is no project '{projectName}'.");

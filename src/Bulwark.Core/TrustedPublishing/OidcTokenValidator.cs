@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Bulwark.Core.Text;
 using Bulwark.Core.Outcomes;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -119,8 +120,9 @@ public sealed class OidcTokenValidator(OidcIssuers issuers, OidcKeySource keys, 
         return new VerifiedToken(issuer, aud[0], jti, exp.Value, payload);
     }
 
-    private static string? String(JsonElement payload, string name) =>
-        payload.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    // A claim that is not Unicode text (an unpaired surrogate escape) or holds NUL counts as absent: it could
+    // never name an issuer or a publisher, and NUL could not be stored as a spent jti.
+    private static string? String(JsonElement payload, string name) => JsonText.StringOrNull(payload, name);
 
     private static DateTimeOffset? Time(JsonElement payload, string name)
     {
@@ -133,9 +135,9 @@ public sealed class OidcTokenValidator(OidcIssuers issuers, OidcKeySource keys, 
     private static List<string> Audiences(JsonElement payload)
     {
         if (!payload.TryGetProperty("aud", out var aud)) return [];
-        if (aud.ValueKind == JsonValueKind.String) return [aud.GetString()!];
+        if (aud.ValueKind == JsonValueKind.String) return [JsonText.TryGet(aud, out var one) == JsonTextProblem.None ? one! : aud.GetRawText()];
         if (aud.ValueKind != JsonValueKind.Array) return [];
-        return aud.EnumerateArray().Select(a => a.ValueKind == JsonValueKind.String ? a.GetString()! : a.GetRawText()).ToList();
+        return aud.EnumerateArray().Select(a => JsonText.TryGet(a, out var text) == JsonTextProblem.None ? text! : a.GetRawText()).ToList();
     }
 
     private static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);

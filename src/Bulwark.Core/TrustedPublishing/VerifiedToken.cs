@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bulwark.Core.Text;
 
 namespace Bulwark.Core.TrustedPublishing;
 
@@ -21,7 +22,7 @@ public sealed class VerifiedToken
         {
             var text = p.Value.ValueKind switch
             {
-                JsonValueKind.String => p.Value.GetString(),
+                JsonValueKind.String => JsonText.TryGet(p.Value, out var s) == JsonTextProblem.None ? s : null,
                 JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => p.Value.GetRawText(),
                 _ => null,
             };

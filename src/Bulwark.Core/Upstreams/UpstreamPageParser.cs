@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Bulwark.Core.Packaging;
+using Bulwark.Core.Text;
 
 namespace Bulwark.Core.Upstreams;
 
@@ -24,31 +25,30 @@ public static partial class UpstreamPageParser
             foreach (var f in list.EnumerateArray())
             {
                 if (f.ValueKind != JsonValueKind.Object) continue;
-                var sha = f.TryGetProperty("hashes", out var hashes) && hashes.ValueKind == JsonValueKind.Object && hashes.TryGetProperty("sha256", out var s) && s.ValueKind == JsonValueKind.String
-                    ? s.GetString() : null;
+                var sha = f.TryGetProperty("hashes", out var hashes) ? JsonText.StringOrNull(hashes, "sha256") : null;
                 var (yanked, reason) = f.TryGetProperty("yanked", out var y) ? y.ValueKind switch
                 {
                     JsonValueKind.True => (true, (string?)null),
-                    JsonValueKind.String => (true, y.GetString()),
+                    JsonValueKind.String => (true, JsonText.StringOrNull(f, "yanked")),
                     _ => (false, null),
                 } : (false, null);
                 var file = Build(normalizedName, pageUri, Text(f, "filename"), Text(f, "url"), sha, Text(f, "requires-python"), yanked, reason,
                     MetadataHash(f, "core-metadata") ?? MetadataHash(f, "data-dist-info-metadata") ?? MetadataHash(f, "dist-info-metadata"),
                     f.TryGetProperty("size", out var size) && size.TryGetInt64(out var n) && n >= 0 ? n : null,
-                    f.TryGetProperty("upload-time", out var t) && t.ValueKind == JsonValueKind.String
-                        && DateTimeOffset.TryParse(t.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time.ToUniversalTime() : null);
+                    JsonText.StringOrNull(f, "upload-time") is { } t
+                        && DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time.ToUniversalTime() : null);
                 if (file is not null) files.Add(file);
             }
         }
         return new UpstreamListing(normalizedName, FromJson: true, files);
 
-        static string? Text(JsonElement e, string key) => e.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        // Strings that are not Unicode text (or hold NUL) are treated as absent: the file is then dropped like any incomplete entry.
+        static string? Text(JsonElement e, string key) => JsonText.StringOrNull(e, key);
 
         // PEP 714: true (no hash), false, or a dictionary of hashes. Without a sha256 the metadata file could
         // not be verified, so it is not offered (pip then reads the metadata from the wheel itself).
         static string? MetadataHash(JsonElement e, string key) =>
-            e.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Object && v.TryGetProperty("sha256", out var h) && h.ValueKind == JsonValueKind.String
-                ? h.GetString() : null;
+            e.TryGetProperty(key, out var v) ? JsonText.StringOrNull(v, "sha256") : null;
     }
 
     public static UpstreamListing ParseHtml(string normalizedName, Uri pageUri, string body)

@@ -18,7 +18,23 @@ public abstract class BulwarkPageModel : PageModel
     protected User CurrentUser => HttpContext.CurrentUser();
 
     /// <summary>A message shown once on the next page (after a redirect).</summary>
-    protected void Flash(string message, bool error = false) => TempData[error ? "FlashError" : "Flash"] = message;
+    protected void Flash(string message, bool error = false) => TempData[error ? "FlashError" : "Flash"] = Bounded(message);
+
+    /// <summary>The longest flash message kept; longer ones are cut, with an ellipsis.</summary>
+    public const int MaxFlashLength = 500;
+
+    /// <remarks>
+    /// Why: a flash message may quote what was typed (a 100 KB user name in an invitation), and it travels in the
+    /// flash cookie. Unbounded, it became dozens of 4 KB cookie chunks, after which every request of that browser
+    /// exceeded the server's header limit (431) until the cookies expired: the browser was locked out of the index.
+    /// </remarks>
+    private static string Bounded(string message)
+    {
+        if (message.Length <= MaxFlashLength) return message;
+        var cut = MaxFlashLength - 1;
+        if (char.IsHighSurrogate(message[cut - 1])) cut--;
+        return string.Concat(message.AsSpan(0, cut), "…");
+    }
 
     /// <summary>Flashes what a use case did, or why it refused (as an error).</summary>
     protected void Flash(Outcome<string> outcome) => Flash(outcome.Text(), error: !outcome.Succeeded);

@@ -6,7 +6,14 @@ namespace Bulwark.Pages;
 [IgnoreAntiforgeryToken]
 public sealed class ErrorModel : PageModel
 {
-    public int Code { get; private set; }
+    /// <summary>
+    /// From the route, not bound as a handler argument: binding would read the form of the request being answered,
+    /// which may be the unreadable form this page reports.
+    /// </summary>
+    public int Code => int.TryParse(RouteData.Values["code"] as string, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : 0;
+
+    /// <summary>What the refusal said was wrong with the request, when it said.</summary>
+    public string? Problem => Bulwark.Web.RequestProblem.Of(HttpContext);
 
     public string Heading => Code switch
     {
@@ -14,6 +21,8 @@ public sealed class ErrorModel : PageModel
         404 => "Not found",
         429 => "Too many requests",
         400 => "Bad request",
+        405 => "Method not allowed",
+        413 => "Request too large",
         _ => "Something went wrong",
     };
 
@@ -26,7 +35,11 @@ public sealed class ErrorModel : PageModel
         _ => "The server could not complete the request.",
     };
 
-    public void OnGet(int code) => Code = code;
+    public void OnGet()
+    {
+    }
 
-    public void OnPost(int code) => Code = code;
+    public void OnPost()
+    {
+    }
 }

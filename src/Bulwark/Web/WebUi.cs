@@ -35,7 +35,12 @@ public static class WebUi
             foreach (var open in AnonymousAccountPages) options.Conventions.AllowAnonymousToPage(open);
             options.Conventions.AuthorizeFolder("/Manage");
             options.Conventions.AuthorizeFolder("/Admin", BulwarkClaims.AdminPolicy);
-        }).AddMvcOptions(mvc => mvc.Filters.Add<RecentAuthenticationFilter>());
+        }).AddMvcOptions(mvc =>
+        {
+            mvc.Filters.Add<RecentAuthenticationFilter>();
+            mvc.Filters.Add<UnhandledMethodFilter>();
+            mvc.ModelMetadataDetailsProviders.Add(new NonNullableStringBinding());
+        });
         services.AddAuthentication(BulwarkClaims.Scheme)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(BulwarkClaims.Scheme, null);
         services.AddAuthorizationBuilder()
@@ -77,6 +82,8 @@ public static class WebUi
         {
             html.UseStatusCodePagesWithReExecute("/error/{0}");
             html.UseStaticFiles();
+            // After the status-code pages, so that a refused form is answered with the error page naming the problem.
+            html.UseMiddleware<FormReadGuard>();
         });
         // Routing runs after the status-code pages so that their re-executed request finds the error page.
         // Authentication stays on the main pipeline (WebApplication would otherwise add its own in front of

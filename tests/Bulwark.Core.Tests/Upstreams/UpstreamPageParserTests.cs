@@ -60,6 +60,24 @@ public sealed class UpstreamPageParserTests
     }
 
     [Fact]
+    public void Json_strings_that_are_not_text_drop_the_file_instead_of_throwing()
+    {
+        // An upstream (or whatever answers in its place) controls these bytes; GetString threw on all three.
+        var json = $$$"""
+            {"files": [
+              {"filename": "demo_pkg-3.0.tar.gz\ud800", "url": "https://files.example/a", "hashes": {"sha256": "{{{Sha}}}"}},
+              {"filename": "demo_pkg-2.0.tar.gz", "url": "https://files.example/\u0000", "hashes": {"sha256": "{{{Sha}}}"}},
+              {"filename": "demo_pkg-1.0.tar.gz", "url": "https://files.example/b", "hashes": {"sha256": "{{{Sha}}}"}, "yanked": "\udc00"}
+            ]}
+            """;
+        var listing = UpstreamPageParser.ParseJson("demo-pkg", Page, Encoding.UTF8.GetBytes(json));
+        var kept = Assert.Single(listing.Files);
+        Assert.Equal("demo_pkg-1.0.tar.gz", kept.Filename);
+        Assert.True(kept.Yanked);
+        Assert.Null(kept.YankedReason);
+    }
+
+    [Fact]
     public void A_stored_listing_reads_back_equal()
     {
         var listing = UpstreamPageParser.ParseHtml("demo-pkg", Page, $"<a href=\"/f/demo_pkg-1.0.tar.gz#sha256={Sha}\" data-yanked=\"why\">x</a>");

@@ -78,6 +78,42 @@ public abstract class ReportTests<TServer>(TServer server) : ModerationTestBase<
     }
 
     [Fact]
+    public async Task Observation_strings_that_are_not_text_are_refused_naming_the_field()
+    {
+        var (name, _) = await PublishAsync(null, "1.0");
+        var (_, token) = await ObserverAsync();
+        // JsonDocument parses these; reading them as .NET strings threw (500), and NUL failed at PostgreSQL (500).
+        (string Body, string Field, string Says)[] cases =
+        [
+            ("{\"kind\": \"is_spam\", \"summary\": \"\\ud800\"}", "summary", "not valid Unicode"),
+            ("{\"kind\": \"\\udc00\\ud800\"}", "kind", "not valid Unicode"),
+            ("{\"kind\": \"is_spam\", \"summary\": \"s\", \"version\": \"\\udfff\"}", "version", "not valid Unicode"),
+            ("{\"kind\": \"is_spam\", \"summary\": \"a\\u0000b\"}", "summary", "NUL character"),
+            ("{\"kind\": \"is_spam\", \"summary\": \"s\", \"version\": \"1.0\\u0000\"}", "version", "NUL character"),
+            ("{\"kind\": \"is_malware\", \"summary\": \"s\", \"inspector_url\": \"https://i.example/\\u0000\"}", "inspector_url", "NUL character"),
+        ];
+        foreach (var (body, field, says) in cases)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/danger-api/projects/{name}/observations")
+            {
+                Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            var response = await Server.CreateClient().SendAsync(request);
+            await AssertFieldAsync(response, field);
+            Assert.Contains(says, await response.Content.ReadAsStringAsync());
+        }
+        using var invalidUtf8 = new HttpRequestMessage(HttpMethod.Post, $"/danger-api/projects/{name}/observations")
+        {
+            Content = new ByteArrayContent([.. System.Text.Encoding.ASCII.GetBytes("{\"kind\": \"is_spam\", \"summary\": \""), 0xFF, 0xFE, .. System.Text.Encoding.ASCII.GetBytes("\"}")]),
+        };
+        invalidUtf8.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        invalidUtf8.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        await AssertFieldAsync(await Server.CreateClient().SendAsync(invalidUtf8), "summary");
+        Assert.Equal(0, await Server.WithDbAsync(db => db.ProjectReports.CountAsync(r => r.ProjectName == name)));
+    }
+
+    [Fact]
     public async Task The_role_verb_grants_and_removes_the_observer_role_and_is_audited()
     {
         var help = await CliAsync("user", "role", "--help");

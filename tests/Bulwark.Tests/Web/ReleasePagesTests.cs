@@ -26,6 +26,10 @@ public abstract class ReleasePagesTests<TServer>(TServer server) : WebTestBase<T
         Assert.Contains("Type the project name", unconfirmed.Get(".flash-error").TextContent);
         Assert.NotNull(unconfirmed.Find("#yank-form"));
 
+        var tooLong = await browser.SubmitAsync(page, "#yank-form", [Field("reason", new string('r', 100_000)), Field("confirm", project)]);
+        Assert.Contains("The yank reason is longer than 500 characters", tooLong.Get(".flash-error").TextContent);
+        Assert.False(await Server.WithDbAsync(db => db.Releases.Where(r => r.Project.NormalizedName == project && r.Version == "1.1").Select(r => r.Yanked).SingleAsync()));
+
         var yanked = await browser.SubmitAsync(page, "#yank-form", [Field("reason", "broken wheel"), Field("confirm", project.ToUpperInvariant())]);
         Assert.Contains("pip now skips it", yanked.Get(".flash").TextContent);
         Assert.NotNull(yanked.Find("#unyank-form"));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Bulwark.Core.Accounts.ApiTokens;
 using Bulwark.Core.Moderation.Reports;
 using Bulwark.Core.Outcomes;
+using Bulwark.Core.Text;
 using Microsoft.Net.Http.Headers;
 
 namespace Bulwark.Endpoints.Observations;
@@ -89,24 +90,20 @@ public static class ObservationEndpoint
                 problem = Refusal.Invalid("The body must be a JSON object {\"kind\", \"summary\", \"inspector_url\"}.");
                 return false;
             }
-            string? Text(string key, out bool wrongType)
-            {
-                wrongType = false;
-                if (!doc.RootElement.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-                if (value.ValueKind == JsonValueKind.String) return value.GetString();
-                wrongType = true;
-                return null;
-            }
+            // Each field is a string, absent or null; a string that is not Unicode text or holds NUL is refused
+            // here, naming the field, rather than failing at the database.
+            var values = new Dictionary<string, string?>(StringComparer.Ordinal);
             foreach (var key in new[] { "kind", "summary", "inspector_url", "version" })
             {
-                Text(key, out var wrong);
-                if (wrong)
+                var read = JsonText.TryGetProperty(doc.RootElement, key, out var text);
+                if (read is not (JsonTextProblem.None or JsonTextProblem.Absent))
                 {
-                    problem = Refusal.Invalid($"'{key}' must be a string.", key);
+                    problem = Refusal.Invalid(JsonText.Describe(read, key), key);
                     return false;
                 }
+                values[key] = text;
             }
-            fields = new ObservationFields(Text("kind", out _), Text("summary", out _), Text("inspector_url", out _), Text("version", out _));
+            fields = new ObservationFields(values["kind"], values["summary"], values["inspector_url"], values["version"]);
             return true;
         }
         catch (JsonException)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bulwark.Core.Outcomes;
+using Bulwark.Core.Text;
 using Bulwark.Core.TrustedPublishing;
 using Bulwark.Hosting;
 using Microsoft.Extensions.Options;
@@ -39,9 +40,12 @@ public static class OidcEndpoints
         var ct = http.RequestAborted;
         var body = await BoundedBody.ReadAsync(http, MaxBodyBytes, ct);
         if (body is null) return Refused(MintFailure.Payload($"the request body is larger than {MaxBodyBytes} bytes"));
-        if (ReadToken(body) is not { } raw)
+        var (raw, problem) = ReadToken(body);
+        if (raw is null)
         {
-            return Refused(MintFailure.Payload("the request body must be a JSON object with a string field \"token\" holding the identity token: {\"token\": \"<JWT>\"}"));
+            return Refused(MintFailure.Payload(problem is null
+                ? "the request body must be a JSON object with a string field \"token\" holding the identity token: {\"token\": \"<JWT>\"}"
+                : $"the request body's {problem}"));
         }
         var outcome = await minting.MintAsync(raw, AudienceOf(options.Value, publicUrl), RequestActor.From(http), ct);
         if (!outcome.TryGetValue(out var minted, out var failure)) return Refused(failure);
@@ -50,19 +54,19 @@ public static class OidcEndpoints
         return Results.Json(new { success = true, token = minted.Token, expires = minted.Expires });
     }
 
-    private static string? ReadToken(byte[] body)
+    /// <summary>The token, or null and (for a string that is not text) a sentence naming the problem.</summary>
+    private static (string? Token, string? Problem) ReadToken(byte[] body)
     {
         try
         {
             using var doc = JsonDocument.Parse(body);
-            return doc.RootElement.ValueKind == JsonValueKind.Object
-                && doc.RootElement.TryGetProperty("token", out var token)
-                && token.ValueKind == JsonValueKind.String
-                && token.GetString() is { Length: > 0 } value ? value : null;
+            var problem = JsonText.TryGetProperty(doc.RootElement, "token", out var value);
+            if (problem is JsonTextProblem.NotUnicode or JsonTextProblem.Nul) return (null, JsonText.Describe(problem, "token"));
+            return (problem == JsonTextProblem.None && value is { Length: > 0 } ? value : null, null);
         }
         catch (JsonException)
         {
-            return null;
+            return (null, null);
         }
     }
 

@@ -65,6 +65,6 @@ public static class DiscloseTokenEndpoint
         }
     }
 
-    private static string? Text(JsonElement item, string name) =>
-        item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    // A value that is not Unicode text or holds NUL makes the record incomplete (skipped), never a server error.
+    private static string? Text(JsonElement item, string name) => Bulwark.Core.Text.JsonText.StringOrNull(item, name);
 }

@@ -41,6 +41,18 @@ public static class TokenExchangeFamily
         yield return new(F, "mint-exp-out-of-range", _ => Mint("{\"token\": \"" + Jwt("{\"alg\":\"RS256\",\"kid\":\"k\"}", "{\"iss\":\"https://gitlab.example.org\",\"exp\":1e308}") + "\"}"),
             HostileExpectation.Status("malformed JWT", 422));
 
+        // Strings JsonDocument parses but GetString cannot decode (or PostgreSQL cannot hold) answered 500.
+        yield return new(F, "mint-token-lone-high-surrogate", _ => Mint("{\"token\": \"\\ud800\"}"), HostileExpectation.Status("not valid Unicode", 422));
+        yield return new(F, "mint-token-lone-low-surrogate", _ => Mint("{\"token\": \"\\udc00abc\"}"), HostileExpectation.Status("not valid Unicode", 422));
+        yield return new(F, "mint-token-surrogates-reversed", _ => Mint("{\"token\": \"\\udc00\\ud800\"}"), HostileExpectation.Status("not valid Unicode", 422));
+        yield return new(F, "mint-token-invalid-utf8-in-string", _ => Raw("/_/oidc/mint-token", [.. Encoding.ASCII.GetBytes("{\"token\": \""), 0xFF, 0xFE, .. Encoding.ASCII.GetBytes("\"}")]),
+            HostileExpectation.Status("not valid Unicode", 422));
+        yield return new(F, "mint-token-overlong-utf8-in-string", _ => Raw("/_/oidc/github/mint-token", [.. Encoding.ASCII.GetBytes("{\"token\": \"a"), 0xC0, 0xAF, .. Encoding.ASCII.GetBytes("\"}")]),
+            HostileExpectation.Status("not valid Unicode", 422));
+        yield return new(F, "mint-token-nul-escape", _ => Mint("{\"token\": \"a.b.c\\u0000\"}"), HostileExpectation.Status("NUL character", 422));
+        yield return new(F, "mint-issuer-claim-lone-surrogate", _ => Mint("{\"token\": \"" + Jwt("{\"alg\":\"RS256\",\"kid\":\"k\"}", "{\"iss\":\"\\ud800\"}") + "\"}"),
+            HostileExpectation.Status("malformed JWT", 422));
+
         yield return new(F, "disclose-unsigned", _ => Disclose("[]", keyId: null, signature: null), HostileExpectation.Status("signature", 400));
         yield return new(F, "disclose-signature-not-base64", _ => Disclose("[]", "some-key", "!!!"), HostileExpectation.Status("signature", 400));
         yield return new(F, "disclose-key-id-over-limit", _ => Disclose("[]", new string('k', 5000), "AAAA"), HostileExpectation.Status("signature", 400));
