@@ -4,11 +4,10 @@ nginx runs the shipped site (docs/deploy/bulwark-nginx.conf) with its ports repl
 line and once with both, so the only difference between the two runs is the second instance. Each run gets
 its own random project set for the miss path (a set the other run already fetched would be cached)."""
 import os
-import subprocess
-import time
 
-from common import OUT, PIP_ACCEPT, REPO, Server, free_port, http_get, log
-from loadgen import wrk
+from common import OUT, PIP_ACCEPT, REPO, Server
+from loadgen import cpu_seconds, wrk
+from mirror import Nginx
 
 SITE = os.path.join(REPO, "docs", "deploy", "bulwark-nginx.conf")
 
@@ -22,32 +21,28 @@ http {{
 }}
 """
 
+# wrk is not among them: it has exited (and taken its CPU time with it) when the run's figures are read.
+CPU_GROUPS = {"postgres": "postgres", "nginx": "nginx"}
 
-def process_cpu(names):
-    """User + system CPU seconds so far of every process whose name is in `names` (e.g. the postgres backends)."""
-    ticks = 0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
+
+def pids_named(name):
+    """Every process called `name` right now (e.g. the postgres backends, which come and go with connections)."""
+    pids = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            with open(f"/proc/{pid}/stat") as f:
-                text = f.read()
+            with open(f"/proc/{pid}/comm") as f:
+                if f.read().strip() == name:
+                    pids.append(int(pid))
         except OSError:
-            continue
-        name = text[text.index("(") + 1:text.rindex(")")]
-        if name in names:
-            fields = text.rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+            pass
+    return pids
 
 
-class SiteProxy:
-    """nginx running the shipped site in front of the given instances."""
+class SiteProxy(Nginx):
+    """nginx running the shipped site in front of the given instances (started and stopped as mirror.Nginx)."""
 
     def __init__(self, directory, servers):
-        self.directory = directory
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        super().__init__(directory)
         os.makedirs(directory, exist_ok=True)
         with open(SITE) as f:
             site = f.read()
@@ -66,49 +61,17 @@ class SiteProxy:
         with open(self.config, "w") as f:
             f.write(WRAPPER.format(pid=os.path.join(directory, "nginx.pid"), error_log=os.path.join(directory, "error.log"),
                                    site=site_path))
-        self.process = None
-
-    def start(self):
-        log(f"starting nginx (shipped site) on {self.base}")
-        self.process = subprocess.Popen(["nginx", "-c", self.config, "-p", self.directory, "-g", "daemon off;"],
-                                        stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                if http_get(self.base + "/_health", timeout=2)[0] == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("nginx did not proxy /_health; see " + os.path.join(self.directory, "error.log"))
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
 
 
 def measured(url, seconds, servers, script, headers=()):
-    """One wrk run through the proxy with CPU per request of Bulwark (all instances), PostgreSQL and nginx."""
-    before = {k: process_cpu(v) for k, v in CPU_GROUPS.items()}
-    bulwark_before = sum(process_cpu_of(s.pid) for s in servers)
+    """One wrk run with CPU per request of Bulwark (all instances), PostgreSQL and nginx."""
+    groups = {"bulwark": lambda: [s.pid for s in servers], **{k: (lambda n=n: pids_named(n)) for k, n in CPU_GROUPS.items()}}
+    # Read as a sum over the processes alive at each end: a backend that ended during the run takes its time with it.
+    before = {k: cpu_seconds(pids()) for k, pids in groups.items()}
     result = wrk(url, seconds, PIP_ACCEPT, script=script, headers=headers)
     requests = max(1, round(result["rps"] * seconds)) if result["rps"] else 1
-    result["cpu_us_per_request"] = {k: (process_cpu(v) - before[k]) * 1e6 / requests for k, v in CPU_GROUPS.items()}
-    result["cpu_us_per_request"]["bulwark"] = (sum(process_cpu_of(s.pid) for s in servers) - bulwark_before) * 1e6 / requests
+    result["cpu_us_per_request"] = {k: (cpu_seconds(pids()) - before[k]) * 1e6 / requests for k, pids in groups.items()}
     return result
-
-
-# wrk is not among them: it has exited (and taken its CPU time with it) when the run's figures are read.
-CPU_GROUPS = {"postgres": {"postgres"}, "nginx": {"nginx"}}
-
-
-def process_cpu_of(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except OSError:
-        return 0.0
 
 
 def compare_instances(first, env, seconds, cached_paths, unfetched_paths):

@@ -6,7 +6,6 @@ using Bulwark.Endpoints.Oidc;
 using Bulwark.Endpoints.Secrets;
 using Bulwark.Endpoints.Upload;
 using Bulwark.Hosting;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Endpoints;
@@ -86,7 +85,7 @@ public static class EndpointRegistration
         {
             using var scope = sp.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<Bulwark.Core.Data.BulwarkDbContext>();
-            return IndexLookups.FromContext(db, db.Database.GetDbConnection() is Npgsql.NpgsqlConnection ? ReadPathPostgres : null);
+            return IndexLookups.FromContext(db, db.IsSqlite ? null : ReadPathPostgres);
         });
         services.AddSingleton(sp =>
         {
