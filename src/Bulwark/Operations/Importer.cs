@@ -143,15 +143,6 @@ public sealed class Importer(IServiceScopeFactory scopes, IBlobStore blobs, IOpt
     private static async Task<(long Size, FileDigests Digests)> HashAsync(string path, CancellationToken ct)
     {
         await using var stream = File.OpenRead(path);
-        using var hasher = new MultiHasher();
-        var buffer = new byte[1 << 20];
-        long size = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer, ct)) > 0)
-        {
-            hasher.Append(buffer.AsSpan(0, read));
-            size += read;
-        }
-        return (size, hasher.Finish());
+        return await MultiHasher.HashAsync(stream, ct);
     }
 }
