@@ -238,10 +238,6 @@ public sealed class StoreCheck(BulwarkDbContext db, IBlobStore blobs, IndexWrite
     {
         await using var stream = await blobs.OpenReadAsync(path, ct);
         if (stream is null) return null;
-        using var hasher = new MultiHasher();
-        var buffer = new byte[1 << 20];
-        int read;
-        while ((read = await stream.ReadAsync(buffer, ct)) > 0) hasher.Append(buffer.AsSpan(0, read));
-        return hasher.Finish();
+        return (await MultiHasher.HashAsync(stream, ct)).Digests;
     }
 }

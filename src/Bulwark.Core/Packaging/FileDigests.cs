@@ -54,6 +54,21 @@ public sealed class MultiHasher : IDisposable
             () => NSec.Cryptography.IncrementalHash.Update(ref _blake2, data.Span));
     }
 
+    /// <summary>Streams <paramref name="stream"/> to its end through the three hashes, returning its length and digests.</summary>
+    public static async Task<(long Size, FileDigests Digests)> HashAsync(Stream stream, CancellationToken ct)
+    {
+        using var hasher = new MultiHasher();
+        var buffer = new byte[1 << 20];
+        long size = 0;
+        int read;
+        while ((read = await stream.ReadAsync(buffer, ct)) > 0)
+        {
+            hasher.Append(buffer.AsSpan(0, read));
+            size += read;
+        }
+        return (size, hasher.Finish());
+    }
+
     public FileDigests Finish() => new(
         Convert.ToHexStringLower(_md5.GetHashAndReset()),
         Convert.ToHexStringLower(_sha256.GetHashAndReset()),

@@ -35,7 +35,7 @@ public sealed record ImportOwner(long UserId, Guid TokenId);
 /// kept, so the hashes are too. The owner needs no password or token: the operator runs this, and a token of the
 /// owner's, minted for the run and revoked after it, is what the audit trail names as the uploader's credential.
 /// </summary>
-public sealed class Importer(IServiceScopeFactory scopes, IBlobStore blobs, IOptions<BulwarkOptions> options)
+public sealed class Importer(IServiceScopeFactory scopes, IBlobStore blobs, IOptions<BulwarkOptions> options, TimeProvider time)
 {
     /// <summary>The file types an old index may hold that are not wheels or sdists (refused by name, not ignored).</summary>
     private static readonly string[] OtherDistributions = [".egg", ".exe", ".msi", ".rpm", ".dmg", ".tar.bz2", ".tar.xz", ".tgz", ".tar", ".deb"];
@@ -55,7 +55,7 @@ public sealed class Importer(IServiceScopeFactory scopes, IBlobStore blobs, IOpt
         var user = await scope.ServiceProvider.GetRequiredService<UserService>().FindByUsernameAsync(username, ct);
         if (user is null) return Refusal.NotFound($"There is no user '{username}'; create the owner first ('user add').");
         var created = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(user, "import", [],
-            DateTimeOffset.UtcNow.AddDays(1), Actor.Cli("import"), ct);
+            time.GetUtcNow().AddDays(1), Actor.Cli("import"), ct);
         return new ImportOwner(user.Id, created.Entity.Id);
     }
 
@@ -143,15 +143,6 @@ public sealed class Importer(IServiceScopeFactory scopes, IBlobStore blobs, IOpt
     private static async Task<(long Size, FileDigests Digests)> HashAsync(string path, CancellationToken ct)
     {
         await using var stream = File.OpenRead(path);
-        using var hasher = new MultiHasher();
-        var buffer = new byte[1 << 20];
-        long size = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer, ct)) > 0)
-        {
-            hasher.Append(buffer.AsSpan(0, read));
-            size += read;
-        }
-        return (size, hasher.Finish());
+        return await MultiHasher.HashAsync(stream, ct);
     }
 }
