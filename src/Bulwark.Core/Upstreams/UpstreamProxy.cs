@@ -29,7 +29,6 @@ public sealed class UpstreamProxy(
     private readonly MemoryCache _pages = new(new MemoryCacheOptions { SizeLimit = 128L * 1024 * 1024, CompactionPercentage = 0.25 });
     private readonly ConcurrentDictionary<string, Lazy<Task<Outcome<ProxiedPage>>>> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _writes = new(StringComparer.Ordinal);
-    private const string NotHeld = " has not been fetched from an upstream.";
 
     public bool Enabled { get; } = options.Value.Enabled;
 
@@ -51,7 +50,8 @@ public sealed class UpstreamProxy(
 
     /// <summary>
     /// The page as held, without asking any upstream (file requests must not wait on it): from memory, or
-    /// rebuilt from the stored row, through the guard and the gates again.
+    /// rebuilt from the stored row, through the guard and the gates again. Only when no row is held at all is the
+    /// page fetched (<see cref="GetPageAsync"/>).
     /// </summary>
     public async Task<Outcome<ProxiedPage>> GetHeldAsync(string normalizedName, CancellationToken ct)
     {
@@ -59,12 +59,14 @@ public sealed class UpstreamProxy(
         var generation = generations.Of(normalizedName);
         if (_pages.TryGetValue(normalizedName, out ProxiedPage? page) && page!.Generation == generation) return page;
         await FlushAsync(normalizedName);
-        var held = await SingleFlightAsync("held:" + normalizedName, async () =>
+        return await SingleFlightAsync("held:" + normalizedName, async () =>
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BulwarkDbContext>();
             var row = await db.UpstreamPages.AsNoTracking().FirstOrDefaultAsync(p => p.NormalizedName == normalizedName, CancellationToken.None);
-            if (row is null) return Refusal.NotFound($"'{normalizedName}'{NotHeld}");
+            // Nothing held here: another instance may have served the page a moment ago and not stored it yet (pages
+            // are stored after they are answered), or this one restarted. The page is fetched, through the guard.
+            if (row is null) return await GetPageAsync(normalizedName, CancellationToken.None);
             var upstream = options.Value.Active.Select(a => a.Upstream).FirstOrDefault(u => SameUpstream(u, row.UpstreamUrl));
             if (upstream is null) return Refusal.NotFound($"'{normalizedName}' came from an upstream that is no longer configured.");
             var decision = await scope.ServiceProvider.GetRequiredService<IUpstreamNamePolicy>().DecideAsync(normalizedName, upstream, CancellationToken.None);
@@ -73,13 +75,6 @@ public sealed class UpstreamProxy(
             return await BuildAsync(scope.ServiceProvider, normalizedName, upstream, UpstreamListing.FromStoredJson(row.Listing), generation,
                 upstream.Offline ? DateTimeOffset.MaxValue : time.GetUtcNow(), upstream.Offline ? UpstreamFreshness.Offline : UpstreamFreshness.Stale);
         }).WaitAsync(ct);
-        // Nothing held here: another instance may have served the page a moment ago and not stored it yet (pages
-        // are stored after they are answered), or this one restarted. The page is fetched, through the guard.
-        if (!held.Succeeded && held.Refusal!.Message.EndsWith(NotHeld, StringComparison.Ordinal))
-        {
-            return await GetPageAsync(normalizedName, ct);
-        }
-        return held;
     }
 
     /// <summary>Waits until the page of <paramref name="normalizedName"/> answered last is stored (see <see cref="Persist"/>).</summary>

@@ -32,17 +32,12 @@ public sealed class UnhandledMethodFilter : IAsyncPageFilter
             return;
         }
         var name = context.RouteData.Values.TryGetValue("handler", out var h) ? h as string : http.Request.Query["handler"].ToString();
-        if (!string.IsNullOrEmpty(name) && !handlers.Any(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)))
-        {
-            RequestProblem.Set(http, "This page has no such action.");
-            context.Result = new NotFoundResult();
-            return;
-        }
         var allowed = handlers.Count == 0 ? ["GET"] : handlers.Select(m => m.HttpMethod.ToUpperInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (allowed.Contains("GET")) allowed.Add("HEAD");
-        if (allowed.Contains(method.ToUpperInvariant()))
+        // An unknown ?handler= names no action; a known method with none named is handled only by named handlers.
+        if ((!string.IsNullOrEmpty(name) && !handlers.Any(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)))
+            || allowed.Contains(method.ToUpperInvariant()))
         {
-            // The method is handled, but only by named handlers (?handler=...), and none was named.
             RequestProblem.Set(http, "This page has no such action.");
             context.Result = new NotFoundResult();
             return;

@@ -19,7 +19,10 @@ public abstract class ModerationTestBase<TServer>(TServer server) : MandateTestB
     protected sealed record Run(int Exit, string Out, string Err);
 
     /// <summary>Runs an admin verb in-process against this server's database and data directory.</summary>
-    protected async Task<Run> CliAsync(params string[] args)
+    protected Task<Run> CliAsync(params string[] args) => CliWithInputAsync(null, args);
+
+    /// <summary>Runs an admin verb as <see cref="CliAsync"/> does, with <paramref name="stdin"/> as its standard input.</summary>
+    protected async Task<Run> CliWithInputAsync(string? stdin, params string[] args)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -30,7 +33,7 @@ public abstract class ModerationTestBase<TServer>(TServer server) : MandateTestB
         if (!string.IsNullOrEmpty(cs)) settings["ConnectionStrings:Bulwark"] = cs;
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = await CommandLine.RunAsync(args, stdout, stderr, settings: settings);
+        var exit = await CommandLine.RunAsync(args, stdout, stderr, stdin is null ? null : new StringReader(stdin), settings);
         return new Run(exit, stdout.ToString(), stderr.ToString());
     }
 

@@ -24,22 +24,6 @@ public abstract class NameListTests<TServer>(TServer server) : ModerationTestBas
     /// <summary>The name with its second and third letters swapped: a transposition, blocked by default.</summary>
     private static string Transposed(string name) => string.Concat(name[0].ToString(), name[2].ToString(), name[1].ToString(), name[3..]);
 
-    /// <summary>Runs a verb with <paramref name="stdin"/> against this server's database.</summary>
-    private async Task<Run> CliWithInputAsync(string stdin, params string[] args)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Bulwark:DataDirectory"] = Server.DataDirectory,
-            ["Bulwark:Database"] = Server.Database.ToString(),
-        };
-        var cs = Server.Services.GetRequiredService<IConfiguration>().GetConnectionString("Bulwark");
-        if (!string.IsNullOrEmpty(cs)) settings["ConnectionStrings:Bulwark"] = cs;
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CommandLine.RunAsync(args, stdout, stderr, new StringReader(stdin), settings);
-        return new Run(exit, stdout.ToString(), stderr.ToString());
-    }
-
     private async Task<HttpStatusCode> CreateAsync(string name)
     {
         var token = await Server.CreateTokenAsync("nl" + Guid.NewGuid().ToString("N")[..8]);

@@ -64,6 +64,21 @@ public abstract class UpstreamProxyTests<TServer>(TServer server) : UpstreamTest
     }
 
     [Fact]
+    public async Task A_file_asked_for_before_its_page_was_ever_held_here_fetches_the_page_and_is_served()
+    {
+        // As on an instance that restarted, or behind a balancer that sent the page request to another instance
+        // which has not stored the page yet: no page in memory, no row, and pip asks for the file.
+        var name = UniqueName("heldnothing");
+        var wheel = Upstream.AddWheel(name, "1.0");
+        var sha = wheel.Sha256;
+        var response = await Client().GetAsync($"/files/upstream/{sha[..2]}/{sha[2..4]}/{sha[4..]}/{wheel.Filename}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("fetched", response.Headers.GetValues("X-Bulwark-Upstream").Single());
+        Assert.Equal(wheel.Listed, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task A_hundred_concurrent_first_requests_fetch_the_file_from_the_upstream_once()
     {
         var name = UniqueName("flight");

@@ -117,11 +117,12 @@ internal sealed partial class SourceAnalyzer
                 return Interpreter.None;
             }
 
-            var name = model.Text(t);
-            if (name == "executable" && t > 1 && model.Tokens[t - 1].Is(model.Source, ".") && model.Text(t - 2) == "sys")
+            if (IsSysExecutable(t))
             {
                 return Interpreter.Python;
             }
+
+            var name = model.Text(t);
 
             return model.ConstantOf(name) is { } constant ? Classify(constant)
                 : name.Contains("python", StringComparison.OrdinalIgnoreCase) ? Interpreter.Python : Interpreter.None;
